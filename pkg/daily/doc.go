@@ -1,0 +1,12 @@
+// Package daily is a client for the parts of Daily's (daily.co) REST API that telephony needs:
+// the domain and its pinless_dialin routes, /domain-dialin-config, phone numbers, SIP rooms,
+// meeting tokens, pinlessCallUpdate and /webhooks.
+//
+// It knows nothing of terminals or flags: every call takes a context, the client takes an
+// *http.Client, a base URL and a logger. Errors from Daily are *APIError. Requests are rate
+// limited on the client side at Daily's published limits; 429 is retried on any method, 5xx and
+// connection errors only on idempotent requests, and a purchase is never retried blindly.
+//
+// Where Daily's documentation is unsure of a shape (see shared/reference/daily-api.md), the
+// decoders here accept every documented shape.
+package daily
