@@ -1,0 +1,80 @@
+// Package routes is the domain logic of `dialin routes`: safe changes to a Daily domain's
+// pinless_dialin array, declarative plan/apply for CI, backups and explanations. It knows
+// nothing of cobra or terminals; the commands are thin layers over the API below.
+//
+// Daily replaces the whole array on every write, and rotates the hmac of any entry written
+// without one. Everything here therefore works on the full array, and every entry that an
+// operation does not change is passed through as the very value that was read, which
+// daily.PinlessDialinEntry marshals back to the exact bytes Daily returned (unknown fields,
+// sip_uri and hmac included).
+//
+// # Building blocks (pure functions)
+//
+//   - Keys: an entry is named by its number (normalised E.164) or, for a SIP-interconnect
+//     entry, by "sip:" and its name prefix. ParseKey reads what users type; KeyOf names an
+//     entry. Hash identifies an array's content.
+//   - Upsert(current, EntryChange) and Remove(current, Key) return the next array and a
+//     Change (per-field old → new, secrets masked) for one entry.
+//   - Validate(entries, ValidateOptions) returns one *ValidationError per problem (joined);
+//     the CLI maps any *ValidationError or *SpecError to exit code 64. Pass Only (the keys
+//     being changed) so that entries someone else made are not judged.
+//   - ParseSpec reads a routes file (see Spec), Spec.Validate checks its routes with line
+//     numbers, ExportSpec writes one from live routes.
+//   - Plan(current, spec, prune) computes a *PlanResult: Changes, Summary, HasChanges,
+//     BaseHash, Desired. json.Marshal of it is the --json form (no secrets); RenderPlan and
+//     RenderChange are the human form; EncodePlanFile / DecodePlanFile the `plan -out` file.
+//   - Explain(entries, to, from, region) says which entry a call reaches, and why.
+//
+// # Writing (Store, Writer, BackupDir)
+//
+// Writer.Write(ctx, mutate, verify) is the only way commands should write: it takes the lock
+// file, reads, runs mutate, saves a backup, re-reads (and runs mutate again if the routes
+// changed meanwhile), writes, reads back and checks that every entry written is there
+// unchanged and nothing else is, retrying with jittered backoff up to MaxAttempts. Failures
+// are *WriteError naming the backup. Typical use by the commands:
+//
+//	w := &routes.Writer{Store: routes.NewDailyStore(client),
+//		Backups: &routes.BackupDir{Dir: filepath.Join(stateDir, "backups"), Keep: 100},
+//		LockPath: filepath.Join(stateDir, "routes.lock")}
+//
+//	// routes set: validate the change, show it, write it.
+//	var change routes.Change
+//	res, err := w.Write(ctx, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+//		next, c, err := routes.Upsert(cur, ec)
+//		if err != nil {
+//			return nil, err
+//		}
+//		if err := routes.Validate(next, routes.ValidateOptions{Only: c.Scope(), …}); err != nil {
+//			return nil, err
+//		}
+//		change = c // the last call's change is the one written
+//		return next, nil
+//	}, nil)
+//
+//	// routes apply: plan, render, confirm, then write exactly that plan. If the routes change
+//	// after the plan was shown, Next refuses with *StalePlanError (errors.Is ErrStalePlan).
+//	p := routes.Plan(cur, spec, prune)
+//	err := routes.Validate(p.Desired, routes.ValidateOptions{Only: p.ChangedKeys(), …})
+//	res, err := w.Write(ctx, p.Next, nil)
+//
+//	// routes restore: a Write whose mutate returns the backup.
+//	saved, err := w.Backups.Load(name)
+//	res, err := w.Write(ctx, func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) { return saved, nil }, nil)
+//
+// mutate may run more than once; it must not prompt or print. Ask for confirmation before
+// Write (on a plan or on the Change of a dry Upsert of the routes just read).
+//
+// # Decisions
+//
+//   - Lock: flock(2) on Unix, LockFileEx on Windows, on a file that is never deleted; the
+//     kernel releases it when a process dies, so there are no stale locks to detect.
+//   - Backups are JSON (the exact bytes of each entry), 0600 files in a 0700 directory, named
+//     by UTC time so that names sort by age; Load refuses a file whose content no longer
+//     matches the hash recorded in it.
+//   - Prune: only entries whose name_prefix starts with the file's managed_prefix may be
+//     deleted, and a file with a managed_prefix must give every route such a name; without
+//     managed_prefix, --prune deletes nothing. This needs no state file, so it works from CI
+//     runners that keep nothing between runs.
+//   - In a spec, hmac left out means "keep the live secret"; every other field is declarative.
+//   - A saved plan holds the hmac of the entries it writes; write it with mode 0600.
+package routes

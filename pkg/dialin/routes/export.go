@@ -1,0 +1,75 @@
+package routes
+
+import (
+	"bytes"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dialin-project/dialin/pkg/daily"
+)
+
+// ExportOptions tune ExportSpec.
+type ExportOptions struct {
+	// IncludeSecrets writes each hmac literally. Without it hmac is left out, which a plan
+	// reads as "keep the live secret", so the file is safe to commit.
+	IncludeSecrets bool
+}
+
+type exportRoute struct {
+	Number         string `yaml:"number,omitempty"`
+	SIP            string `yaml:"sip,omitempty"`
+	URL            string `yaml:"url"`
+	NamePrefix     string `yaml:"name_prefix,omitempty"`
+	HMAC           string `yaml:"hmac,omitempty"`
+	HoldMusicURL   string `yaml:"hold_music_url,omitempty"`
+	TimeoutMessage string `yaml:"timeout_message,omitempty"`
+}
+
+type exportFile struct {
+	Version int           `yaml:"version"`
+	Routes  []exportRoute `yaml:"routes"`
+}
+
+// ExportSpec writes entries in the spec file format, so that adopting a domain's routes is
+// `routes export > routes.yaml`: planning that file against the same routes shows no changes.
+// Fields Daily fills in (sip_uri) and fields dialin does not model are not written; they stay
+// on the live entries. An entry with neither phone_number nor name_prefix cannot be named in
+// a file and is an error.
+func ExportSpec(entries []daily.PinlessDialinEntry, opts ExportOptions) ([]byte, error) {
+	f := exportFile{Version: SpecVersion, Routes: []exportRoute{}}
+	for i, e := range entries {
+		r := exportRoute{URL: e.RoomCreationAPI, HoldMusicURL: e.HoldMusicURL}
+		k := KeyOf(e)
+		switch {
+		case k.Number != "":
+			r.Number, r.NamePrefix = k.Number, e.NamePrefix
+		case k.SIPName != "":
+			r.SIP = k.SIPName
+		default:
+			return nil, fmt.Errorf("route #%d has neither phone_number nor name_prefix and cannot be exported", i+1)
+		}
+		if opts.IncludeSecrets {
+			r.HMAC = e.HMAC
+		}
+		if e.TimeoutConfig != nil {
+			r.TimeoutMessage = e.TimeoutConfig.Message
+		}
+		f.Routes = append(f.Routes, r)
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# dialin routes file: `dialin routes plan -f FILE`, `dialin routes apply -f FILE`.\n")
+	if !opts.IncludeSecrets {
+		buf.WriteString("# hmac is left out (the live secrets are kept); set it as hmac: ${ENV_VAR} to manage it.\n")
+	}
+	buf.WriteString("# Add managed_prefix: PREFIX to let --prune delete routes whose name_prefix starts with it.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

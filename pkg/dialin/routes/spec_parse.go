@@ -1,0 +1,174 @@
+package routes
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ParseSpec reads a routes file. filename is only used in messages. env looks up ${NAME}
+// references (os.LookupEnv in the CLI); nil means no variable is set. Every problem of
+// shape — unknown field, wrong type, missing url, unset variable, a number twice — is a
+// *SpecError naming file, line and field; the first one found is returned.
+func ParseSpec(filename string, data []byte, env func(string) (string, bool)) (*Spec, error) {
+	p := &specParser{file: filename, env: env}
+	if p.env == nil {
+		p.env = func(string) (string, bool) { return "", false }
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, p.errf(0, "", "the file is empty; expected a \"routes:\" list")
+		}
+		return nil, p.yamlErr(err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, p.errf(extra.Line, "", "only one YAML document is allowed")
+	}
+	spec, err := p.parseTop(&doc)
+	if err != nil {
+		return nil, err
+	}
+	spec.File = filename
+	return spec, nil
+}
+
+type specParser struct {
+	file string
+	env  func(string) (string, bool)
+}
+
+func (p *specParser) errf(line int, field, format string, args ...any) *SpecError {
+	return &SpecError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (p *specParser) yamlErr(err error) *SpecError {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		return p.errf(line, "", "invalid YAML: %s", m[2])
+	}
+	return p.errf(0, "", "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+// resolve follows aliases (bounded, so a cycle cannot loop).
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 8 && n != nil && n.Kind == yaml.AliasNode; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!bool":
+			return "a boolean"
+		case "!!null":
+			return "nothing"
+		case "!!int", "!!float":
+			return "a number"
+		}
+		return "a string"
+	}
+	return "an alias"
+}
+
+// fields walks a mapping, refusing unknown keys, and calls fn for each known one.
+func (p *specParser) fields(n *yaml.Node, path string, known []string, fn func(key string, keyLine int, v *yaml.Node) error) error {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		field := joinPath(path, k.Value)
+		if k.Kind != yaml.ScalarNode {
+			return p.errf(k.Line, path, "keys must be plain names")
+		}
+		if !contains(known, k.Value) {
+			if k.Value == "<<" {
+				return p.errf(k.Line, field, "merge keys are not supported; write the fields out")
+			}
+			return p.errf(k.Line, field, "unknown field (known: %s)", strings.Join(known, ", "))
+		}
+		if seen[k.Value] {
+			return p.errf(k.Line, field, "given twice")
+		}
+		seen[k.Value] = true
+		if v == nil {
+			return p.errf(k.Line, field, "alias chain too deep")
+		}
+		if err := fn(k.Value, k.Line, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// str reads a scalar as text, expanding ${NAME}. Numbers are taken as written, so that an
+// unquoted +14155550100 works; booleans, nulls, lists and mappings are refused.
+func (p *specParser) str(field string, v *yaml.Node) (string, error) {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!bool" || v.ShortTag() == "!!null" {
+		return "", p.errf(v.Line, field, "must be a string, got %s", kindName(v))
+	}
+	s, err := expandEnv(v.Value, p.env)
+	if err != nil {
+		return "", p.errf(v.Line, field, "%s", err)
+	}
+	return s, nil
+}
+
+var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}|\$\{`)
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// expandEnv replaces ${NAME} with the variable's value; an unset variable is an error.
+func expandEnv(s string, env func(string) (string, bool)) (string, error) {
+	var firstErr error
+	out := envRef.ReplaceAllStringFunc(s, func(m string) string {
+		if m == "$${" {
+			return "${"
+		}
+		sub := envRef.FindStringSubmatch(m)
+		name := sub[1]
+		if m == "${" || !envName.MatchString(name) {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%q is not a valid ${NAME} reference (write $${ for a literal ${)", m)
+			}
+			return m
+		}
+		v, ok := env(name)
+		if !ok && firstErr == nil {
+			firstErr = fmt.Errorf("environment variable %s is not set", name)
+		}
+		return v
+	})
+	return out, firstErr
+}

@@ -1,0 +1,213 @@
+package routes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/dialin-project/dialin/pkg/daily"
+)
+
+// DefaultMaxAttempts bounds the writes a Writer tries before giving up.
+const DefaultMaxAttempts = 5
+
+// Writer changes the routes without losing anyone's: lock, read, compute, back up, re-read
+// and compare, write, read back and verify, retry with jittered backoff. See Write.
+type Writer struct {
+	Store Store
+	// Backups receives a copy of the routes before every write; nil takes none (tests only:
+	// the CLI always sets it, and errors name the backup so a user can restore it).
+	Backups *BackupDir
+	// LockPath is a file that serialises writers on this machine (and in this process); ""
+	// takes no lock.
+	LockPath string
+	// MaxAttempts bounds the writes (and recomputations); 0 means DefaultMaxAttempts.
+	MaxAttempts int
+	// Backoff is the pause before attempt n+1 (n ≥ 1); nil is exponential from 100 ms, capped
+	// at 3 s, with jitter between half and all of it.
+	Backoff func(n int) time.Duration
+	// Sleep pauses; nil waits on a timer and stops when ctx is done.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// WriteResult is what a Write did.
+type WriteResult struct {
+	Changed    bool                       // the routes were written; false: mutate changed nothing
+	Before     []daily.PinlessDialinEntry // the routes that were replaced
+	Written    []daily.PinlessDialinEntry // the routes read back after the write
+	Backup     string                     // path of the backup of Before ("" when nothing was written)
+	Attempts   int                        // writes tried
+	Recomputed int                        // times the routes changed under the writer and mutate ran again
+}
+
+// WriteError is a write that did not go through; the backup it names holds the routes as
+// they were before the Write began (restore it with `dialin routes restore`).
+type WriteError struct {
+	Attempts int // rounds tried: writes, and re-reads that found the routes changed
+	Backup   string
+	Err      error
+}
+
+func (e *WriteError) Error() string {
+	msg := fmt.Sprintf("routes not written after %d attempt(s): %v", e.Attempts, e.Err)
+	if e.Backup != "" {
+		msg += "; the routes as they were before are saved in " + e.Backup
+	}
+	return msg
+}
+
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Write replaces the routes with mutate's result, keeping every entry mutate does not change
+// exactly as it was read. mutate gets a copy of the current routes and may run more than once
+// (each time on fresher routes), so it must not have side effects; an error from it stops
+// the write and is returned as is (wrapped in *WriteError when it happens on a retry).
+// verify, optional, checks the routes read back beyond the built-in check that every entry
+// written is there unchanged and that nothing else is; an error from it means retry.
+//
+// The steps: take the lock; read; mutate (unchanged: done, nothing written); back up what
+// was read; re-read and, if the routes changed meanwhile, start over on the fresh routes;
+// write; read back and verify; on a mismatch pause and start over, up to MaxAttempts.
+func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error), verify func(written []daily.PinlessDialinEntry) error) (*WriteResult, error) {
+	if w.LockPath != "" {
+		l, err := acquireLock(ctx, w.LockPath)
+		if err != nil {
+			return nil, err
+		}
+		defer l.release()
+	}
+	maxAttempts := w.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	res := &WriteResult{}
+	firstBackup := "" // the routes before this Write touched them: what errors point to
+	rounds := 0
+	fail := func(err error) (*WriteResult, error) {
+		return res, &WriteError{Attempts: rounds, Backup: firstBackup, Err: err}
+	}
+	cur, err := w.Store.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	backedUp := ""
+	for round := 1; ; round++ {
+		rounds = round
+		next, err := mutate(Clone(cur))
+		if err != nil {
+			if round == 1 {
+				return nil, err
+			}
+			return fail(err)
+		}
+		res.Before = cur
+		if sameArray(next, cur) {
+			// Nothing to do; on a later round, an earlier write of this Write landed after all.
+			res.Changed, res.Written = res.Attempts > 0, cur
+			return res, nil
+		}
+		if w.Backups != nil && Hash(cur) != backedUp {
+			if res.Backup, err = w.Backups.Save(cur); err != nil {
+				return fail(fmt.Errorf("nothing written, because the backup failed: %w", err))
+			}
+			backedUp = Hash(cur)
+			if firstBackup == "" {
+				firstBackup = res.Backup
+			}
+		}
+		fresh, err := w.Store.Get(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		var retry error
+		if Hash(fresh) != Hash(cur) {
+			res.Recomputed++
+			retry = errors.New("the routes kept changing while dialin was writing")
+			cur = fresh
+		} else {
+			res.Attempts++
+			written, again, err := w.write(ctx, next, verify)
+			if err == nil {
+				res.Changed, res.Written = true, written
+				return res, nil
+			}
+			if !again {
+				return fail(err)
+			}
+			retry = err
+			if written != nil {
+				cur = written
+			} else if cur, err = w.Store.Get(ctx); err != nil {
+				return fail(err)
+			}
+		}
+		if round >= maxAttempts {
+			return fail(retry)
+		}
+		if err := w.sleep(ctx, w.backoff(round)); err != nil {
+			return fail(err)
+		}
+	}
+}
+
+// write sends next, reads the routes back and checks them. A failed request may still have
+// taken effect, so the routes are read back even then; when they hold next, the write counts.
+// It returns the routes read back (nil when the read failed), whether another attempt may
+// succeed, and why the write does not count.
+func (w *Writer) write(ctx context.Context, next []daily.PinlessDialinEntry, verify func([]daily.PinlessDialinEntry) error) ([]daily.PinlessDialinEntry, bool, error) {
+	_, setErr := w.Store.Set(ctx, next)
+	if setErr != nil && !retryable(setErr) {
+		return nil, false, setErr
+	}
+	written, err := w.Store.Get(ctx)
+	if err != nil {
+		if setErr != nil {
+			err = setErr
+		}
+		return nil, retryable(err), err
+	}
+	err = checkWritten(next, written)
+	if err == nil && verify != nil {
+		err = verify(written)
+	}
+	if err != nil && setErr != nil {
+		err = setErr
+	}
+	return written, true, err
+}
+
+// retryable reports whether a failed write may be tried again after reading the routes:
+// Daily refusing the request (4xx other than 429) will refuse it again.
+func retryable(err error) bool {
+	var ae *daily.APIError
+	if errors.As(err, &ae) {
+		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+func (w *Writer) backoff(n int) time.Duration {
+	if w.Backoff != nil {
+		return w.Backoff(n)
+	}
+	d := 100 * time.Millisecond << min(n-1, 5)
+	d = min(d, 3*time.Second)
+	return d/2 + rand.N(d/2+1)
+}
+
+func (w *Writer) sleep(ctx context.Context, d time.Duration) error {
+	if w.Sleep != nil {
+		return w.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
