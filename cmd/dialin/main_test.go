@@ -1,0 +1,59 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dialin-project/dialin/internal/cli"
+	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
+
+// TestMain makes this test binary double as the dialin binary inside scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"dialin": func() { os.Exit(cli.Main(os.Args[1:])) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar. Each script gets its own emulator, its key in
+// DAILY_API_KEY and in $WORK/emulator-key.txt (for `stdin`), and a private config directory
+// in $WORK/.config/dialin. EMULATOR_URL and DIALIN_TEST_DOMAIN describe the emulator.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup:               setupScript,
+		Cmds:                scriptCmds,
+	})
+}
+
+func setupScript(e *testscript.Env) error {
+	srv, err := dailytest.Start("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	e.Defer(srv.Close)
+	if err := os.WriteFile(filepath.Join(e.WorkDir, "emulator-key.txt"), []byte(srv.APIKey+"\n"), 0o600); err != nil {
+		return err
+	}
+	e.Setenv("DAILY_API_URL", srv.URL)
+	e.Setenv("DAILY_API_KEY", srv.APIKey)
+	e.Setenv("DIALIN_CONFIG_DIR", filepath.Join(e.WorkDir, ".config", "dialin"))
+	e.Setenv("HOME", e.WorkDir)
+	e.Setenv("XDG_CONFIG_HOME", "")
+	e.Setenv("DIALIN_PROFILE", "")
+	e.Setenv("DIALIN_DEBUG", "")
+	e.Setenv("DIALIN_FORCE_TTY", "")
+	e.Setenv("NO_COLOR", "1")
+	e.Setenv("EMULATOR_URL", srv.URL)
+	e.Setenv("DIALIN_TEST_DOMAIN", srv.DomainName())
+	return nil
+}

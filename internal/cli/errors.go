@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/pkg/daily"
+)
+
+// jsonError is the one-line JSON object printed on stderr for errors under --json/--jq.
+type jsonError struct {
+	Error jsonErrorBody `json:"error"`
+}
+
+type jsonErrorBody struct {
+	Code     string `json:"code"`             // Daily's error type, or dialin's category
+	Status   int    `json:"status,omitempty"` // HTTP status of a Daily error
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// printError writes err to stderr: "error: …" and a "hint: …" line, or one JSON object
+// under --json. Errors that mean "say nothing" (ErrSilent, a declined prompt, an empty list
+// off a terminal) print nothing.
+func printError(ios *iostreams.IOStreams, err error, jsonMode bool) {
+	if err == nil {
+		return
+	}
+	var (
+		noResults *cmdutil.NoResultsError
+		changes   *cmdutil.ChangesPresentError
+	)
+	switch {
+	case errors.As(err, &noResults):
+		if ios.IsStdoutTTY() && !jsonMode && noResults.Message != "" {
+			fmt.Fprintln(ios.ErrOut, noResults.Message)
+		}
+		return
+	case errors.As(err, &changes):
+		if changes.Message != "" && !jsonMode {
+			fmt.Fprintln(ios.ErrOut, changes.Message)
+		}
+		return
+	case errors.Is(err, cmdutil.ErrSilent), errors.Is(err, cmdutil.ErrCancel):
+		return
+	}
+	msg := oneLine(err.Error())
+	hint := hintFor(err)
+	if jsonMode {
+		body := jsonErrorBody{Code: codeFor(err), Message: msg, Hint: hint, ExitCode: ExitCode(err)}
+		var apiErr *daily.APIError
+		if errors.As(err, &apiErr) {
+			body.Status = apiErr.Status
+		}
+		b, _ := json.Marshal(jsonError{body})
+		fmt.Fprintln(ios.ErrOut, string(b))
+		return
+	}
+	fmt.Fprintln(ios.ErrOut, "error: "+msg)
+	if hint != "" {
+		fmt.Fprintln(ios.ErrOut, "hint: "+hint)
+	}
+}
+
+// oneLine keeps the first line of a message; cobra appends suggestions on later lines.
+func oneLine(s string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(first)
+}
+
+// hintFor is the advice under the message: the error's own Hint(), else one for auth and
+// rate-limit answers from Daily.
+func hintFor(err error) string {
+	var h interface{ Hint() string }
+	if errors.As(err, &h) && h.Hint() != "" {
+		return h.Hint()
+	}
+	var noAuth *cmdutil.NoAuthError
+	switch {
+	case errors.As(err, &noAuth):
+		return "" // the message already says what to do
+	case daily.IsAuth(err):
+		return "the API key was refused: run `dialin auth login` or set DAILY_API_KEY to a valid key"
+	case daily.IsRateLimited(err):
+		return "Daily's rate limit was hit and the retries ran out; wait a minute and try again"
+	}
+	return ""
+}
+
+// codeFor names the error for JSON: Daily's own type when there is one.
+func codeFor(err error) string {
+	var apiErr *daily.APIError
+	if errors.As(err, &apiErr) && apiErr.Type != "" {
+		return apiErr.Type
+	}
+	switch ExitCode(err) {
+	case ExitUsage:
+		return "usage-error"
+	case ExitAuth:
+		return "auth-required"
+	case ExitInterrupted:
+		return "interrupted"
+	}
+	return "error"
+}

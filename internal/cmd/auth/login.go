@@ -1,0 +1,115 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/config"
+	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/internal/output"
+	"github.com/dialin-project/dialin/pkg/daily"
+)
+
+// LoginOptions are the inputs of `dialin auth login`.
+type LoginOptions struct {
+	IO        *iostreams.IOStreams
+	Config    func() (*config.Config, error)
+	NewClient func(apiKey string) (*daily.Client, error)
+
+	WithToken bool // read the key from stdin
+}
+
+// NewCmdLogin builds `auth login`; runF replaces the run function in tests.
+func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Command {
+	opts := &LoginOptions{IO: f.IOStreams, Config: f.Config, NewClient: f.NewDailyClient}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Check a Daily API key and store it for the profile",
+		Long: "Check a Daily API key with Daily (GET /) and store it in credentials.yaml (mode 0600)\n" +
+			"for the active profile (--profile, DIALIN_PROFILE, default_profile, or \"default\").\n\n" +
+			"On a terminal the key is asked for without echo. Otherwise pass it on stdin with\n" +
+			"--with-token. The key is never accepted as a flag value: argv is visible to other users.",
+		Example: "  dialin auth login\n" +
+			"  dialin auth login --with-token < daily-key.txt\n" +
+			"  dialin auth login --profile staging",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if !opts.WithToken && !opts.IO.IsStdinTTY() {
+				return cmdutil.FlagErrorf("--with-token: required when stdin is not a terminal (pipe the key in: dialin auth login --with-token < key.txt)")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return loginRun(c.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.WithToken, "with-token", false, "Read the API key from standard input")
+	return cmd
+}
+
+func loginRun(ctx context.Context, opts *LoginOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	key, err := readKey(opts)
+	if err != nil {
+		return err
+	}
+	if err := config.ValidateAPIKey(key); err != nil {
+		return cmdutil.FlagErrorWrap(err)
+	}
+	client, err := opts.NewClient(key)
+	if err != nil {
+		return err
+	}
+	var domain *daily.Domain
+	err = opts.IO.WithProgress("Checking the API key with Daily", func() error {
+		domain, err = client.Domain(ctx)
+		return err
+	})
+	if err != nil {
+		if daily.IsAuth(err) {
+			return fmt.Errorf("Daily refused the API key, nothing was stored: %w", err)
+		}
+		return fmt.Errorf("checking the API key: %w", err)
+	}
+	if err := cfg.SetAPIKey(key); err != nil {
+		return fmt.Errorf("storing the API key: %w", err)
+	}
+	cs := output.NewErrColorScheme(opts.IO)
+	fmt.Fprintf(opts.IO.ErrOut, "%s Logged in to domain %s (profile %s)\n", cs.SuccessIcon(), cs.Bold(domain.Name), cfg.Profile())
+	opts.IO.Infof("Key stored in %s", cfg.CredentialsFile())
+	if _, origin := cfg.APIKey(); origin.Source == config.SourceEnv {
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s is set and is used instead of the stored key until you unset it\n",
+			cs.WarningIcon(), config.EnvAPIKey)
+	}
+	return nil
+}
+
+// maxKeyInput bounds what --with-token reads: a key, not a file someone piped by mistake.
+const maxKeyInput = 4096
+
+func readKey(opts *LoginOptions) (string, error) {
+	if opts.WithToken {
+		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxKeyInput+1))
+		if err != nil {
+			return "", fmt.Errorf("reading the API key from stdin: %w", err)
+		}
+		if len(b) > maxKeyInput {
+			return "", cmdutil.FlagErrorf("API key: stdin holds more than %d bytes; pipe only the key", maxKeyInput)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	key, err := opts.IO.ReadSecret("Paste your Daily API key (input hidden): ")
+	if errors.Is(err, io.EOF) {
+		return "", cmdutil.ErrCancel
+	}
+	return strings.TrimSpace(key), err
+}
