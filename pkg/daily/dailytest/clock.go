@@ -17,10 +17,13 @@ type realClock struct{}
 func (realClock) Now() time.Time { return time.Now() }
 
 // ManualClock is a Clock that moves only when told to. The zero value starts at the Unix epoch;
-// use NewManualClock for a realistic start.
+// use NewManualClock for a realistic start. The call simulation's timers (hold timeouts, ready
+// delays) run on it: they fire inside Advance or Set, once the clock reaches them.
 type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu       sync.Mutex
+	now      time.Time
+	watchers map[int]func()
+	nextID   int
 }
 
 // NewManualClock returns a ManualClock reading start.
@@ -38,21 +41,54 @@ func (c *ManualClock) Now() time.Time {
 	return c.now
 }
 
-// Advance moves the clock forward by d (backward when d is negative).
+// Advance moves the clock forward by d (backward when d is negative) and then runs the timers
+// of every server on this clock that are now due.
 func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.now.IsZero() {
 		c.now = time.Unix(0, 0).UTC()
 	}
 	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	c.wake()
 }
 
-// Set moves the clock to t.
+// Set moves the clock to t and then runs the timers that are now due.
 func (c *ManualClock) Set(t time.Time) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.now = t
+	c.mu.Unlock()
+	c.wake()
+}
+
+// watch registers f to run after every move of the clock; the result unregisters it.
+func (c *ManualClock) watch(f func()) (cancel func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.watchers == nil {
+		c.watchers = map[int]func(){}
+	}
+	id := c.nextID
+	c.nextID++
+	c.watchers[id] = f
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.watchers, id)
+	}
+}
+
+// wake runs the watchers outside the lock, so they may read the clock.
+func (c *ManualClock) wake() {
+	c.mu.Lock()
+	fs := make([]func(), 0, len(c.watchers))
+	for _, f := range c.watchers {
+		fs = append(fs, f)
+	}
+	c.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
 }
 
 // Clock returns the clock the server was built with (a real clock unless WithClock was used).
@@ -60,13 +96,15 @@ func (s *Server) Clock() Clock { return s.clock }
 
 // Advance moves the server's time forward by d. With a ManualClock (WithClock) it advances that
 // clock, so the test's own reference to it sees the change; with any other clock the server
-// keeps an offset that it adds to every reading, so Advance works on a real clock too.
+// keeps an offset that it adds to every reading, so Advance works on a real clock too. Either
+// way, the simulation's timers that the move makes due fire before Advance returns.
 func (s *Server) Advance(d time.Duration) {
 	if mc, ok := s.clock.(*ManualClock); ok {
 		mc.Advance(d)
 		return
 	}
 	s.offset.Add(int64(d))
+	s.fireDue()
 }
 
 // now is the server's current time: the clock plus any Advance offset.

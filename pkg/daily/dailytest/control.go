@@ -3,6 +3,7 @@ package dailytest
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -10,8 +11,16 @@ import (
 // testscript) use instead of the Go API. They take the same Bearer key, are not recorded in
 // Requests and are never rate limited or faulted.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, roomsControlPrefix) {
+		s.serveParticipant(w, r) // authenticated with a meeting token, not the API key
+		return
+	}
 	if e := s.authenticate(r); e != nil {
 		writeError(w, e)
+		return
+	}
+	if p := normalizePath(r.URL.Path); p == callsControlPath || strings.HasPrefix(p, callsControlPath+"/") {
+		s.serveCallControl(w, r, p)
 		return
 	}
 	type handler func(r *http.Request) (any, *apiError)

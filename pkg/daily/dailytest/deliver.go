@@ -19,12 +19,16 @@ import (
 // Delivery is one outbound POST the emulator made, or skipped because the target is not on
 // this machine. Secrets and bodies are not kept.
 type Delivery struct {
-	Kind    string    `json:"kind"` // "pinless-verification" or "webhook-verification"
+	// Kind is "pinless-verification", "webhook-verification", "pinless-call" (the dial-in
+	// webhook of a simulated call) or "webhook-event" (a /webhooks event such as dialin.ready).
+	Kind    string    `json:"kind"`
 	URL     string    `json:"url"`
-	Skipped bool      `json:"skipped"`          // the host is not loopback: nothing was sent
-	Status  int       `json:"status,omitempty"` // the target's HTTP status; 0 if none
-	Err     string    `json:"error,omitempty"`  // why no status came back
-	At      time.Time `json:"at"`               // server clock when it finished
+	Event   string    `json:"event,omitempty"`   // the event type of a "webhook-event"
+	CallID  string    `json:"call_id,omitempty"` // the call of a "pinless-call"
+	Skipped bool      `json:"skipped"`           // not sent: the host is not loopback (or see Err)
+	Status  int       `json:"status,omitempty"`  // the target's HTTP status; 0 if none
+	Err     string    `json:"error,omitempty"`   // why no status came back
+	At      time.Time `json:"at"`                // server clock when it finished
 }
 
 // Deliveries returns a copy of the outbound POSTs made (or skipped) so far, oldest first.

@@ -2,6 +2,11 @@
 // API that dialin uses: phone numbers, the domain's pinless_dialin / pin_dialin arrays,
 // /domain-dialin-config, rooms with SIP, meeting tokens, pinlessCallUpdate and /webhooks.
 //
+// Beyond Daily's API it simulates incoming calls: PlaceCall holds a call and POSTs the signed
+// dial-in webhook to the route; a participant joining a room (an /_emulator endpoint a
+// stand-in bot calls) makes its SIP endpoints ready and emits dialin.ready; pinlessCallUpdate
+// connects the call only when the target endpoint is ready; every call keeps a timeline.
+//
 // It is the test double for every dialin test, the backend of `dialin demo` and of
 // `dialin emulator`. It implements Daily's wire format on its own (it does not import the
 // client package), so a client bug cannot hide behind a shared struct.

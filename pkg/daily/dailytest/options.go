@@ -13,7 +13,15 @@ type settings struct {
 	ownPool    bool
 	latency    time.Duration
 	seed       uint64
+	hold       time.Duration // how long a call waits on hold before it is lost
+	readyDelay time.Duration // from a room's first join to its SIP endpoints being ready
 }
+
+// Defaults of the call simulation (see WithHoldTimeout and WithReadyDelay).
+const (
+	DefaultHoldTimeout = 120 * time.Second
+	DefaultReadyDelay  = 200 * time.Millisecond
+)
 
 // Option configures a Server.
 type Option func(*settings)
@@ -55,3 +63,25 @@ func WithLatency(d time.Duration) Option { return func(s *settings) { s.latency 
 // WithSeed seeds the emulator's deterministic random choices: FailRate, and which number a
 // random purchase takes (default seed 1).
 func WithSeed(seed uint64) Option { return func(s *settings) { s.seed = seed } }
+
+// WithHoldTimeout sets how long a simulated call stays on hold before it is lost (default
+// 120 s, about twice a hold-music loop; Daily's exact value is unconfirmed). d <= 0 keeps the
+// default.
+func WithHoldTimeout(d time.Duration) Option {
+	return func(s *settings) {
+		if d > 0 {
+			s.hold = d
+		}
+	}
+}
+
+// WithReadyDelay sets the time from the first participant joining a room to each of its SIP
+// endpoints being ready (default 200 ms). 0 makes endpoints ready at once; d < 0 keeps the
+// default.
+func WithReadyDelay(d time.Duration) Option {
+	return func(s *settings) {
+		if d >= 0 {
+			s.readyDelay = d
+		}
+	}
+}

@@ -81,6 +81,7 @@ func (s *Server) deleteRoom(_ *http.Request, p []string) (any, *apiError) {
 		return nil, notFound("room %s not found", name)
 	}
 	delete(s.rooms, name)
+	s.roomDeletedLocked(name)
 	if rm.expired(s.now()) {
 		info := "room " + name + " not found"
 		return nil, &apiError{status: http.StatusNotFound, kind: "not-found", info: info,

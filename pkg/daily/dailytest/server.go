@@ -31,6 +31,11 @@ type Server struct {
 	limiter    *rateLimiter
 	outbound   *http.Client
 
+	holdTimeout time.Duration
+	readyDelay  time.Duration
+	timers      timers
+	unwatch     func() // stops a ManualClock from waking this server's timers
+
 	// bg tracks outbound deliveries; Close cancels and waits for them.
 	bg       sync.WaitGroup
 	bgCtx    context.Context
@@ -83,7 +88,8 @@ func dialableAddr(a net.Addr) string {
 }
 
 func newServer(opts ...Option) *Server {
-	cfg := settings{domainName: "dailytest", domainID: newUUID(), clock: realClock{}, rateLimit: true, seed: 1}
+	cfg := settings{domainName: "dailytest", domainID: newUUID(), clock: realClock{}, rateLimit: true, seed: 1,
+		hold: DefaultHoldTimeout, readyDelay: DefaultReadyDelay}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -97,6 +103,12 @@ func newServer(opts ...Option) *Server {
 		clock:      cfg.clock,
 		outbound:   newLoopbackClient(),
 		rnd:        rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
+
+		holdTimeout: cfg.hold,
+		readyDelay:  cfg.readyDelay,
+	}
+	if mc, ok := cfg.clock.(*ManualClock); ok {
+		s.unwatch = mc.watch(s.fireDue)
 	}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	if cfg.rateLimit {
@@ -119,6 +131,10 @@ func (s *Server) Close() {
 	s.mu.Unlock()
 	if s.httpServer != nil {
 		_ = s.httpServer.Close()
+	}
+	s.stopTimers()
+	if s.unwatch != nil {
+		s.unwatch()
 	}
 	s.bgCancel()
 	s.bg.Wait()

@@ -21,6 +21,11 @@ type state struct {
 	rooms       map[string]*room
 	webhooks    []*webhook
 	calls       map[string]*call
+	callOrder   []*call                 // calls in the order they were placed
+	sessions    map[string]*roomSession // rooms with participants, by room name
+	events      []pendingEvent          // /webhooks events waiting for the delivery worker
+	delivering  bool                    // the event delivery worker is running
+	changed     chan struct{}           // closed and replaced on every call or session change
 }
 
 func newState(cfg settings) state {
@@ -30,6 +35,8 @@ func newState(cfg settings) state {
 		issuedSIP:   map[string]bool{},
 		rooms:       map[string]*room{},
 		calls:       map[string]*call{},
+		sessions:    map[string]*roomSession{},
+		changed:     make(chan struct{}),
 	}
 	if cfg.ownPool {
 		st.pool = poolFrom(cfg.numbers)
