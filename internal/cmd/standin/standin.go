@@ -1,0 +1,112 @@
+// Package standin implements the hidden `dialin standin-bot` command: a stand-in for a
+// Pipecat dial-in bot that runs against the dailytest emulator. `dialin demo`, serve's tests
+// and the benchmark start it as a real child process, with the seed bot's arguments
+// (-u ROOM_URL -t TOKEN -i CALL_ID -d CALL_DOMAIN -s SIP_URI) or with the call as one JSON
+// line on stdin (the warm-bot contract).
+package standin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/pkg/dialin/standin"
+)
+
+// Options are the inputs of `dialin standin-bot`.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (apiURL, apiKey string, err error)
+
+	Call         standin.Call
+	StartupDelay time.Duration
+	TalkTime     time.Duration
+	NoPatch      bool
+	CrashAfter   string
+}
+
+// NewCmdStandinBot builds the command; runF replaces the run function in tests.
+func NewCmdStandinBot(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: func() (string, string, error) {
+		cfg, err := f.Config()
+		if err != nil {
+			return "", "", err
+		}
+		url, err := cfg.APIURL()
+		if err != nil {
+			return "", "", err
+		}
+		key, _ := cfg.APIKey()
+		return url, key, nil
+	}}
+	cmd := &cobra.Command{
+		Use:    "standin-bot",
+		Short:  "A stand-in dial-in bot for the emulator (used by demo, tests and bench)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		Long: "Behaves like a Pipecat dial-in bot against `dialin emulator`: reports that it was\n" +
+			"handed the call, waits --startup-delay (a Python bot's imports), joins the room, waits\n" +
+			"until a SIP endpoint is ready, patches the held call with pinlessCallUpdate (unless\n" +
+			"--no-patch: serve patches), stays --talk-time, and leaves. Without --room-url it reads\n" +
+			"the call as one JSON line on stdin. DAILY_API_URL must point at the emulator.",
+		RunE: func(c *cobra.Command, _ []string) error {
+			if opts.Call.RoomURL != "" && (opts.Call.CallID == "" || opts.Call.CallDomain == "" || opts.Call.Token == "") {
+				return cmdutil.FlagErrorf("--room-url needs --token, --call-id and --call-domain too")
+			}
+			switch opts.CrashAfter {
+			case "", standin.CrashAfterStarted, standin.CrashAfterJoined, standin.CrashAfterReady:
+			default:
+				return cmdutil.FlagErrorf("--crash-after: must be started, joined or ready")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(c.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Call.RoomURL, "room-url", "u", "", "Room URL (else the call is read from stdin)")
+	fl.StringVarP(&opts.Call.Token, "token", "t", "", "Meeting token for the room")
+	fl.StringVarP(&opts.Call.CallID, "call-id", "i", "", "callId of the held call")
+	fl.StringVarP(&opts.Call.CallDomain, "call-domain", "d", "", "callDomain of the held call")
+	fl.StringVarP(&opts.Call.SIPURI, "sip-uri", "s", "", "The room's SIP URI")
+	fl.DurationVar(&opts.StartupDelay, "startup-delay", 0, "Wait this long before joining (a bot's start-up)")
+	fl.DurationVar(&opts.TalkTime, "talk-time", 2*time.Second, "Leave after this long in the call (0: until the call ends)")
+	fl.BoolVar(&opts.NoPatch, "no-patch", false, "Do not call pinlessCallUpdate (serve patches on dialin.ready)")
+	fl.StringVar(&opts.CrashAfter, "crash-after", "", "Exit with an error at this stage: started, joined or ready (tests)")
+	return cmd
+}
+
+func run(ctx context.Context, opts *Options) error {
+	call := opts.Call
+	if call.RoomURL == "" {
+		c, err := standin.ReadCall(opts.IO.In)
+		if err != nil {
+			return fmt.Errorf("reading the call from stdin: %w", err)
+		}
+		call = c
+	}
+	apiURL, apiKey, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	o := standin.Options{
+		APIURL: apiURL, APIKey: apiKey,
+		StartupDelay: opts.StartupDelay, TalkTime: opts.TalkTime,
+		Patch: !opts.NoPatch, CrashAfter: opts.CrashAfter,
+		Logger: slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}.WithCall(call)
+	if err := standin.Run(ctx, o); err != nil {
+		if errors.Is(err, standin.ErrCrashed) {
+			return fmt.Errorf("call %s: %w", call.CallID, err)
+		}
+		return err
+	}
+	return nil
+}
