@@ -10,7 +10,10 @@ import (
 
 // scriptCmds are the custom testscript commands. Add yours here, one line each.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
-	"exitcode": cmdExitCode,
+	"exitcode":  cmdExitCode,
+	"emuapi":    cmdEmuAPI,    // script_emulator_test.go
+	"stdoutenv": cmdStdoutEnv, // script_emulator_test.go
+	"waitenv":   cmdWaitEnv,   // script_emulator_test.go
 }
 
 // cmdExitCode runs a program and asserts its exact exit status (exec only knows zero versus

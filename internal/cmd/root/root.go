@@ -22,6 +22,8 @@ import (
 	"github.com/dialin-project/dialin/internal/build"
 	"github.com/dialin-project/dialin/internal/cmd/auth"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
+	"github.com/dialin-project/dialin/internal/cmd/emulator"
+	"github.com/dialin-project/dialin/internal/cmd/numbers"
 	"github.com/dialin-project/dialin/internal/cmd/standin"
 	"github.com/dialin-project/dialin/internal/cmd/version"
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -57,6 +59,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	// To add a command: cmd.AddCommand(numbers.NewCmdNumbers(f)) and import the package.
 	cmd.AddCommand(auth.NewCmdAuth(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
+	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
+	cmd.AddCommand(numbers.NewCmdNumbers(f))
 	cmd.AddCommand(standin.NewCmdStandinBot(f, nil))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	// ==== End of command registration. ====

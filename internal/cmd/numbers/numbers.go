@@ -1,0 +1,103 @@
+// Package numbers implements `dialin numbers search|buy|list|release`: Daily's phone numbers.
+//
+// Buying costs money and releasing gives a number back to the carrier, so both ask on a
+// terminal and refuse without --yes elsewhere, before any request. A purchase is never
+// retried blindly (pkg/daily checks whether a lost purchase went through). Every bad input
+// (filters, numbers, flag combinations) is refused with exit code 64 before a request.
+package numbers
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/config"
+	"github.com/dialin-project/dialin/pkg/dialin/phone"
+)
+
+// releaseLock is how long after its purchase Daily refuses to release a number.
+const releaseLock = 14 * 24 * time.Hour
+
+// NewCmdNumbers is the `numbers` group.
+func NewCmdNumbers(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "numbers <command>",
+		Short: "Search, buy, list and release Daily phone numbers",
+		Long: "Search the phone numbers Daily can sell, buy them, list the ones the domain owns (with the\n" +
+			"dial-in route of each) and release them.\n\n" +
+			"Numbers are paid (pay-as-you-go) and Daily refuses to release a number within 14 days of\n" +
+			"its purchase.",
+		Aliases: []string{"number"},
+	}
+	cmd.AddCommand(NewCmdSearch(f, nil))
+	cmd.AddCommand(NewCmdBuy(f, nil))
+	cmd.AddCommand(NewCmdList(f, nil))
+	cmd.AddCommand(NewCmdRelease(f, nil))
+	return cmd
+}
+
+// addRegionFlag adds --region, the country assumed for numbers typed without +country code.
+func addRegionFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVar(target, "region", "",
+		"Country for numbers written without +country code, e.g. GB (default: default_region, then US)")
+}
+
+// checkRegionFlag validates --region when it was given and returns it upper-cased.
+func checkRegionFlag(region string) (string, error) {
+	if region == "" {
+		return "", nil
+	}
+	r, err := config.Normalize("default_region", strings.TrimSpace(region))
+	if err != nil {
+		return "", cmdutil.FlagErrorf("--region: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE")
+	}
+	return r, nil
+}
+
+// defaultRegion is --region when given, else the profile's default_region (US by default).
+func defaultRegion(flag string, cfgFunc func() (*config.Config, error)) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if cfgFunc == nil {
+		return config.DefaultRegion, nil
+	}
+	cfg, err := cfgFunc()
+	if err != nil {
+		return "", err
+	}
+	v, err := cfg.Get("default_region")
+	if err != nil || v.Value == "" {
+		return config.DefaultRegion, err
+	}
+	return v.Value, nil
+}
+
+// normalizeNumber turns a number in any spelling into E.164; bad input is a usage error.
+func normalizeNumber(input, region string) (string, error) {
+	n, err := phone.Normalize(input, region)
+	if err != nil {
+		return "", cmdutil.FlagErrorWrap(err)
+	}
+	return n, nil
+}
+
+// displayNumber is how a number looks in a table: "+1 415-555-0100" on a terminal, E.164
+// when piped (scripts compare and pass numbers on).
+func displayNumber(tty bool, e164 string) string {
+	if tty {
+		return phone.Display(e164)
+	}
+	return e164
+}
+
+// plural returns "1 number" / "2 numbers".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
