@@ -41,6 +41,8 @@ func setupScript(e *testscript.Env) error {
 		return err
 	}
 	e.Defer(srv.Close)
+	// A -race binary sleeps a second at exit by default; every script command is one.
+	e.Setenv("GORACE", "atexit_sleep_ms=0")
 	if err := os.WriteFile(filepath.Join(e.WorkDir, "emulator-key.txt"), []byte(srv.APIKey+"\n"), 0o600); err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ func TestRunAgainstEmulator(t *testing.T) {
 	if code := run(env, ctx, "auth", "status", "--profile", "nobody"); code != 4 {
 		t.Fatalf("no key: exit %d", code)
 	}
-	if code := run(env, ctx, "numbrs"); code != 64 || env.ErrOut.String() != "error: unknown command \"numbrs\" for \"dialin\"\n" {
+	if code := run(env, ctx, "numbrs"); code != 64 || env.ErrOut.String() != "error: unknown command \"numbrs\" for \"dialin\"\nhint: did you mean numbers?\n" {
 		t.Fatalf("unknown command: exit %d stderr %q", code, env.ErrOut)
 	}
 	if code := run(env, ctx, "config", "list", "--json", "--bogus"); code != 64 {

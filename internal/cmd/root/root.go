@@ -21,10 +21,13 @@ import (
 
 	"github.com/dialin-project/dialin/internal/build"
 	"github.com/dialin-project/dialin/internal/cmd/auth"
+	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/numbers"
+	"github.com/dialin-project/dialin/internal/cmd/rooms"
 	"github.com/dialin-project/dialin/internal/cmd/standin"
+	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/config"
@@ -58,10 +61,13 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	// ==== Command registration: one line per noun package, sorted by name. ====
 	// To add a command: cmd.AddCommand(numbers.NewCmdNumbers(f)) and import the package.
 	cmd.AddCommand(auth.NewCmdAuth(f))
+	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(numbers.NewCmdNumbers(f))
+	cmd.AddCommand(rooms.NewCmdRooms(f))
 	cmd.AddCommand(standin.NewCmdStandinBot(f, nil))
+	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	// ==== End of command registration. ====
 

@@ -50,6 +50,8 @@ func NewCmdStandinBot(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comm
 		Short:  "A stand-in dial-in bot for the emulator (used by demo, tests and bench)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
+		Example: "  dialin standin-bot -u ROOM_URL -t TOKEN -i CALL_ID -d CALL_DOMAIN -s SIP_URI\n" +
+			"  dialin serve --bot-cmd 'dialin standin-bot --startup-delay 1.5s -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}'",
 		Long: "Behaves like a Pipecat dial-in bot against `dialin emulator`: reports that it was\n" +
 			"handed the call, waits --startup-delay (a Python bot's imports), joins the room, waits\n" +
 			"until a SIP endpoint is ready, patches the held call with pinlessCallUpdate (unless\n" +
