@@ -1,0 +1,123 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/caps"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
+)
+
+// run takes an accepted call to its bot: a slot, a room, a token, the bot.
+func (s *Server) run(c *call) {
+	ctx := s.runCtx
+	req := caps.Request{CallID: c.id, Rule: c.rule.Name, RuleCap: c.rule.Cap}
+	adm, err := s.gate.Acquire(ctx, req, func(pos int, seq uint64) {
+		s.emit(c, Event{Kind: EventQueued, Position: pos, Seq: seq})
+		s.update(c, func(r *callstore.Record) { r.State = callstore.Queued })
+	})
+	if err != nil {
+		outcome, reason := "refused_queue_timeout", "no free slot within "+s.cfg.Caps.QueueTimeout.String()
+		switch {
+		case errors.Is(err, caps.ErrQueueTimeout):
+		case ctx.Err() != nil:
+			outcome, reason = "refused_shutdown", "serve is shutting down"
+		default: // a shared gate's store failing: refuse rather than exceed a cap
+			outcome, reason = "refused_gate", "caps unavailable: "+err.Error()
+		}
+		s.giveUp(c, callstore.Refused, EventRefused, outcome, reason)
+		return
+	}
+	s.emit(c, Event{Kind: EventAdmitted, Seq: adm.Seq, Order: adm.Order})
+	c.mu.Lock()
+	c.timer = time.AfterFunc(s.cfg.MaxCallDuration, func() { s.endCall(c.id, "max_duration") })
+	c.mu.Unlock()
+	s.update(c, func(r *callstore.Record) { r.State = callstore.Admitted })
+
+	room, err := s.d.Rooms.Room(ctx, RoomRequest{CallID: c.id, CallDomain: c.domain, To: c.to, From: c.from, SIPHeaders: c.headers, Rule: c.rule})
+	if err != nil {
+		s.failStep(ctx, c, "failed_room", "creating the room", err)
+		return
+	}
+	s.update(c, func(r *callstore.Record) { r.Room, r.RoomURL, r.SIPEndpoints = room.Name, room.URL, room.Endpoints })
+	s.emit(c, Event{Kind: EventRoomCreated, Room: room.Name})
+
+	token, err := s.d.Tokens.Token(ctx, room)
+	if err != nil {
+		s.failStep(ctx, c, "failed_token", "making the meeting token", err)
+		return
+	}
+	s.emit(c, Event{Kind: EventToken, Room: room.Name})
+
+	info := launch.CallInfo{
+		RoomURL: room.URL, Token: token, CallID: c.id, CallDomain: c.domain, SIPURI: room.SIPURI,
+		From: c.from, To: c.to, SIPHeaders: c.headers,
+	}
+	bot, err := s.launchers[c.rule].Launch(ctx, info)
+	if err != nil {
+		s.failStep(ctx, c, "failed_bot", "starting the bot", err)
+		return
+	}
+	now := time.Now()
+	s.metrics.calls.WithLabelValues("bot_started").Inc()
+	s.metrics.webhookToBot.Observe(now.Sub(c.received).Seconds())
+	s.update(c, func(r *callstore.Record) { r.State = callstore.BotStarted })
+	s.emit(c, Event{Kind: EventBotStarted, At: now, Room: room.Name, PID: bot.PID})
+	s.log.Info("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
+	if s.cfg.Patch == config.PatchBot {
+		s.settled(c)
+	}
+	if bot.Exited != nil {
+		go s.watchBot(c, bot)
+	}
+}
+
+// failStep gives up a call whose room, token or bot could not be made.
+func (s *Server) failStep(ctx context.Context, c *call, outcome, step string, err error) {
+	if ctx.Err() != nil {
+		s.giveUp(c, callstore.Refused, EventRefused, "refused_shutdown", "serve is shutting down ("+step+" was cut short)")
+		return
+	}
+	s.giveUp(c, callstore.Failed, EventFailed, outcome, step+": "+err.Error())
+}
+
+// giveUp ends a call that never got a bot: its slot (if any) is freed at once.
+func (s *Server) giveUp(c *call, state callstore.State, kind EventKind, outcome, reason string) {
+	s.metrics.calls.WithLabelValues(outcome).Inc()
+	s.update(c, func(r *callstore.Record) { r.State, r.Reason, r.EndedAt = state, reason, time.Now() })
+	c.mu.Lock()
+	c.ended = true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	c.mu.Unlock()
+	s.gate.Release(c.id)
+	s.emit(c, Event{Kind: kind, Reason: reason})
+	s.log.Warn("call "+string(kind), "call_id", c.id, "rule", c.rule.Name, "outcome", outcome, "reason", reason)
+	s.forget(c.id)
+	s.settled(c)
+}
+
+// watchBot waits for the bot process to end. A bot that ends before its call connected
+// failed (when serve can tell: it receives Daily's events, or the bot exited non-zero).
+func (s *Server) watchBot(c *call, bot *launch.Bot) {
+	e, ok := <-bot.Exited
+	if !ok {
+		return
+	}
+	s.emit(c, Event{Kind: EventBotExited, At: e.At, PID: bot.PID, ExitCode: e.Code, Reason: e.How})
+	c.mu.Lock()
+	connected := c.connected
+	c.mu.Unlock()
+	if !connected && (e.Code != 0 || s.events.ready()) {
+		s.metrics.botExits.WithLabelValues("bot_failed").Inc()
+		s.log.Warn("bot exited before the call connected", "call_id", c.id, "rule", c.rule.Name, "pid", bot.PID, "exit", e.How)
+	} else {
+		s.metrics.botExits.WithLabelValues("normal").Inc()
+		s.log.Info("bot exited", "call_id", c.id, "pid", bot.PID, "exit", e.How)
+	}
+	s.endCall(c.id, "bot_exit")
+}

@@ -1,0 +1,40 @@
+package serve
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+)
+
+func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	writeReply(w, http.StatusOK, reply{Status: "ok"})
+}
+
+// Ready reports whether serve can take calls, and if not, why: it is not shutting down, it
+// has route secrets (unless verification is off), and with patch: serve it has the events
+// webhook's secret.
+func (s *Server) Ready() (bool, string) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	var why []string
+	if closing {
+		why = append(why, "shutting down")
+	}
+	if !s.d.InsecureSkipVerify && !s.routes.ready() {
+		why = append(why, "no route secrets loaded (no pinless_dialin route has an hmac, or Daily could not be read)")
+	}
+	if s.cfg.Patch == config.PatchServe && !s.events.ready() {
+		why = append(why, "no events webhook secret loaded (patch: serve needs Daily's /webhooks)")
+	}
+	return len(why) == 0, strings.Join(why, "; ")
+}
+
+func (s *Server) serveReady(w http.ResponseWriter, _ *http.Request) {
+	if ok, why := s.Ready(); !ok {
+		writeReply(w, http.StatusServiceUnavailable, reply{Status: "unavailable", Reason: why})
+		return
+	}
+	writeReply(w, http.StatusOK, reply{Status: "ok"})
+}

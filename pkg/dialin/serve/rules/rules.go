@@ -1,0 +1,76 @@
+package rules
+
+import "time"
+
+// Rule routes matching calls to a bot, with a concurrency cap and room settings.
+type Rule struct {
+	Name  string
+	Match Matcher
+	Bot   Bot
+	// Cap bounds the calls of this rule running at once; 0 means only the global cap applies.
+	Cap int
+	// Room holds the rule's room settings; after config validation they are complete (the
+	// config's defaults merged in).
+	Room Room
+}
+
+// Matcher lists the conditions of a rule. Every non-empty field must match (AND); within To
+// and From any one pattern may match (OR). Patterns are globs: * is any run of characters,
+// ? is one character, and everything else is literal (case-sensitive, as numbers and SIP
+// user parts are). SIP header names are compared without regard to case; their values are
+// globs like the rest.
+type Matcher struct {
+	To         []string
+	From       []string
+	SIPHeaders map[string]string
+}
+
+// Empty reports whether the matcher has no condition: it matches every call.
+func (m Matcher) Empty() bool {
+	return len(m.To) == 0 && len(m.From) == 0 && len(m.SIPHeaders) == 0
+}
+
+// Bot says how a call's bot is started: Cmd is a command line split into arguments once at
+// start-up (never run through a shell), URL is a bot runner that receives the call as JSON.
+// Exactly one is set.
+type Bot struct {
+	Cmd string
+	URL string
+	// Timeout bounds one HTTP dispatch to URL; 0 means the launcher's default.
+	Timeout time.Duration
+}
+
+// Room are the settings of the SIP dial-in room created for a call.
+type Room struct {
+	// NumEndpoints is the number of SIP endpoints (Daily's default is 1).
+	NumEndpoints int
+	// Exp is how long the room lives after it is created; Daily ejects everyone then.
+	Exp time.Duration
+	// Video enables video on the SIP endpoints.
+	Video *bool
+}
+
+// VideoOn reports the room's video setting (off unless set).
+func (r Room) VideoOn() bool { return r.Video != nil && *r.Video }
+
+// Merge returns r with every unset field taken from def.
+func (r Room) Merge(def Room) Room {
+	if r.NumEndpoints == 0 {
+		r.NumEndpoints = def.NumEndpoints
+	}
+	if r.Exp == 0 {
+		r.Exp = def.Exp
+	}
+	if r.Video == nil && def.Video != nil {
+		v := *def.Video
+		r.Video = &v
+	}
+	return r
+}
+
+// Call is what the matcher looks at: the fields of Daily's dial-in webhook.
+type Call struct {
+	To         string
+	From       string
+	SIPHeaders map[string]string
+}
