@@ -32,6 +32,20 @@ var keys = []Key{
 		Description: "Country assumed for phone numbers typed without +country code (ISO 3166 code)",
 		normalize:   normalizeRegion,
 	},
+	{
+		Name: "routes_api", Default: "pinless", Env: "DIALIN_ROUTES_API",
+		Description: "Which Daily API `dialin routes` uses: pinless (the domain's pinless_dialin array) or configs (/domain-dialin-config)",
+		normalize:   normalizeRoutesAPI,
+	},
+}
+
+// normalizeRoutesAPI accepts the two dial-in APIs Daily documents.
+func normalizeRoutesAPI(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "pinless", "configs":
+		return strings.ToLower(v), nil
+	}
+	return "", &InvalidValueError{Field: "routes_api", Rule: "must be pinless or configs"}
 }
 
 // Keys returns the settable keys in display order.

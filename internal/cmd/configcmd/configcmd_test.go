@@ -24,7 +24,7 @@ func TestNewCmdSetValidatesBeforeRunning(t *testing.T) {
 		{[]string{"api_url", "http://api.daily.co/v1"}, "api_url: must be an absolute https URL (http only for localhost)"},
 		{[]string{"default_region", "Narnia"}, "default_region: must be a two-letter country code"},
 		{[]string{"default_profile", "a b"}, "profile: must be 1-64 letters"},
-		{[]string{"api_key", "x"}, `key "api_key": unknown; known keys: api_url, default_region, default_profile`},
+		{[]string{"api_key", "x"}, `key "api_key": unknown; known keys: api_url, default_region, routes_api, default_profile`},
 		{[]string{"api_url"}, "accepts 2 arg(s), received 1"},
 	}
 	for _, tt := range tests {
@@ -97,10 +97,11 @@ func TestListRun(t *testing.T) {
 		json bool
 		want string
 	}{
-		{"piped", false, false, "api_url\t" + apiURL + "\tfile\ndefault_region\tDE\tfile\n"},
+		{"piped", false, false, "api_url\t" + apiURL + "\tfile\ndefault_region\tDE\tfile\nroutes_api\tpinless\tdefault\n"},
 		{"terminal", true, false, "KEY              VALUE" + strings.Repeat(" ", len(apiURL)-2) + "SOURCE\n" +
 			"api_url          " + apiURL + "   file\n" +
-			"default_region   DE" + strings.Repeat(" ", len(apiURL)+1) + "file\n"},
+			"default_region   DE" + strings.Repeat(" ", len(apiURL)+1) + "file\n" +
+			"routes_api       pinless" + strings.Repeat(" ", len(apiURL)-4) + "default\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +132,11 @@ func TestListRun(t *testing.T) {
     "value": "DE",
     "source": "file",
     "from": "` + cfg.ConfigFile() + `"
+  },
+  {
+    "key": "routes_api",
+    "value": "pinless",
+    "source": "default"
   }
 ]
 `

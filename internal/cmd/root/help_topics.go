@@ -38,6 +38,9 @@ DAILY_API_URL       Root of Daily's REST API (default https://api.daily.co/v1). 
 DIALIN_PROFILE      Profile to use when --profile is not given.
 DIALIN_CONFIG_DIR   Directory of config.yaml and credentials.yaml. Default
                     $XDG_CONFIG_HOME/dialin, else ~/.config/dialin.
+DIALIN_STATE_DIR    Directory of route backups and the routes lock file. Default
+                    $XDG_STATE_HOME/dialin, else ~/.local/state/dialin.
+DIALIN_ROUTES_API   pinless (default) or configs: which Daily API "dialin routes" uses.
 DIALIN_DEBUG        "api": log every HTTP request and response on stderr (keys, secrets and
                     tokens redacted). "1": debug log on stderr.
 DIALIN_FORCE_TTY    Treat stdout as a terminal ("1"), or name the streams to treat as

@@ -26,6 +26,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/numbers"
 	"github.com/dialin-project/dialin/internal/cmd/rooms"
+	"github.com/dialin-project/dialin/internal/cmd/routes"
 	"github.com/dialin-project/dialin/internal/cmd/standin"
 	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
@@ -66,6 +67,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(numbers.NewCmdNumbers(f))
 	cmd.AddCommand(rooms.NewCmdRooms(f))
+	cmd.AddCommand(routes.NewCmdRoutes(f))
 	cmd.AddCommand(standin.NewCmdStandinBot(f, nil))
 	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))

@@ -17,15 +17,22 @@
 //     Change (per-field old → new, secrets masked) for one entry.
 //   - Validate(entries, ValidateOptions) returns one *ValidationError per problem (joined);
 //     the CLI maps any *ValidationError or *SpecError to exit code 64. Pass Only (the keys
-//     being changed) so that entries someone else made are not judged.
+//     being changed) so that entries someone else made are not judged. EntryChange.Validate
+//     checks just the fields a change sets, for flag values before any request.
 //   - ParseSpec reads a routes file (see Spec), Spec.Validate checks its routes with line
-//     numbers, ExportSpec writes one from live routes.
+//     numbers, ExportSpec writes one from live routes (secrets left out, literal, or as
+//     ${HMACEnvName(key)} placeholders).
+//   - Diff(current, desired) is the plan-shaped difference of two whole arrays, for restore.
 //   - Plan(current, spec, prune) computes a *PlanResult: Changes, Summary, HasChanges,
 //     BaseHash, Desired. json.Marshal of it is the --json form (no secrets); RenderPlan and
 //     RenderChange are the human form; EncodePlanFile / DecodePlanFile the `plan -out` file.
 //   - Explain(entries, to, from, region) says which entry a call reaches, and why.
 //
 // # Writing (Store, Writer, BackupDir)
+//
+// A Store is where the routes live: NewDailyStore the domain's pinless_dialin array (GET /
+// and POST /), NewConfigStore Daily's per-entry /domain-dialin-config objects, read as one
+// array and written as one request per changed entry. Everything below works on either.
 //
 // Writer.Write(ctx, mutate, verify) is the only way commands should write: it takes the lock
 // file, reads, runs mutate, saves a backup, re-reads (and runs mutate again if the routes

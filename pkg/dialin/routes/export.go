@@ -3,6 +3,7 @@ package routes
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -14,6 +15,32 @@ type ExportOptions struct {
 	// IncludeSecrets writes each hmac literally. Without it hmac is left out, which a plan
 	// reads as "keep the live secret", so the file is safe to commit.
 	IncludeSecrets bool
+	// HMACEnv, when set (and IncludeSecrets is not), writes each entry's hmac as a
+	// ${NAME} placeholder, NAME being what HMACEnv returns for the entry's key (HMACEnvName
+	// is the usual choice): CI then supplies the secrets from its secret store, and planning
+	// the file refuses to run until every one of them is set.
+	HMACEnv func(Key) string
+}
+
+// HMACEnvName is the environment variable `routes export` names for an entry's secret:
+// DIALIN_HMAC_ and the number's digits ("DIALIN_HMAC_14155550100"), or for a SIP entry
+// DIALIN_HMAC_SIP_ and its name prefix in upper case, other characters as "_".
+func HMACEnvName(k Key) string {
+	var b strings.Builder
+	b.WriteString("DIALIN_HMAC_")
+	src := strings.TrimPrefix(k.Number, "+")
+	if k.IsSIP() {
+		b.WriteString("SIP_")
+		src = k.SIPName
+	}
+	for _, r := range strings.ToUpper(src) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }
 
 type exportRoute struct {
@@ -49,8 +76,11 @@ func ExportSpec(entries []daily.PinlessDialinEntry, opts ExportOptions) ([]byte,
 		default:
 			return nil, fmt.Errorf("route #%d has neither phone_number nor name_prefix and cannot be exported", i+1)
 		}
-		if opts.IncludeSecrets {
+		switch {
+		case opts.IncludeSecrets:
 			r.HMAC = e.HMAC
+		case opts.HMACEnv != nil && e.HMAC != "":
+			r.HMAC = "${" + opts.HMACEnv(k) + "}"
 		}
 		if e.TimeoutConfig != nil {
 			r.TimeoutMessage = e.TimeoutConfig.Message
@@ -59,7 +89,12 @@ func ExportSpec(entries []daily.PinlessDialinEntry, opts ExportOptions) ([]byte,
 	}
 	var buf bytes.Buffer
 	buf.WriteString("# dialin routes file: `dialin routes plan -f FILE`, `dialin routes apply -f FILE`.\n")
-	if !opts.IncludeSecrets {
+	switch {
+	case opts.IncludeSecrets:
+		buf.WriteString("# This file holds hmac secrets: do not commit it.\n")
+	case opts.HMACEnv != nil:
+		buf.WriteString("# Each hmac is read from the environment variable named in ${...}; set them before planning.\n")
+	default:
 		buf.WriteString("# hmac is left out (the live secrets are kept); set it as hmac: ${ENV_VAR} to manage it.\n")
 	}
 	buf.WriteString("# Add managed_prefix: PREFIX to let --prune delete routes whose name_prefix starts with it.\n")
