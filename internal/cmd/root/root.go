@@ -24,6 +24,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
+	"github.com/dialin-project/dialin/internal/cmd/gendocs"
 	"github.com/dialin-project/dialin/internal/cmd/numbers"
 	"github.com/dialin-project/dialin/internal/cmd/rooms"
 	"github.com/dialin-project/dialin/internal/cmd/routes"
@@ -31,6 +32,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/config"
 )
 
@@ -57,7 +59,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	pf.String(config.FlagAPIURL, "", "Daily API root URL (default: DAILY_API_URL, then api_url)")
 	_ = pf.MarkHidden(config.FlagAPIURL)
 	f.GlobalFlags = pf
-	_ = cmd.RegisterFlagCompletionFunc(config.FlagProfile, completeProfiles(f))
+	_ = cmd.RegisterFlagCompletionFunc(config.FlagProfile, complete.Profiles(f))
 
 	// ==== Command registration: one line per noun package, sorted by name. ====
 	// To add a command: cmd.AddCommand(numbers.NewCmdNumbers(f)) and import the package.
@@ -65,6 +67,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
+	cmd.AddCommand(gendocs.NewCmdGendocs(f))
 	cmd.AddCommand(numbers.NewCmdNumbers(f))
 	cmd.AddCommand(rooms.NewCmdRooms(f))
 	cmd.AddCommand(routes.NewCmdRoutes(f))
@@ -98,20 +101,5 @@ func strictHelp(root *cobra.Command) {
 			show(c, args)
 			return nil
 		}
-	}
-}
-
-// completeProfiles completes --profile with the names in config.yaml and credentials.yaml.
-func completeProfiles(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		cfg, err := f.Config()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		var names []string
-		for _, p := range cfg.Profiles() {
-			names = append(names, p.Name)
-		}
-		return names, cobra.ShellCompDirectiveNoFileComp
 	}
 }
