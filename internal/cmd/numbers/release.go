@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"
@@ -72,6 +73,7 @@ func NewCmdRelease(f *cmdutil.Factory, runF func(*ReleaseOptions) error) *cobra.
 	addRegionFlag(cmd, &opts.Region)
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
+	cmd.ValidArgsFunction = complete.PurchasedNumbers(f)
 	return cmd
 }
 

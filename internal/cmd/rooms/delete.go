@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily"
@@ -48,6 +49,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		},
 	}
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
+	cmd.ValidArgsFunction = complete.RoomNames(f)
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/daily"
 )
@@ -48,6 +49,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command 
 	}
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	cmdutil.AddQuietFlag(cmd, opts.IO, &opts.Quiet, "Print only the room name (an existence check)")
+	cmd.ValidArgsFunction = complete.RoomNames(f)
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	dialroutes "github.com/dialin-project/dialin/pkg/dialin/routes"
 	serveconfig "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
@@ -72,6 +73,7 @@ func NewCmdExplain(f *cmdutil.Factory, runF func(*ExplainOptions) error) *cobra.
 	fl.StringVar(&opts.ServeConfig, "serve-config", "", "Configuration `FILE` of dialin serve: also show which of its rules takes the call")
 	addAPIFlag(cmd, &opts.Deps)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
+	_ = cmd.RegisterFlagCompletionFunc("to", complete.RouteNumbers(f))
 	return cmd
 }
 

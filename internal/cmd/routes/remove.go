@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily"
 	dialroutes "github.com/dialin-project/dialin/pkg/dialin/routes"
@@ -76,6 +77,8 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
 	addAPIFlag(cmd, &opts.Deps)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
+	_ = cmd.RegisterFlagCompletionFunc("number", complete.RouteNumbers(f))
+	cmd.ValidArgsFunction = complete.RouteNumbers(f)
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily"
 	dialroutes "github.com/dialin-project/dialin/pkg/dialin/routes"
@@ -88,6 +89,7 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
 	addAPIFlag(cmd, &opts.Deps)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
+	_ = cmd.RegisterFlagCompletionFunc("number", complete.PurchasedNumbers(f))
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmd/rooms/expiry"
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"
@@ -72,6 +73,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 	fl.StringVar(&opts.UserID, "user-id", "", "User `id` of the participant (at most 36 characters)")
 	fl.BoolVar(&opts.Local, "local", false, "Sign the token locally with the API key instead of asking Daily")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
+	_ = cmd.RegisterFlagCompletionFunc("room", complete.RoomNames(f))
 	return cmd
 }
 
