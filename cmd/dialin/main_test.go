@@ -17,7 +17,8 @@ var update = flag.Bool("update", false, "rewrite the expected output in testdata
 // TestMain makes this test binary double as the dialin binary inside scripts.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"dialin": func() { os.Exit(cli.Main(os.Args[1:])) },
+		"dialin":              func() { os.Exit(cli.Main(os.Args[1:])) },
+		"sigterm-after-ready": func() { os.Exit(sigtermAfterReady(os.Args[1:])) }, // script_serve_test.go
 	})
 }
 

@@ -14,6 +14,8 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"emuapi":    cmdEmuAPI,    // script_emulator_test.go
 	"stdoutenv": cmdStdoutEnv, // script_emulator_test.go
 	"waitenv":   cmdWaitEnv,   // script_emulator_test.go
+	"freeport":  cmdFreePort,  // script_serve_test.go
+	"waithttp":  cmdWaitHTTP,  // script_serve_test.go
 }
 
 // cmdExitCode runs a program and asserts its exact exit status (exec only knows zero versus

@@ -23,14 +23,18 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/auth"
 	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
+	"github.com/dialin-project/dialin/internal/cmd/demo"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/gendocs"
 	"github.com/dialin-project/dialin/internal/cmd/numbers"
 	"github.com/dialin-project/dialin/internal/cmd/rooms"
 	"github.com/dialin-project/dialin/internal/cmd/routes"
+	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/simulate"
 	"github.com/dialin-project/dialin/internal/cmd/standin"
 	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
+	"github.com/dialin-project/dialin/internal/cmd/webhook"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/config"
@@ -66,14 +70,18 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(auth.NewCmdAuth(f))
 	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
+	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(gendocs.NewCmdGendocs(f))
 	cmd.AddCommand(numbers.NewCmdNumbers(f))
 	cmd.AddCommand(rooms.NewCmdRooms(f))
 	cmd.AddCommand(routes.NewCmdRoutes(f))
+	cmd.AddCommand(servecmd.NewCmdServe(f, nil))
+	cmd.AddCommand(simulate.NewCmdSimulate(f))
 	cmd.AddCommand(standin.NewCmdStandinBot(f, nil))
 	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
+	cmd.AddCommand(webhook.NewCmdWebhook(f))
 	// ==== End of command registration. ====
 
 	for _, t := range helpTopics {
