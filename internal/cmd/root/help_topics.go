@@ -45,8 +45,21 @@ DIALIN_DEBUG        "api": log every HTTP request and response on stderr (keys, 
                     tokens redacted). "1": debug log on stderr.
 DIALIN_FORCE_TTY    Treat stdout as a terminal ("1"), or name the streams to treat as
                     terminals ("stdin,stdout,stderr"). For tests and CI logs.
+DIALIN_WEBHOOK_SECRET  serve, simulate, webhook: the base64 secret that signs the dial-in
+                    webhook, instead of each route's hmac read from Daily.
+DIALIN_EVENTS_SECRET   serve: the base64 secret of Daily's /webhooks events, instead of the
+                    webhook subscription's hmac read from Daily.
+DIALIN_REDIS_PASSWORD  serve --state redis://…: the Redis password (else REDIS_PASSWORD);
+                    never in the URL, so it stays out of argv and logs.
+DIALIN_HMAC_…       routes files: the ${…} variables "dialin routes export" names hold
+                    each route's hmac secret.
+DIALIN_SEED_RUNNER  bench: path of the seed's bot runner (seed_bot_runner.py).
 NO_COLOR            Any non-empty value turns colour off.
 CLICOLOR_FORCE      Non-empty and not "0": colour even when piped (NO_COLOR still wins).
+
+Bots that serve starts get DIALIN_ROOM_URL, DIALIN_TOKEN, DIALIN_CALL_ID,
+DIALIN_CALL_DOMAIN, DIALIN_SIP_URI, DIALIN_FROM, DIALIN_TO, DIALIN_SIP_HEADERS (JSON) and
+DIALIN_PATCH, plus DAILY_API_URL, and DAILY_API_KEY only when the bot patches the call.
 
 Settings resolve flag > environment > config.yaml (profile) > default.
 `,

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 )
 
 // ParseSpec reads a routes file. filename is only used in messages. env looks up ${NAME}
@@ -49,50 +51,16 @@ func (p *specParser) errf(line int, field, format string, args ...any) *SpecErro
 	return &SpecError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 func (p *specParser) yamlErr(err error) *SpecError {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		var line int
-		fmt.Sscan(m[1], &line)
-		return p.errf(line, "", "invalid YAML: %s", m[2])
-	}
-	return p.errf(0, "", "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-}
-
-// resolve follows aliases (bounded, so a cycle cannot loop).
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; i < 8 && n != nil && n.Kind == yaml.AliasNode; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!bool":
-			return "a boolean"
-		case "!!null":
-			return "nothing"
-		case "!!int", "!!float":
-			return "a number"
-		}
-		return "a string"
-	}
-	return "an alias"
+	line, msg := yamlnode.SyntaxError(err)
+	return p.errf(line, "", "invalid YAML: %s", msg)
 }
 
 // fields walks a mapping, refusing unknown keys, and calls fn for each known one.
 func (p *specParser) fields(n *yaml.Node, path string, known []string, fn func(key string, keyLine int, v *yaml.Node) error) error {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
 		field := joinPath(path, k.Value)
 		if k.Kind != yaml.ScalarNode {
 			return p.errf(k.Line, path, "keys must be plain names")
@@ -137,7 +105,7 @@ func contains(list []string, s string) bool {
 // unquoted +14155550100 works; booleans, nulls, lists and mappings are refused.
 func (p *specParser) str(field string, v *yaml.Node) (string, error) {
 	if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!bool" || v.ShortTag() == "!!null" {
-		return "", p.errf(v.Line, field, "must be a string, got %s", kindName(v))
+		return "", p.errf(v.Line, field, "must be a string, got %s", yamlnode.KindName(v))
 	}
 	s, err := expandEnv(v.Value, p.env)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
+	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 )
 
 var (
@@ -17,13 +18,13 @@ var (
 func (p *specParser) parseTop(doc *yaml.Node) (*Spec, error) {
 	root := doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = resolve(root.Content[0])
+		root = yamlnode.Resolve(root.Content[0])
 	}
 	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		return nil, p.errf(root.Line, "", "the file is empty; expected a \"routes:\" list")
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, p.errf(root.Line, "", "expected a mapping with a \"routes:\" list, got %s", kindName(root))
+		return nil, p.errf(root.Line, "", "expected a mapping with a \"routes:\" list, got %s", yamlnode.KindName(root))
 	}
 	spec := &Spec{}
 	var routesNode *yaml.Node
@@ -57,12 +58,12 @@ func (p *specParser) parseTop(doc *yaml.Node) (*Spec, error) {
 		return spec, nil
 	}
 	if routesNode.Kind != yaml.SequenceNode {
-		return nil, p.errf(routesNode.Line, "routes", "must be a list, got %s", kindName(routesNode))
+		return nil, p.errf(routesNode.Line, "routes", "must be a list, got %s", yamlnode.KindName(routesNode))
 	}
 	seen := map[Key]int{}
 	for i, item := range routesNode.Content {
 		path := fmt.Sprintf("routes[%d]", i)
-		r, err := p.parseRoute(path, resolve(item))
+		r, err := p.parseRoute(path, yamlnode.Resolve(item))
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +94,7 @@ func (r SpecRoute) lineOf(field string) int {
 func (p *specParser) parseRoute(path string, n *yaml.Node) (SpecRoute, error) {
 	r := SpecRoute{Line: n.Line, Lines: map[string]int{}}
 	if n.Kind != yaml.MappingNode {
-		return r, p.errf(n.Line, path, "must be a mapping with number (or sip) and url, got %s", kindName(n))
+		return r, p.errf(n.Line, path, "must be a mapping with number (or sip) and url, got %s", yamlnode.KindName(n))
 	}
 	var number, sip string
 	var hasNamePrefix bool
