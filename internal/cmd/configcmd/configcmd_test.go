@@ -18,10 +18,10 @@ func TestNewCmdSetValidatesBeforeRunning(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{[]string{"api_url", "https://api.daily.co/v1"}, ""},
+		{[]string{"api_url", "https://api.daily.example/v1"}, ""},
 		{[]string{"default_region", "de"}, ""},
 		{[]string{"default_profile", "staging"}, ""},
-		{[]string{"api_url", "http://api.daily.co/v1"}, "api_url: must be an absolute https URL (http only for localhost)"},
+		{[]string{"api_url", "http://api.daily.example/v1"}, "api_url: must be an absolute https URL (http only for localhost)"},
 		{[]string{"default_region", "Narnia"}, "default_region: must be a two-letter country code"},
 		{[]string{"default_profile", "a b"}, "profile: must be 1-64 letters"},
 		{[]string{"api_key", "x"}, `key "api_key": unknown; known keys: api_url, default_region, routes_api, default_profile`},

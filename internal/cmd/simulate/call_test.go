@@ -56,7 +56,7 @@ func TestNewCmdCallFlags(t *testing.T) {
 		{[]string{"--to", number, "--from", ""}, "--from: must not be empty"},
 		{[]string{"--to", number, "--from", "a", "--header", "X-Tenant"}, `--header: "X-Tenant" must be NAME=VALUE`},
 		{[]string{"--to", number, "--from", "a", "--url", "127.0.0.1:7860/dialin"}, "--url: must be an absolute http or https URL"},
-		{[]string{"--to", number, "--from", "a", "--emulator", "https://api.daily.co/v1"}, "--emulator: must be the emulator's http URL"},
+		{[]string{"--to", number, "--from", "a", "--emulator", "https://api.daily.example/v1"}, "--emulator: must be the emulator's http URL"},
 		{[]string{"--to", number, "--from", "a", "--emulator", "http://example.com:8089/v1"}, "--emulator: example.com is not on this machine"},
 		{[]string{"--to", number, "--from", "a", "--emulator", "http://127.0.0.1:8089", "--via-emulator"}, "--emulator, --via-emulator: give one"},
 		{[]string{"--to", number, "--from", "a", "--via-emulator", "--secret-file", "s"}, "--secret-file: not used with the emulator"},
