@@ -21,6 +21,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/build"
 	"github.com/dialin-project/dialin/internal/cmd/auth"
+	"github.com/dialin-project/dialin/internal/cmd/bench"
 	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/demo"
@@ -68,6 +69,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	// ==== Command registration: one line per noun package, sorted by name. ====
 	// To add a command: cmd.AddCommand(numbers.NewCmdNumbers(f)) and import the package.
 	cmd.AddCommand(auth.NewCmdAuth(f))
+	cmd.AddCommand(bench.NewCmdBench(f, nil))
 	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))

@@ -38,7 +38,9 @@ type DepsHook struct {
 // depsHooks lists serve's optional parts, in the order they apply. To add one, write
 // newXHook() *DepsHook in a file of its own and add one line here.
 func depsHooks() []*DepsHook {
-	return []*DepsHook{}
+	return []*DepsHook{
+		newWarmHook(),  // warm.go: --warm-rooms, --warm-bots
+	}
 }
 
 // DepsBuild is what buildDeps and the hooks work on.

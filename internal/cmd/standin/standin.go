@@ -56,7 +56,9 @@ func NewCmdStandinBot(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comm
 			"handed the call, waits --startup-delay (a Python bot's imports), joins the room, waits\n" +
 			"until a SIP endpoint is ready, patches the held call with pinlessCallUpdate (unless\n" +
 			"--no-patch: serve patches), stays --talk-time, and leaves. Without --room-url it reads\n" +
-			"the call as one JSON line on stdin. DAILY_API_URL must point at the emulator.",
+			"the call as one JSON line on stdin, as a warm bot does (docs/warm-bots.md): it waits\n" +
+			"--startup-delay first, prints dialin:waiting, reads the call and prints dialin:accepted.\n" +
+			"DAILY_API_URL must point at the emulator.",
 		RunE: func(c *cobra.Command, _ []string) error {
 			if opts.Call.RoomURL != "" && (opts.Call.CallID == "" || opts.Call.CallDomain == "" || opts.Call.Token == "") {
 				return cmdutil.FlagErrorf("--room-url needs --token, --call-id and --call-domain too")
@@ -86,13 +88,13 @@ func NewCmdStandinBot(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comm
 }
 
 func run(ctx context.Context, opts *Options) error {
-	call := opts.Call
+	call, startupDelay := opts.Call, opts.StartupDelay
 	if call.RoomURL == "" {
-		c, err := standin.ReadCall(opts.IO.In)
+		c, err := waitForCall(ctx, opts) // warm.go: the start-up comes before the call
 		if err != nil {
-			return fmt.Errorf("reading the call from stdin: %w", err)
+			return err
 		}
-		call = c
+		call, startupDelay = c, 0
 	}
 	apiURL, apiKey, err := opts.Config()
 	if err != nil {
@@ -100,7 +102,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	o := standin.Options{
 		APIURL: apiURL, APIKey: apiKey,
-		StartupDelay: opts.StartupDelay, TalkTime: opts.TalkTime,
+		StartupDelay: startupDelay, TalkTime: opts.TalkTime,
 		Patch: !opts.NoPatch, CrashAfter: opts.CrashAfter,
 		Logger: slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}.WithCall(call)

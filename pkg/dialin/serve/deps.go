@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -54,4 +55,8 @@ type Deps struct {
 	SecretRefresh, MissRefresh time.Duration
 	// ReplicaID names this serve in call records (0: host name and pid).
 	ReplicaID string
+	// ReadyCheck, if set, is asked by Ready (/readyz) whether a dependency serve cannot take
+	// calls without is reachable, such as the Redis that replicas share; its error is the
+	// reason given. It must answer within a second or so.
+	ReadyCheck func(ctx context.Context) error
 }

@@ -67,7 +67,7 @@ func (s *Server) run(c *call) {
 	s.update(c, func(r *callstore.Record) { r.State = callstore.BotStarted })
 	s.emit(c, Event{Kind: EventBotStarted, At: now, Room: room.Name, PID: bot.PID})
 	s.log.Info("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
-	if s.cfg.Patch == config.PatchBot {
+	if s.cfg.Patch == config.PatchBot || s.sharedStore() {
 		s.settled(c)
 	}
 	if bot.Exited != nil {

@@ -28,8 +28,19 @@ func (s *Server) callFor(room string) (*call, callstore.Record, bool) {
 	if c == nil {
 		// Not ours: a stand-in with the record's data, for events and timings.
 		c = &call{id: rec.CallID, rule: &rules.Rule{Name: rec.Rule}, received: rec.ReceivedAt, rec: rec}
+		// Shutdown never waited for it here (newCall was not called), so patching it must not
+		// settle it: that would drive the settling counter below zero.
+		c.settle.Do(func() {})
 	}
 	return c, rec, true
+}
+
+// sharedStore reports whether the call store is shared by replicas (it has a Shared() bool
+// method that says so). Then whichever replica receives dialin.ready patches the call, so
+// Shutdown need not wait for this one to do it.
+func (s *Server) sharedStore() bool {
+	sh, ok := s.store.(interface{ Shared() bool })
+	return ok && sh.Shared()
 }
 
 // onReady handles dialin.ready: one SIP endpoint of the room can take the call. With patch:

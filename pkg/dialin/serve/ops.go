@@ -1,8 +1,10 @@
 package serve
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 )
@@ -12,8 +14,8 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 }
 
 // Ready reports whether serve can take calls, and if not, why: it is not shutting down, it
-// has route secrets (unless verification is off), and with patch: serve it has the events
-// webhook's secret.
+// has route secrets (unless verification is off), with patch: serve it has the events
+// webhook's secret, and Deps.ReadyCheck (if any) passes.
 func (s *Server) Ready() (bool, string) {
 	s.mu.Lock()
 	closing := s.closing
@@ -27,6 +29,13 @@ func (s *Server) Ready() (bool, string) {
 	}
 	if s.cfg.Patch == config.PatchServe && !s.events.ready() {
 		why = append(why, "no events webhook secret loaded (patch: serve needs Daily's /webhooks)")
+	}
+	if s.d.ReadyCheck != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := s.d.ReadyCheck(ctx); err != nil {
+			why = append(why, err.Error())
+		}
 	}
 	return len(why) == 0, strings.Join(why, "; ")
 }

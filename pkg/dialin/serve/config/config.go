@@ -13,12 +13,17 @@
 //	caps: {global: 50, queue_timeout: 30s}
 //	max_call_duration: 1h        # a call's slot is freed after this, whatever happens
 //	room: {num_endpoints: 1, exp: 1h, video: false}   # defaults for every rule
+//	pool: {rooms: 0, refill_per_second: 5, room_lifetime: 1h}   # warm rooms, defaults for every rule
 //	rules:                       # first match wins
 //	  - name: support
 //	    match: {to: ["+1415555*"], from: ["+44*"], sip_headers: {X-Team: support}}
 //	    bot: {cmd: "python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}"}
 //	    cap: 10
 //	    room: {num_endpoints: 2}
+//	    pool: {rooms: 10}        # 10 rooms created ahead for this rule's calls
+//	  - name: warm
+//	    match: {to: +12125550199}
+//	    bot: {cmd: "python3 warm_bot.py", warm: 4}   # 4 bots started ahead, reading the call on stdin
 //	default:                     # takes what no rule matched; without it such calls are refused
 //	  bot: {url: "http://127.0.0.1:9000/start", timeout: 10s}
 package config
@@ -57,6 +62,8 @@ type Config struct {
 	Room    rules.Room
 	Rules   []rules.Rule
 	Default *rules.Rule
+	// Pool holds the warm room pool defaults; Normalize merges them into every rule's Pool.
+	Pool rules.Pool
 
 	// File is the file the configuration was read from, for messages.
 	File string

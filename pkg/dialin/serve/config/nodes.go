@@ -8,45 +8,19 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 )
-
-// resolve follows aliases (bounded, so a cycle cannot loop).
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; i < 8 && n != nil && n.Kind == yaml.AliasNode; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!bool":
-			return "a boolean"
-		case "!!null":
-			return "nothing"
-		case "!!int", "!!float":
-			return "a number"
-		}
-		return "a string"
-	}
-	return "an alias"
-}
 
 // fields walks a mapping, refusing unknown keys (known nil: any key), recording each field's
 // line, and calls fn for each.
 func (p *parser) fields(n *yaml.Node, path string, known []string, fn func(key string, v *yaml.Node) error) error {
 	if n.Kind != yaml.MappingNode {
-		return p.errf(n.Line, path, "must be a mapping, got %s", kindName(n))
+		return p.errf(n.Line, path, "must be a mapping, got %s", yamlnode.KindName(n))
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
 		field := k.Value
 		if path != "" {
 			field = path + "." + k.Value
@@ -78,7 +52,7 @@ func (p *parser) fields(n *yaml.Node, path string, known []string, fn func(key s
 // str reads a scalar as text; numbers are taken as written (an unquoted +14155550100 works).
 func (p *parser) str(field string, v *yaml.Node, dst *string) error {
 	if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!bool" || v.ShortTag() == "!!null" {
-		return p.errf(v.Line, field, "must be a string, got %s", kindName(v))
+		return p.errf(v.Line, field, "must be a string, got %s", yamlnode.KindName(v))
 	}
 	*dst = v.Value
 	return nil
@@ -95,11 +69,11 @@ func (p *parser) strList(field string, v *yaml.Node, dst *[]string) error {
 		return nil
 	}
 	if v.Kind != yaml.SequenceNode {
-		return p.errf(v.Line, field, "must be a string or a list of strings, got %s", kindName(v))
+		return p.errf(v.Line, field, "must be a string or a list of strings, got %s", yamlnode.KindName(v))
 	}
 	for i, item := range v.Content {
 		var s string
-		if err := p.str(fmt.Sprintf("%s[%d]", field, i), resolve(item), &s); err != nil {
+		if err := p.str(fmt.Sprintf("%s[%d]", field, i), yamlnode.Resolve(item), &s); err != nil {
 			return err
 		}
 		*dst = append(*dst, s)
@@ -140,7 +114,7 @@ func (p *parser) duration(field string, v *yaml.Node, dst *time.Duration) error 
 
 func describe(v *yaml.Node) string {
 	if v.Kind == yaml.ScalarNode && v.ShortTag() != "!!null" {
-		return fmt.Sprintf("%s %q", kindName(v), v.Value)
+		return fmt.Sprintf("%s %q", yamlnode.KindName(v), v.Value)
 	}
-	return kindName(v)
+	return yamlnode.KindName(v)
 }

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
@@ -40,9 +41,9 @@ func Parse(filename string, data []byte) (*Config, error) {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, &Error{File: filename, Line: extra.Line, Msg: "only one YAML document is allowed"}
 	}
-	top := resolve(&doc)
+	top := yamlnode.Resolve(&doc)
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
-		top = resolve(top.Content[0])
+		top = yamlnode.Resolve(top.Content[0])
 	}
 	if err := p.top(top); err != nil {
 		return nil, err
@@ -59,19 +60,13 @@ func (p *parser) errf(line int, field, format string, args ...any) *Error {
 	return &Error{File: p.c.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 func (p *parser) yamlErr(err error) *Error {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		var line int
-		fmt.Sscan(m[1], &line)
-		return p.errf(line, "", "invalid YAML: %s", m[2])
-	}
-	return p.errf(0, "", "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	line, msg := yamlnode.SyntaxError(err)
+	return p.errf(line, "", "invalid YAML: %s", msg)
 }
 
 func (p *parser) top(n *yaml.Node) error {
-	known := []string{"webhook_path", "events_path", "patch", "tokens", "max_body_bytes", "signature_window", "caps", "max_call_duration", "room", "rules", "default"}
+	known := []string{"webhook_path", "events_path", "patch", "tokens", "max_body_bytes", "signature_window", "caps", "max_call_duration", "room", "pool", "rules", "default"}
 	c := p.c
 	return p.fields(n, "", known, func(key string, v *yaml.Node) error {
 		switch key {
@@ -101,15 +96,17 @@ func (p *parser) top(n *yaml.Node) error {
 			})
 		case "room":
 			return p.room(key, v, &c.Room)
+		case "pool":
+			return p.pool(key, v, &c.Pool)
 		case "rules":
 			if v.Kind != yaml.SequenceNode {
-				return p.errf(v.Line, key, "must be a list of rules, got %s", kindName(v))
+				return p.errf(v.Line, key, "must be a list of rules, got %s", yamlnode.KindName(v))
 			}
 			for i, item := range v.Content {
 				field := fmt.Sprintf("rules[%d]", i)
 				c.lines[field] = item.Line
 				var r rules.Rule
-				if err := p.rule(field, resolve(item), &r, true); err != nil {
+				if err := p.rule(field, yamlnode.Resolve(item), &r, true); err != nil {
 					return err
 				}
 				c.Rules = append(c.Rules, r)
@@ -124,12 +121,12 @@ func (p *parser) top(n *yaml.Node) error {
 }
 
 func (p *parser) rule(field string, n *yaml.Node, r *rules.Rule, named bool) error {
-	known := []string{"name", "match", "bot", "cap", "room"}
+	known := []string{"name", "match", "bot", "cap", "room", "pool"}
 	if !named {
-		known = []string{"name", "bot", "cap", "room"}
+		known = []string{"name", "bot", "cap", "room", "pool"}
 	}
 	if n.Kind != yaml.MappingNode {
-		return p.errf(n.Line, field, "must be a mapping with %s, got %s", strings.Join(known, ", "), kindName(n))
+		return p.errf(n.Line, field, "must be a mapping with %s, got %s", strings.Join(known, ", "), yamlnode.KindName(n))
 	}
 	return p.fields(n, field, known, func(key string, v *yaml.Node) error {
 		f := field + "." + key
@@ -140,15 +137,19 @@ func (p *parser) rule(field string, n *yaml.Node, r *rules.Rule, named bool) err
 			return p.int(f, v, &r.Cap)
 		case "room":
 			return p.room(f, v, &r.Room)
+		case "pool":
+			return p.pool(f, v, &r.Pool)
 		case "bot":
-			return p.fields(v, f, []string{"cmd", "url", "timeout"}, func(k string, v *yaml.Node) error {
+			return p.fields(v, f, botFields, func(k string, v *yaml.Node) error {
 				switch k {
 				case "cmd":
 					return p.str(f+".cmd", v, &r.Bot.Cmd)
 				case "url":
 					return p.str(f+".url", v, &r.Bot.URL)
+				case "timeout":
+					return p.duration(f+".timeout", v, &r.Bot.Timeout)
 				}
-				return p.duration(f+".timeout", v, &r.Bot.Timeout)
+				return p.warmBot(f+"."+k, v, &r.Bot)
 			})
 		case "match":
 			return p.fields(v, f, []string{"to", "from", "sip_headers"}, func(k string, v *yaml.Node) error {

@@ -105,7 +105,10 @@ func (c *Config) checkTop() error {
 	if err := c.between("max_call_duration", c.MaxCallDuration, time.Second, 7*24*time.Hour); err != nil {
 		return err
 	}
-	return c.checkRoom("room", c.Room)
+	if err := c.checkRoom("room", c.Room); err != nil {
+		return err
+	}
+	return c.checkTopPool()
 }
 
 func (c *Config) between(field string, d, lo, hi time.Duration) error {
@@ -222,5 +225,5 @@ func (c *Config) checkRule(field string, r *rules.Rule) error {
 		return err
 	}
 	r.Room = r.Room.Merge(c.Room)
-	return nil
+	return c.checkWarm(field, r)
 }

@@ -12,6 +12,9 @@ type Rule struct {
 	// Room holds the rule's room settings; after config validation they are complete (the
 	// config's defaults merged in).
 	Room Room
+	// Pool keeps rooms for this rule's calls created ahead; after config validation it holds
+	// the config's pool defaults too. Rooms 0 means a room is created per call.
+	Pool Pool
 }
 
 // Matcher lists the conditions of a rule. Every non-empty field must match (AND); within To
@@ -38,6 +41,13 @@ type Bot struct {
 	URL string
 	// Timeout bounds one HTTP dispatch to URL; 0 means the launcher's default.
 	Timeout time.Duration
+	// Warm is how many Cmd bot processes are started ahead, each waiting for its call as one
+	// JSON line on stdin (docs/warm-bots.md); 0 starts a bot per call.
+	Warm int
+	// WarmStartTimeout bounds how long a warm bot may take to say it waits for a call;
+	// WarmAcceptTimeout how long it may take to acknowledge the call once handed it. 0 means
+	// the launcher's default.
+	WarmStartTimeout, WarmAcceptTimeout time.Duration
 }
 
 // Room are the settings of the SIP dial-in room created for a call.

@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// System names, fixed so that scripts can compare runs.
+const (
+	SystemSeed  = "seed-runner"
+	SystemServe = "serve"
+	SystemWarm  = "serve-warm"
+)
+
+// AllSystems lists the systems in the order they run and are reported.
+var AllSystems = []string{SystemServe, SystemWarm, SystemSeed}
+
+// Config is one benchmark run.
+type Config struct {
+	// Dialin is the dialin executable: it runs `serve` and `standin-bot`.
+	Dialin string
+	// SeedRunner is seed_bot_runner.py; Python the interpreter that runs it.
+	SeedRunner, Python string
+
+	Latency      time.Duration // added to every Daily request
+	BotStartup   time.Duration // the stand-in bot's start-up (a Python bot's imports)
+	ReadyDelay   time.Duration // from the bot joining to the room's SIP endpoint ready
+	HoldTimeout  time.Duration // a call not connected by then is lost
+	TalkTime     time.Duration // how long the bot stays in a connected call
+	Rate         float64       // calls per second in the steady phase
+	Steady       time.Duration // length of the steady phase
+	Burst        int           // calls placed at once in the burst phase
+	WarmRooms    int           // serve-warm's --warm-rooms
+	WarmBots     int           // serve-warm's --warm-bots
+	PoolRefill   float64       // serve-warm's --pool-refill
+	DailyLimits  bool          // emulate Daily's rate limits (off: limits raised for this load)
+	Systems      []string      // which systems to run, in AllSystems order
+	Quick        bool          // recorded in the report
+	WorkDir      string        // logs and config files; "" makes a temporary one
+	Progress     func(string)  // one line per step, for a person watching; nil: silent
+	KeepWorkDir  bool          // keep WorkDir's logs after the run
+	SettleExtra  time.Duration // extra time to wait for calls beyond the hold timeout
+	ReadyTimeout time.Duration // how long a system may take to start (and fill its pools)
+}
+
+// Defaults of a full run, sized to finish in a few minutes on a 2-core machine.
+func Defaults() Config {
+	return Config{
+		Python: "/usr/bin/python3", Latency: 50 * time.Millisecond, BotStartup: 1500 * time.Millisecond,
+		ReadyDelay: 200 * time.Millisecond, HoldTimeout: 30 * time.Second, TalkTime: 500 * time.Millisecond,
+		Rate: 20, Steady: 10 * time.Second, Burst: 100, WarmRooms: 100, WarmBots: 110, PoolRefill: 20,
+		Systems: AllSystems, SettleExtra: 10 * time.Second, ReadyTimeout: 90 * time.Second,
+	}
+}
+
+// QuickDefaults is a short run (well under a minute in all).
+func QuickDefaults() Config {
+	c := Defaults()
+	c.Steady, c.Burst, c.WarmRooms, c.WarmBots, c.Quick = 3*time.Second, 30, 30, 40, true
+	c.HoldTimeout, c.SettleExtra = 20*time.Second, 5*time.Second
+	return c
+}
+
+// Check reports the first setting out of range, naming it.
+func (c *Config) Check() error {
+	switch {
+	case c.Dialin == "":
+		return errors.New("dialin executable: required")
+	case c.Latency < 0 || c.Latency > 5*time.Second:
+		return fmt.Errorf("latency: must be between 0 and 5s (got %s)", c.Latency)
+	case c.BotStartup < 0 || c.BotStartup > time.Minute:
+		return fmt.Errorf("bot start-up: must be between 0 and 1m (got %s)", c.BotStartup)
+	case c.Rate <= 0 || c.Rate > 200:
+		return fmt.Errorf("rate: must be above 0 and at most 200 calls per second (got %g)", c.Rate)
+	case c.Steady < 0 || c.Steady > 10*time.Minute:
+		return fmt.Errorf("steady: must be between 0 and 10m (got %s)", c.Steady)
+	case c.Burst < 0 || c.Burst > 1000:
+		return fmt.Errorf("burst: must be between 0 and 1000 calls (got %d)", c.Burst)
+	case c.Steady == 0 && c.Burst == 0:
+		return errors.New("steady, burst: at least one phase needs calls")
+	case c.HoldTimeout < 5*time.Second:
+		return fmt.Errorf("hold timeout: must be at least 5s (got %s)", c.HoldTimeout)
+	case len(c.Systems) == 0:
+		return errors.New("systems: at least one")
+	}
+	for _, s := range c.Systems {
+		if s != SystemSeed && s != SystemServe && s != SystemWarm {
+			return fmt.Errorf("systems: %q is not one of %s, %s, %s", s, SystemServe, SystemWarm, SystemSeed)
+		}
+	}
+	return nil
+}

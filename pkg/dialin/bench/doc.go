@@ -1,0 +1,19 @@
+// Package bench is the engine of `dialin bench`: it measures how long a caller waits on hold
+// with three ways of answering Daily's dial-in webhook, side by side, in one run on loopback.
+//
+// For each system it starts a fresh in-process emulator (pkg/daily/dailytest) with an added
+// latency per Daily request, points a pinless route at the system, and drives the same load
+// — a steady rate of calls, then a burst of simultaneous calls — with the same stand-in bot
+// (`dialin standin-bot --startup-delay …`, a real process that joins the room and patches the
+// call when its SIP endpoint is ready). The systems:
+//
+//   - "serve": `dialin serve` in its default mode (a room and a token over REST per call, a
+//     bot process started per call with the seed's arguments), as a separate process;
+//   - "serve-warm": `dialin serve --tokens local --warm-rooms N --warm-bots M`, the bot
+//     reading its call on stdin;
+//   - "seed-runner": the seed's FastAPI bot runner (shared/peers/seed_bot_runner.py) under
+//     /usr/bin/python3, the bot started per call with -u -t -i -d -s.
+//
+// Every figure comes from the emulator's timeline of each call (received, bot_started,
+// connected), its request log, and /proc for the system's CPU time and peak memory.
+package bench

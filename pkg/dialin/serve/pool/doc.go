@@ -1,0 +1,27 @@
+// Package pool is a warm room pool for `dialin serve`: a serve.RoomSource that keeps, for
+// each rule with pool.rooms > 0, that many SIP dial-in rooms created ahead, so that a call
+// takes its room without a request to Daily.
+//
+// Rules of the pool:
+//
+//   - A room is handed out once: it leaves the pool under a lock before it is returned.
+//   - Rooms are created in the background at the rule's refill_per_second, and every room
+//     creation of serve — refills and rooms made on demand — draws from one token bucket
+//     at Daily's published rate (NewLimiter), so a burst never goes over Daily's limit.
+//     Calls come first: a refill takes only a token that is free at once, while a call
+//     that needs a room on demand waits for the next one.
+//   - A pool that is empty falls back to creating the room on demand (a miss).
+//   - A pooled room's exp is its room_lifetime plus the rule's room exp, so a call always
+//     gets at least the room exp it would get from a room made for it. A room older than
+//     room_lifetime is never handed out; it is deleted, and its replacement is created
+//     ahead of time (as rooms near the end of their lifetime) so the pool stays full.
+//   - A failed refill (a 429 that outlasted the client's retries, a 5xx) backs off
+//     exponentially, from 1 s to 1 min, and the pool refills once Daily answers again.
+//
+// Pooled rooms are created before the caller is known, so their SIP display_name is
+// "dial-in" rather than the caller's number; a room made on demand still gets From.
+// Rooms left in the pool when serve stops are not deleted: they expire with their exp.
+//
+// Metrics (dialin_serve_ namespace, label rule): room_pool_size, room_pool_hits_total,
+// room_pool_misses_total, room_pool_retired_total and room_pool_create_errors_total.
+package pool

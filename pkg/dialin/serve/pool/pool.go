@@ -1,0 +1,165 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"github.com/dialin-project/dialin/pkg/daily"
+	"github.com/dialin-project/dialin/pkg/dialin/serve"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+)
+
+// Daily's published limit for POST /rooms (most endpoints): 20 requests per second, or 100
+// per 5 s window. A bucket of 18/s with a burst of 10 lets at most 10 + 18·5 = 100 through
+// in any 5 s.
+const (
+	RoomCreateRate  = rate.Limit(18)
+	RoomCreateBurst = 10
+)
+
+// NewLimiter returns a token bucket at Daily's published room-creation rate.
+func NewLimiter() *rate.Limiter { return rate.NewLimiter(RoomCreateRate, RoomCreateBurst) }
+
+// Config configures a Pool.
+type Config struct {
+	// Client creates and deletes the rooms.
+	Client *daily.Client
+	// Config is serve's configuration; each rule's Pool settings (after Normalize, which
+	// serve.New does) say how many rooms it keeps. It is read at Start.
+	Config *config.Config
+	// Settings returns a rule's pool settings, for flags that override the file's; nil: the
+	// rule's own Pool.
+	Settings func(r *rules.Rule) rules.Pool
+	// Limiter paces every room creation, refills and on-demand alike; nil: NewLimiter().
+	Limiter *rate.Limiter
+	// OnDemand creates a room when a pool is empty or a rule has none; nil: serve.RESTRooms.
+	OnDemand serve.RoomSource
+	// Now is the clock of room ages and exp; nil: time.Now. Rate limits use real time.
+	Now func() time.Time
+	// Logger receives refill errors; nil discards them.
+	Logger *slog.Logger
+	// Registerer receives the pool's metrics (serve's Metrics().Registry()); nil: none.
+	Registerer prometheus.Registerer
+	// CheckEvery is how often rooms are checked for age when nothing else happens; 0: 1 s.
+	CheckEvery time.Duration
+}
+
+// Pool is a serve.RoomSource with a warm pool of rooms per rule.
+type Pool struct {
+	cfg     Config
+	limiter *rate.Limiter
+	log     *slog.Logger
+	m       *metrics
+
+	mu     sync.Mutex
+	pools  map[string]*rulePool // by rule name
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	closed bool
+}
+
+// New checks the configuration and registers the metrics; Start creates the rooms.
+func New(cfg Config) (*Pool, error) {
+	if cfg.Client == nil || cfg.Config == nil {
+		return nil, errors.New("room pool: a Daily client and serve's configuration are required")
+	}
+	p := &Pool{cfg: cfg, limiter: cfg.Limiter, log: cfg.Logger, pools: map[string]*rulePool{}}
+	if p.limiter == nil {
+		p.limiter = NewLimiter()
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.cfg.Now == nil {
+		p.cfg.Now = time.Now
+	}
+	if p.cfg.CheckEvery <= 0 {
+		p.cfg.CheckEvery = time.Second
+	}
+	if p.cfg.OnDemand == nil {
+		p.cfg.OnDemand = &serve.RESTRooms{Client: cfg.Client, Now: p.cfg.Now}
+	}
+	var err error
+	if p.m, err = newMetrics(cfg.Registerer); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Start begins filling a pool for every rule with pool.rooms > 0, in the background; it does
+// not wait for the rooms.
+func (p *Pool) Start(context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cancel != nil || p.closed {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	for _, r := range p.cfg.Config.AllRules() {
+		settings := r.Pool
+		if p.cfg.Settings != nil {
+			settings = p.cfg.Settings(r)
+		}
+		if settings.Rooms <= 0 {
+			continue
+		}
+		rp := newRulePool(p, r, settings)
+		p.pools[r.Name] = rp
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			rp.run(ctx)
+		}()
+	}
+	return nil
+}
+
+// Room implements serve.RoomSource: a pooled room when the rule's pool has one, else a room
+// created on demand (paced by the shared limiter).
+func (p *Pool) Room(ctx context.Context, req serve.RoomRequest) (serve.Room, error) {
+	p.mu.Lock()
+	rp := p.pools[req.Rule.Name]
+	p.mu.Unlock()
+	if rp != nil {
+		if room, ok := rp.take(); ok {
+			return room, nil
+		}
+	}
+	if err := p.limiter.Wait(ctx); err != nil {
+		return serve.Room{}, err
+	}
+	return p.cfg.OnDemand.Room(ctx, req)
+}
+
+// Size is the number of rooms the rule's pool can hand out now.
+func (p *Pool) Size(rule string) int {
+	p.mu.Lock()
+	rp := p.pools[rule]
+	p.mu.Unlock()
+	if rp == nil {
+		return 0
+	}
+	return rp.size()
+}
+
+// Close stops the refills and waits for room creations under way. Pooled rooms are left to
+// expire.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	p.closed = true
+	cancel := p.cancel
+	p.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	p.wg.Wait()
+	return nil
+}
