@@ -40,6 +40,7 @@ type DepsHook struct {
 func depsHooks() []*DepsHook {
 	return []*DepsHook{
 		newWarmHook(),  // warm.go: --warm-rooms, --warm-bots
+		newStateHook(), // state.go: --state redis://…
 	}
 }
 

@@ -1,0 +1,75 @@
+package redisstate_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
+)
+
+// TestMain runs the tests against one redis-server per test binary (tests that restart Redis
+// start their own), and lets the test binary be a serve replica in its own process for the
+// SIGKILL test (see runReplica).
+func TestMain(m *testing.M) {
+	if os.Getenv(replicaEnv) != "" {
+		runReplica()
+		return
+	}
+	redis.SetLogger(quiet{}) // the outage tests make go-redis report every failed dial
+	code := m.Run()
+	redistest.StopShared()
+	os.Exit(code)
+}
+
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
+
+// client returns a client of the shared server and a key prefix of the test's own.
+func client(t *testing.T) (redis.UniversalClient, string) {
+	t.Helper()
+	srv := redistest.Shared(t)
+	return clientOf(t, srv), uniquePrefix()
+}
+
+func clientOf(t *testing.T, srv *redistest.Server) redis.UniversalClient {
+	t.Helper()
+	cfg, err := redisstate.ParseURL(srv.URL(), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(cfg.Options)
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+func uniquePrefix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "t" + hex.EncodeToString(b[:]) + ":"
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", within, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
