@@ -177,7 +177,7 @@ func TestNewDirIsPrivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Set("api_url", "https://api.daily.co/v1/"); err != nil {
+	if _, err := c.Set("api_url", "https://api.daily.example/v1/"); err != nil {
 		t.Fatal(err)
 	}
 	assertMode(t, dir, 0o700|os.ModeDir)
@@ -199,12 +199,12 @@ func TestNormalize(t *testing.T) {
 	tests := []struct {
 		key, in, want, errField string
 	}{
-		{"api_url", "https://api.daily.co/v1/", "https://api.daily.co/v1", ""},
+		{"api_url", "https://api.daily.example/v1/", "https://api.daily.example/v1", ""},
 		{"api_url", "http://127.0.0.1:4000/v1", "http://127.0.0.1:4000/v1", ""},
 		{"api_url", "http://localhost/v1", "http://localhost/v1", ""},
 		{"api_url", "http://[::1]:80/v1", "http://[::1]:80/v1", ""},
-		{"api_url", "http://api.daily.co/v1", "", "api_url"},
-		{"api_url", "api.daily.co/v1", "", "api_url"},
+		{"api_url", "http://api.daily.example/v1", "", "api_url"},
+		{"api_url", "api.daily.example/v1", "", "api_url"},
 		{"api_url", "https://user:pw@host/v1", "", "api_url"},
 		{"api_url", "ftp://host/v1", "", "api_url"},
 		{"default_region", "gb", "GB", ""},

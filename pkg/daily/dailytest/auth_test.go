@@ -65,7 +65,7 @@ func TestURLShape(t *testing.T) {
 	if len(s.URL) < len("http://127.0.0.1:1/v1") || s.URL[:17] != "http://127.0.0.1:" || s.URL[len(s.URL)-3:] != "/v1" {
 		t.Fatalf("URL = %q", s.URL)
 	}
-	// Trailing slash on the base works like Daily's https://api.daily.co/v1/.
+	// A trailing slash on the base URL works, as it does on Daily's.
 	res := send(t, "GET", s.URL+"/", "Bearer "+s.APIKey, nil)
 	if res.status != http.StatusOK {
 		t.Fatalf("GET /v1/ = %d", res.status)

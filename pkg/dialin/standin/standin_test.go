@@ -246,7 +246,7 @@ func TestRunRefusesBadOptions(t *testing.T) {
 	good := standin.Options{RoomURL: "https://d.daily.co/room", Token: "t", CallID: "c", CallDomain: "d",
 		APIURL: "http://127.0.0.1:1/v1", APIKey: "k", Patch: true}
 	cases := map[string]func(o *standin.Options){
-		"api_url: the stand-in bot talks only to the emulator on a loopback host": func(o *standin.Options) { o.APIURL = "https://api.daily.co/v1" },
+		"api_url: the stand-in bot talks only to the emulator on a loopback host": func(o *standin.Options) { o.APIURL = "https://api.daily.example/v1" },
 		"room_url must end in a room name":                                        func(o *standin.Options) { o.RoomURL = "https://d.daily.co/" },
 		"token is required":                                                       func(o *standin.Options) { o.Token = "" },
 		"call_domain is required to patch":                                        func(o *standin.Options) { o.CallDomain = "" },
