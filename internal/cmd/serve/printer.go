@@ -86,7 +86,9 @@ func details(e serve.Event) string {
 	add := func(format string, args ...any) { parts = append(parts, fmt.Sprintf(format, args...)) }
 	switch e.Kind {
 	case serve.EventReceived:
+		// Why the rule matched is in the JSON log; on a terminal the line stays short.
 		add("from %s to %s", escape.Quote(e.From, maxShown), escape.Quote(e.To, maxShown))
+		return strings.Join(parts, " ")
 	case serve.EventQueued:
 		add("position %d", e.Position)
 	case serve.EventRoomCreated, serve.EventConnected:

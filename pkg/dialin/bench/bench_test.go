@@ -89,10 +89,11 @@ func TestReadUsageAndChildren(t *testing.T) {
 
 func TestServeSharesFromTheLog(t *testing.T) {
 	path := t.TempDir() + "/serve.log"
-	log := `{"level":"INFO","msg":"call received","call_id":"a"}
-{"level":"INFO","msg":"bot started","call_id":"a","since_s":0.0025}
+	log := `{"level":"INFO","msg":"call received","event":"received","call_id":"a"}
+{"level":"INFO","msg":"call bot_started","event":"bot_started","call_id":"a","since_s":0.0025}
 not json
-{"level":"INFO","msg":"bot started","call_id":"b","since_s":0.5}
+{"level":"INFO","msg":"call bot_started","event":"bot_started","call_id":"b","since_s":0.5}
+{"level":"INFO","msg":"call connected","event":"connected","call_id":"b","since_s":0.9}
 `
 	if err := os.WriteFile(path, []byte(log), 0o600); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 )
 
 // serveShares reads serve's own share of each call's handoff from its JSON log: the
-// "bot started" record's since_s, from the webhook's arrival at serve to the bot having the
+// bot_started event's since_s (the record `"msg":"call bot_started"`), from the webhook's arrival at serve to the bot having the
 // call (for a warm bot: its acknowledgement). It leaves out the emulator's dispatch of the
 // webhook and the bot's report of bot_started, which the timeline's handoff includes.
 func serveShares(logPath string) map[string]time.Duration {
@@ -23,7 +23,7 @@ func serveShares(logPath string) map[string]time.Duration {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
-		if !strings.Contains(string(line), `"msg":"bot started"`) {
+		if !strings.Contains(string(line), `"event":"bot_started"`) {
 			continue
 		}
 		var rec struct {

@@ -66,7 +66,7 @@ func (s *Server) run(c *call) {
 	s.metrics.webhookToBot.Observe(now.Sub(c.received).Seconds())
 	s.update(c, func(r *callstore.Record) { r.State = callstore.BotStarted })
 	s.emit(c, Event{Kind: EventBotStarted, At: now, Room: room.Name, PID: bot.PID})
-	s.log.Info("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
+	s.log.Debug("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
 	if s.cfg.Patch == config.PatchBot || s.sharedStore() {
 		s.settled(c)
 	}
@@ -117,7 +117,7 @@ func (s *Server) watchBot(c *call, bot *launch.Bot) {
 		s.log.Warn("bot exited before the call connected", "call_id", c.id, "rule", c.rule.Name, "pid", bot.PID, "exit", e.How)
 	} else {
 		s.metrics.botExits.WithLabelValues("normal").Inc()
-		s.log.Info("bot exited", "call_id", c.id, "pid", bot.PID, "exit", e.How)
+		s.log.Debug("bot exited", "call_id", c.id, "pid", bot.PID, "exit", e.How)
 	}
 	s.endCall(c.id, "bot_exit")
 }

@@ -80,7 +80,7 @@ func (s *Server) patch(c *call, rec callstore.Record, endpoint string) {
 	}
 	s.metrics.patches.WithLabelValues("ok").Inc()
 	s.emit(c, Event{Kind: EventPatched, Room: rec.Room, SIPURI: endpoint})
-	s.log.Info("call patched", "call_id", rec.CallID, "room", rec.Room, "sip_uri", endpoint)
+	s.log.Debug("call patched", "call_id", rec.CallID, "room", rec.Room, "sip_uri", endpoint)
 }
 
 // onConnected handles dialin.connected: the caller is in the room; the hold is over.
@@ -100,7 +100,7 @@ func (s *Server) onConnected(p webhook.DialinSession) {
 	s.metrics.hold.Observe(now.Sub(c.received).Seconds())
 	s.update(c, func(r *callstore.Record) { r.State, r.ConnectedAt = callstore.Connected, now })
 	s.emit(c, Event{Kind: EventConnected, At: now, Room: p.Room})
-	s.log.Info("call connected", "call_id", c.id, "room", p.Room, "hold_s", now.Sub(c.received).Seconds())
+	s.log.Debug("call connected", "call_id", c.id, "room", p.Room, "hold_s", now.Sub(c.received).Seconds())
 }
 
 // onStopped handles dialin.stopped: the call is over.
@@ -137,7 +137,7 @@ func (s *Server) endCall(id, reason string) {
 	s.gate.Release(id)
 	s.metrics.ended.WithLabelValues(reason).Inc()
 	s.emit(c, Event{Kind: EventEnded, At: now, Reason: reason})
-	s.log.Info("call ended", "call_id", id, "rule", c.rule.Name, "reason", reason)
+	s.log.Debug("call ended", "call_id", id, "rule", c.rule.Name, "reason", reason)
 	s.forget(id)
 	s.settled(c)
 }

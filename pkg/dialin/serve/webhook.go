@@ -157,12 +157,13 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, wc *webhook.Ca
 		}
 		s.metrics.duplicates.WithLabelValues(kind).Inc()
 		s.sink.Emit(Event{Kind: EventDuplicate, CallID: wc.CallID, Rule: existing.Rule, At: received, Since: received.Sub(existing.ReceivedAt), Reason: why})
-		s.log.Info("duplicate delivery", "call_id", wc.CallID, "kind", kind)
+		s.log.Debug("duplicate delivery", "call_id", wc.CallID, "kind", kind)
 		writeBody(w, existing.Answer.Status, existing.Answer.Body)
 		return
 	}
-	s.sink.Emit(Event{Kind: EventReceived, CallID: wc.CallID, Rule: rec.Rule, At: received, To: wc.To, From: wc.From})
-	s.log.Info("call received", "call_id", wc.CallID, "rule", rec.Rule, "route", route, "match", why)
+	// The event carries why the rule matched; the debug line adds which route's secret signed it.
+	s.sink.Emit(Event{Kind: EventReceived, CallID: wc.CallID, Rule: rec.Rule, At: received, To: wc.To, From: wc.From, Reason: why})
+	s.log.Debug("call received", "call_id", wc.CallID, "rule", rec.Rule, "route", route, "match", why)
 	if rule == nil {
 		s.metrics.calls.WithLabelValues("refused_no_rule").Inc()
 		s.sink.Emit(Event{Kind: EventRefused, CallID: wc.CallID, At: time.Now(), Since: time.Since(received), Reason: why})
