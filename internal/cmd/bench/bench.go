@@ -11,11 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/dialin/bench"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 )
 
 // EnvSeedRunner names the seed runner when --seed-runner is not given.
@@ -51,12 +53,16 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"connected (received to the caller connected) at p50, p95, p99 and max; calls lost; Daily\n" +
 			"requests per call; the system's CPU seconds and peak resident memory. Then the ratios of\n" +
 			"serve and serve-warm to the seed runner. --quick is a short run (under a minute).\n\n" +
+			"--replicas N --state redis://… runs serve and serve-warm as N serve processes sharing that\n" +
+			"Redis, behind a round-robin balancer on loopback; the report adds each system's Redis round\n" +
+			"trips per call. It fails at once if Redis does not answer.\n\n" +
 			"--hold N measures something else: serve's resident memory while it holds N calls at once,\n" +
 			"each with a running bot process. See docs/benchmarks.md.",
 		Example: "  dialin bench --quick\n" +
 			"  dialin bench --json > bench.json\n" +
 			"  dialin bench --systems serve-warm --rate 50 --burst 200 --warm-rooms 200 --warm-bots 210\n" +
-			"  dialin bench --hold 1000",
+			"  dialin bench --hold 1000\n" +
+			"  dialin bench --quick --replicas 2 --state redis://127.0.0.1:6379/0",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			cfg := def
@@ -90,6 +96,8 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.Float64Var(&def.PoolRefill, "pool-refill", def.PoolRefill, "serve-warm's --pool-refill")
 	fl.BoolVar(&def.DailyLimits, "daily-limits", false, "Emulate Daily's published rate limits (default off: the load needs raised limits)")
 	fl.StringSliceVar(&opts.Systems, "systems", bench.AllSystems, "Systems to run: serve, serve-warm, seed-runner")
+	fl.IntVar(&def.Replicas, "replicas", def.Replicas, "Run serve and serve-warm as `N` serve processes behind a round-robin balancer (more than one needs --state)")
+	fl.StringVar(&def.State, "state", "memory", "serve's --state: memory, or a `URL` redis://HOST:PORT/DB the replicas share (password: DIALIN_REDIS_PASSWORD)")
 	fl.IntVar(&opts.Hold, "hold", 0, "Instead: measure serve's memory holding `N` calls at once")
 	fl.BoolVar(&opts.KeepLogs, "keep-logs", false, "Keep the systems' logs (their directory is printed)")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
@@ -118,6 +126,13 @@ func applyFlags(c *cobra.Command, cfg *bench.Config, opts *Options) error {
 	set("burst", func() { cfg.Burst, _ = fl.GetInt("burst") })
 	set("warm-rooms", func() { cfg.WarmRooms, _ = fl.GetInt("warm-rooms") })
 	set("warm-bots", func() { cfg.WarmBots, _ = fl.GetInt("warm-bots") })
+	set("replicas", func() { cfg.Replicas, _ = fl.GetInt("replicas") })
+	cfg.State, _ = fl.GetString("state")
+	if cfg.State != "memory" {
+		if _, err := redisstate.ParseURL(cfg.State, func(string) string { return "" }); err != nil {
+			return cmdutil.FlagErrorf("%v", err)
+		}
+	}
 	cfg.Python, _ = fl.GetString("python")
 	cfg.DailyLimits, _ = fl.GetBool("daily-limits")
 	cfg.SeedRunner, _ = fl.GetString("seed-runner")
@@ -186,6 +201,7 @@ func findSeedRunner() string {
 func run(ctx context.Context, opts *Options) error {
 	cfg := opts.Config
 	cfg.Progress = func(line string) { fmt.Fprintln(opts.IO.ErrOut, "bench: "+line) }
+	redis.SetLogger(quietRedis{}) // a Redis that does not answer is reported once, as the error
 	var (
 		rep *bench.Report
 		err error
@@ -206,3 +222,8 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	return render(opts.IO, rep)
 }
+
+// quietRedis drops go-redis's own log lines (failed dials, pool notes).
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}

@@ -29,6 +29,12 @@ func TestBenchFlags(t *testing.T) {
 		o.Config.BotStartup != 1500*time.Millisecond || o.Config.Quick || o.Config.Dialin == "" || len(o.Config.Systems) != 3 {
 		t.Errorf("defaults: %+v", o.Config)
 	}
+	if o.Config.Replicas != 1 || o.Config.State != "memory" {
+		t.Errorf("replicas %d, state %q; want 1 and memory", o.Config.Replicas, o.Config.State)
+	}
+	if o, err := parse(t, "--replicas", "3", "--state", "redis://127.0.0.1:6379/0"); err != nil || o.Config.Replicas != 3 || o.Config.State != "redis://127.0.0.1:6379/0" {
+		t.Errorf("--replicas 3 --state: %v %+v", err, o)
+	}
 	o, err = parse(t, "--quick", "--burst", "50", "--latency", "20ms", "--systems", "serve-warm", "--json", "--seed-runner", "/x/seed.py")
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +57,10 @@ func TestBenchFlagErrors(t *testing.T) {
 		{[]string{"--bot-startup", "2m"}, "--bot-startup: must be between 0 and 1m"},
 		{[]string{"--hold", "-1"}, "--hold: must be between 1 and 5000"},
 		{[]string{"--steady", "0", "--burst", "0"}, "--steady, --burst: at least one phase"},
+		{[]string{"--replicas", "2"}, "--replicas: more than one needs a shared state: give --state redis://"},
+		{[]string{"--replicas", "0", "--state", "redis://127.0.0.1:6379/0"}, "--replicas: must be between 1 and 16"},
+		{[]string{"--state", "http://127.0.0.1:6379"}, `--state: scheme "http": want redis:// or rediss://`},
+		{[]string{"--state", "redis://:pw@127.0.0.1:6379"}, "--state: the URL must not hold the password"},
 	} {
 		_, err := parse(t, c.args...)
 		var fe *cmdutil.FlagError

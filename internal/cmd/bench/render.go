@@ -22,6 +22,9 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	}
 	fmt.Fprintf(io.ErrOut, "latency %gms, bot start-up %gms, ready delay %gms; steady %g calls/s for %gs, burst %d; warm rooms %d, warm bots %d; Daily rate limits %v; %d CPUs, %s\n",
 		c.LatencyMS, c.BotStartupMS, c.ReadyDelayMS, c.SteadyRate, c.SteadyS, c.Burst, c.WarmRooms, c.WarmBots, c.DailyLimits, c.CPUs, c.GoVersion)
+	if c.Replicas > 0 || c.State != "" {
+		fmt.Fprintf(io.ErrOut, "serve and serve-warm: %d replicas behind a round-robin balancer, state %s\n", max(c.Replicas, 1), or(c.State, "memory"))
+	}
 	for name, why := range c.Unavailable {
 		fmt.Fprintf(io.ErrOut, "%s: unavailable: %s\n", name, why)
 	}
@@ -43,6 +46,9 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 		return err
 	}
 	if err := renderServeShare(io, rep); err != nil {
+		return err
+	}
+	if err := renderState(io, rep); err != nil {
 		return err
 	}
 	var seed *bench.System
@@ -96,4 +102,27 @@ func renderServeShare(io *iostreams.IOStreams, rep *bench.Report) error {
 		t.Row(r...)
 	}
 	return t.Render()
+}
+
+// renderState prints what the shared state cost, with --replicas or --state.
+func renderState(io *iostreams.IOStreams, rep *bench.Report) error {
+	if rep.Config.Replicas == 0 && rep.Config.State == "" {
+		return nil
+	}
+	fmt.Fprintln(io.Out)
+	t := output.NewTable(io, "shared state", "replicas", "redis round trips/call", "cpu s/call", "peak rss mb")
+	for _, s := range rep.Systems {
+		if s.Name == bench.SystemSeed {
+			continue
+		}
+		t.Row(s.Name, strconv.Itoa(s.Replicas), f2(s.StateRoundTripsPerCall), fmt.Sprintf("%.4f", bench.Ratio(s.CPUSeconds, float64(s.Calls))), f1(s.PeakRSSMB))
+	}
+	return t.Render()
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -39,8 +39,8 @@ type DepsHook struct {
 // newXHook() *DepsHook in a file of its own and add one line here.
 func depsHooks() []*DepsHook {
 	return []*DepsHook{
+		newStateHook(), // state.go: --state redis://… (first: the warm room pool may share it)
 		newWarmHook(),  // warm.go: --warm-rooms, --warm-bots
-		newStateHook(), // state.go: --state redis://…
 	}
 }
 
@@ -59,6 +59,10 @@ type DepsBuild struct {
 	// WebhookSecretFrom and EventsSecretFrom say where the static secrets came from ("" when
 	// serve reads them from Daily), for the banner.
 	WebhookSecretFrom, EventsSecretFrom string
+
+	// shared is the Redis that replicas share (--state redis://…), set by the state hook
+	// for the hooks after it; nil with --state memory.
+	shared *sharedState
 
 	banners []string
 	closers []func()

@@ -72,6 +72,10 @@ func newStateHook() *DepsHook {
 		})
 		d.Gate = gate
 		d.ReadyCheck = func(ctx context.Context) error { return redisstate.Ping(ctx, rdb) }
+		if d.ReplicaID == "" {
+			d.ReplicaID = replicaID()
+		}
+		b.shared = &sharedState{rdb: rdb, cfg: parsed, replica: d.ReplicaID}
 		b.OnClose(func() {
 			_ = gate.Close() // held leases lapse within lease_ttl; their bots may still run
 			_ = rdb.Close()

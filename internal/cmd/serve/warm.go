@@ -33,7 +33,7 @@ func newWarmHook() *DepsHook {
 	var banner []string
 	h := &DepsHook{}
 	h.Flags = func(fs *pflag.FlagSet) {
-		fs.IntVar(&v.rooms, "warm-rooms", 0, "Keep `N` SIP rooms per rule created ahead, so a call takes one with no request to Daily (default: the config's pool.rooms, else 0)")
+		fs.IntVar(&v.rooms, "warm-rooms", 0, "Keep `N` SIP rooms per rule created ahead, so a call takes one with no request to Daily; with --state redis://…, one pool for all replicas (default: the config's pool.rooms, else 0)")
 		fs.Float64Var(&v.refill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 5; at most 20)")
 		fs.DurationVar(&v.lifetime, "pool-room-lifetime", 0, "Replace a pooled room unused for this long (default: the config's pool.room_lifetime, else 1h)")
 		fs.IntVar(&v.bots, "warm-bots", 0, "Keep `N` bot processes per cmd rule started ahead, each waiting for its call on stdin (default: the config's bot.warm, else 0)")
@@ -85,14 +85,20 @@ func newWarmHook() *DepsHook {
 			}
 		}
 		if rooms > 0 {
-			p, err := pool.New(pool.Config{Client: b.Deps.Client, Config: b.Config, Settings: settings,
-				Logger: b.logger(), Registerer: b.Deps.Metrics.Registry()})
+			pc := pool.Config{Client: b.Deps.Client, Config: b.Config, Settings: settings,
+				Logger: b.logger(), Registerer: b.Deps.Metrics.Registry()}
+			how := "refilled in the background"
+			if b.shared != nil {
+				b.shared.sharePool(&pc)
+				how = "one pool shared by the replicas on the state's Redis, refilled by one of them at a time"
+			}
+			p, err := pool.New(pc)
 			if err != nil {
 				return err
 			}
 			b.Deps.Rooms = p
 			b.OnClose(func() { _ = p.Close() })
-			banner = append(banner, fmt.Sprintf("warm rooms: %d (pooled rooms need no request to Daily; refilled in the background)", rooms))
+			banner = append(banner, fmt.Sprintf("warm rooms: %d (pooled rooms need no request to Daily; %s)", rooms, how))
 		}
 		if bots > 0 {
 			b.Deps.NewLauncher = warmLaunchers(b, warmBots)

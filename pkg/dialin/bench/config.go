@@ -16,6 +16,9 @@ const (
 // AllSystems lists the systems in the order they run and are reported.
 var AllSystems = []string{SystemServe, SystemWarm, SystemSeed}
 
+// MaxReplicas bounds Config.Replicas.
+const MaxReplicas = 16
+
 // Config is one benchmark run.
 type Config struct {
 	// Dialin is the dialin executable: it runs `serve` and `standin-bot`.
@@ -42,6 +45,12 @@ type Config struct {
 	KeepWorkDir  bool          // keep WorkDir's logs after the run
 	SettleExtra  time.Duration // extra time to wait for calls beyond the hold timeout
 	ReadyTimeout time.Duration // how long a system may take to start (and fill its pools)
+	// Replicas is how many `dialin serve` processes run serve and serve-warm, behind a
+	// round-robin balancer on loopback (1: one serve, no balancer); State is their --state
+	// (""/memory, or a redis:// URL they share, required for more than one). serve-warm's
+	// warm bots are divided among the replicas; its room pool is the one they share.
+	Replicas int
+	State    string
 }
 
 // Defaults of a full run, sized to finish in a few minutes on a 2-core machine.
@@ -50,7 +59,7 @@ func Defaults() Config {
 		Python: "/usr/bin/python3", Latency: 50 * time.Millisecond, BotStartup: 1500 * time.Millisecond,
 		ReadyDelay: 200 * time.Millisecond, HoldTimeout: 30 * time.Second, TalkTime: 500 * time.Millisecond,
 		Rate: 20, Steady: 10 * time.Second, Burst: 100, WarmRooms: 100, WarmBots: 110, PoolRefill: 20,
-		Systems: AllSystems, SettleExtra: 10 * time.Second, ReadyTimeout: 90 * time.Second,
+		Systems: AllSystems, SettleExtra: 10 * time.Second, ReadyTimeout: 90 * time.Second, Replicas: 1,
 	}
 }
 
@@ -83,6 +92,10 @@ func (c *Config) Check() error {
 		return fmt.Errorf("hold timeout: must be at least 5s (got %s)", c.HoldTimeout)
 	case len(c.Systems) == 0:
 		return errors.New("systems: at least one")
+	case c.Replicas < 1 || c.Replicas > MaxReplicas:
+		return fmt.Errorf("replicas: must be between 1 and %d (got %d)", MaxReplicas, c.Replicas)
+	case c.Replicas > 1 && (c.State == "" || c.State == "memory"):
+		return errors.New("replicas: more than one needs a shared state: give --state redis://HOST:PORT/DB")
 	}
 	for _, s := range c.Systems {
 		if s != SystemSeed && s != SystemServe && s != SystemWarm {

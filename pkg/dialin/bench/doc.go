@@ -14,6 +14,12 @@
 //   - "seed-runner": the seed's FastAPI bot runner (shared/peers/seed_bot_runner.py) under
 //     /usr/bin/python3, the bot started per call with -u -t -i -d -s.
 //
+// With Config.Replicas > 1 (and Config.State, a Redis they share), serve and serve-warm run
+// as that many `dialin serve --state …` processes behind a round-robin reverse proxy on
+// loopback (the route has one URL, as behind a real load balancer); their CPU and peak
+// memory are summed, and each replica's dialin_serve_state_round_trips_total gives the
+// shared state's cost per call.
+//
 // Every figure comes from the emulator's timeline of each call (received, bot_started,
 // connected), its request log, and /proc for the system's CPU time and peak memory.
 package bench

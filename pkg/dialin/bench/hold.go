@@ -51,15 +51,15 @@ func Hold(ctx context.Context, cfg Config, calls int) (*Report, error) {
 		return nil, err
 	}
 	defer e.close()
-	l, err := launch(ctx, cfg, SystemServe, e, dir, quote(sleep)+" 3600", calls)
+	l, err := launch(ctx, cfg, SystemServe, e, dir, quote(sleep)+" 3600", calls, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer l.proc.stop(10 * time.Second)
+	defer l.stop(10 * time.Second)
 	if err := l.waitReady(ctx, cfg, cfg.ReadyTimeout); err != nil {
 		return nil, err
 	}
-	before, err := readUsage(l.proc.pid())
+	before, err := l.usage()
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +72,11 @@ func Hold(ctx context.Context, cfg Config, calls int) (*Report, error) {
 	deadline := start.Add(time.Duration(calls)*time.Second/15 + time.Minute)
 	var m map[string]float64
 	for {
-		if m, err = scrape(l.base+"/metrics", names...); err == nil && m[botStarted] >= float64(calls) {
+		if m, err = l.scrape(names...); err == nil && m[botStarted] >= float64(calls) {
 			break
 		}
-		if time.Now().After(deadline) || l.proc.exited() {
-			return nil, fmt.Errorf("hold: serve took %d of %d calls in %s: %s", int(m[botStarted]), calls, time.Since(start).Round(time.Second), l.proc.tail())
+		if time.Now().After(deadline) || l.exited() {
+			return nil, fmt.Errorf("hold: serve took %d of %d calls in %s: %s", int(m[botStarted]), calls, time.Since(start).Round(time.Second), l.tail())
 		}
 		select {
 		case <-ctx.Done():
@@ -85,7 +85,7 @@ func Hold(ctx context.Context, cfg Config, calls int) (*Report, error) {
 		}
 	}
 	ramp := time.Since(start)
-	u, err := readUsage(l.proc.pid())
+	u, err := l.usage()
 	if err != nil {
 		return nil, err
 	}

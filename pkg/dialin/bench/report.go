@@ -32,6 +32,11 @@ type ReportConfig struct {
 	Quick        bool    `json:"quick"`
 	CPUs         int     `json:"cpus"`
 	GoVersion    string  `json:"go_version"`
+	// Replicas is how many `dialin serve` processes ran serve and serve-warm (--replicas),
+	// and State the Redis they shared (--state, without user information); both are left
+	// out of a run of one serve with its state in memory.
+	Replicas int    `json:"replicas,omitempty"`
+	State    string `json:"state,omitempty"`
 	// Unavailable names systems that could not run, with the reason (a missing Python
 	// package, a missing seed runner); they are left out of systems.
 	Unavailable map[string]string `json:"unavailable,omitempty"`
@@ -48,12 +53,21 @@ type System struct {
 	DailyRequestsPerCall float64   `json:"daily_requests_per_call"`
 	CPUSeconds           float64   `json:"cpu_s"`
 	PeakRSSMB            float64   `json:"peak_rss_mb"`
+	// Replicas is how many processes ran the system (cpu_s and peak_rss_mb are their sums),
+	// and StateRoundTripsPerCall the requests they sent to the shared state's Redis over the
+	// run (dialin_serve_state_round_trips_total, including the refills and the background
+	// renewals), per call. Both only with --replicas or --state.
+	Replicas               int     `json:"replicas,omitempty"`
+	StateRoundTripsPerCall float64 `json:"state_round_trips_per_call,omitempty"`
 
 	// CriticalRequestsPerCall counts the Daily requests made between a call's webhook and
 	// its bot (rooms and tokens); table only.
 	CriticalRequestsPerCall float64 `json:"-"`
 	// ServeMS is serve's own share of the handoff (serveShares); table only, serve only.
 	ServeMS *Quantiles `json:"-"`
+	// BotsStarted is how many bots serve started (dialin_serve_calls_total{outcome=
+	// "bot_started"}, summed over the replicas): one per call when no call was handled twice.
+	BotsStarted int `json:"-"`
 }
 
 // Quantiles of a set of durations, in milliseconds.

@@ -22,7 +22,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer cleanup()
+	st, err := openState(ctx, cfg.State)
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
 	rep := &Report{Config: reportConfig(cfg)}
+	if st != nil || cfg.Replicas > 1 {
+		rep.Config.Replicas = max(cfg.Replicas, 1)
+	}
+	if st != nil {
+		rep.Config.State = st.redacted
+	}
 	for _, name := range AllSystems {
 		if !slices.Contains(cfg.Systems, name) {
 			continue
@@ -37,7 +48,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				continue
 			}
 		}
-		sys, phases, err := runSystem(ctx, cfg, name, dir)
+		sys, phases, err := runSystem(ctx, cfg, name, dir, st)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -90,25 +101,29 @@ func workDir(cfg *Config) (string, func(), error) {
 }
 
 // runSystem measures one system: start it, steady phase, burst phase, figures.
-func runSystem(ctx context.Context, cfg Config, name, dir string) (System, []Phase, error) {
+func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState) (System, []Phase, error) {
 	e, err := startEmulator(cfg, cfg.HoldTimeout)
 	if err != nil {
 		return System{}, nil, err
 	}
 	defer e.close()
 	cfg.progress("%s: starting", name)
-	l, err := launch(ctx, cfg, name, e, dir, "", 0)
+	l, err := launch(ctx, cfg, name, e, dir, "", 0, st)
 	if err != nil {
 		return System{}, nil, err
 	}
-	defer l.proc.stop(10 * time.Second)
+	defer l.stop(10 * time.Second)
 	if err := l.waitReady(ctx, cfg, cfg.ReadyTimeout); err != nil {
 		return System{}, nil, err
 	}
 	e.s.ResetRequests()
-	before, err := readUsage(l.proc.pid())
+	before, err := l.usage()
 	if err != nil {
 		return System{}, nil, err
+	}
+	var tripsBefore map[string]float64
+	if st != nil && name != SystemSeed {
+		tripsBefore, _ = l.scrape(stateTrips)
 	}
 	var all []callResult
 	var ids []string
@@ -141,17 +156,26 @@ func runSystem(ctx context.Context, cfg Config, name, dir string) (System, []Pha
 	if name == SystemWarm {
 		l.waitPools(ctx, cfg) // the refills the calls caused are part of their cost
 	}
-	after, err := readUsage(l.proc.pid())
+	after, err := l.usage()
 	if err != nil {
-		return System{}, nil, fmt.Errorf("%s ended during the run: %s", name, l.proc.tail())
+		return System{}, nil, fmt.Errorf("%s ended during the run: %s", name, l.tail())
 	}
 	sys := System{Name: name, CPUSeconds: round2((after.CPU - before.CPU).Seconds()), PeakRSSMB: round2(after.PeakMB)}
 	sys.Calls, sys.Connected, sys.Lost, sys.HandoffMS, sys.ConnectedMS = summarize(all)
 	sys.DailyRequestsPerCall, sys.CriticalRequestsPerCall = l.requestsPerCall(e, len(all))
 	var shares map[string]time.Duration
 	if name != SystemSeed {
-		shares = serveShares(l.proc.log)
+		shares = l.serveShares()
 		sys.ServeMS = serveQuantiles(all, shares)
+		if st != nil || len(l.procs) > 1 {
+			sys.Replicas = len(l.procs)
+		}
+		if m, err := l.scrape(stateTrips, botStarted); err == nil {
+			sys.BotsStarted = int(m[botStarted])
+			if st != nil && len(all) > 0 {
+				sys.StateRoundTripsPerCall = round2((m[stateTrips] - tripsBefore[stateTrips]) / float64(len(all)))
+			}
+		}
 	}
 	var phases []Phase
 	for _, pname := range []string{"steady", "burst"} {
@@ -171,6 +195,9 @@ func runSystem(ctx context.Context, cfg Config, name, dir string) (System, []Pha
 	cfg.progress("%s: %d calls, %d connected, %d lost", name, sys.Calls, sys.Connected, sys.Lost)
 	return sys, phases, nil
 }
+
+// stateTrips counts a serve's requests to the shared state's Redis.
+const stateTrips = "dialin_serve_state_round_trips_total"
 
 // waitPools waits (at most a minute) until serve-warm's pools are full again.
 func (l *launched) waitPools(ctx context.Context, cfg Config) {
@@ -198,7 +225,7 @@ func (l *launched) requestsPerCall(e *emu, calls int) (all, critical float64) {
 		}
 	}
 	if l.name == SystemWarm {
-		m, err := scrape(l.base+"/metrics", "dialin_serve_room_pool_misses_total")
+		m, err := l.scrape("dialin_serve_room_pool_misses_total")
 		if err == nil {
 			rooms = int(m["dialin_serve_room_pool_misses_total"])
 		}

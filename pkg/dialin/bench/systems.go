@@ -24,35 +24,45 @@ func botCmd(cfg Config, seedArgs bool) string {
 	return cmd
 }
 
-// launched is a system under test, running.
+// launched is a system under test, running: one process, or serve's replicas behind a
+// round-robin balancer.
 type launched struct {
-	name    string
-	proc    *child
-	base    string // http://127.0.0.1:PORT
-	webhook string // the route's room_creation_api
+	name     string
+	procs    []*child
+	bases    []string  // each process's http://127.0.0.1:PORT
+	webhook  string    // the route's room_creation_api
+	lb       *balancer // nil with one process
+	warmBots int       // serve-warm's --warm-bots, per replica
 }
 
-// launch starts the named system against e.
-func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, holdBot string, holdCalls int) (*launched, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+// launch starts the named system against e: for serve and serve-warm, cfg.Replicas
+// `dialin serve` processes (sharing st, the run's Redis, when there is one); a hold run
+// (holdBot) and the seed runner are one process.
+func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, holdBot string, holdCalls int, st *benchState) (*launched, error) {
+	n := 1
+	if name != SystemSeed && holdBot == "" {
+		n = max(cfg.Replicas, 1)
 	}
-	l := &launched{name: name, base: "http://127.0.0.1:" + strconv.Itoa(port)}
+	l := &launched{name: name, warmBots: (cfg.WarmBots + n - 1) / n}
+	ports := make([]int, n)
+	for i := range ports {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		ports[i] = port
+		l.bases = append(l.bases, "http://127.0.0.1:"+strconv.Itoa(port))
+	}
 	env := []string{"DAILY_API_URL=" + e.s.URL, "DAILY_API_KEY=" + e.s.APIKey, "DIALIN_CONFIG_DIR=" + dir, "NO_COLOR=1"}
-	var argv []string
-	switch name {
-	case SystemSeed:
-		l.webhook = l.base + "/start_bot"
-		argv = []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
-		env = append(env, "BOT_CMD="+botCmd(cfg, false), "ROOM_TTL_S=3600")
-	default:
-		l.webhook = l.base + "/dialin"
+	argvOf := func(port int) []string {
+		if name == SystemSeed {
+			return []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
+		}
 		maxCalls := 2000
 		if holdBot != "" {
 			maxCalls = holdCalls + 10
 		}
-		argv = []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:" + strconv.Itoa(port), "--log-format", "json",
+		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:" + strconv.Itoa(port), "--log-format", "json",
 			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s"}
 		switch {
 		case holdBot != "":
@@ -60,23 +70,50 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		case name == SystemWarm:
 			argv = append(argv, "--bot-cmd", botCmd(cfg, false), "--tokens", "local",
 				"--warm-rooms", strconv.Itoa(cfg.WarmRooms), "--pool-refill", strconv.FormatFloat(cfg.PoolRefill, 'f', -1, 64),
-				"--warm-bots", strconv.Itoa(cfg.WarmBots))
+				"--warm-bots", strconv.Itoa(l.warmBots))
 		default:
 			argv = append(argv, "--bot-cmd", botCmd(cfg, true))
 		}
+		if st != nil && holdBot == "" {
+			argv = append(argv, "--state", st.url(name))
+		}
+		return argv
+	}
+	path := "/dialin"
+	if name == SystemSeed {
+		env = append(env, "BOT_CMD="+botCmd(cfg, false), "ROOM_TTL_S=3600")
+		path = "/start_bot"
+	}
+	l.webhook = l.bases[0] + path
+	if n > 1 {
+		var err error
+		if l.lb, err = startBalancer(l.bases); err != nil {
+			return nil, err
+		}
+		l.webhook = l.lb.base + path
 	}
 	// The route must name the system before it starts: serve reads the route's secret then.
 	if err := e.route(ctx, l.webhook); err != nil {
+		l.stop(0)
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
-	if l.proc, err = startChild(name, dir, argv, env); err != nil {
-		return nil, err
+	for i, port := range ports {
+		logName := name
+		if n > 1 {
+			logName = fmt.Sprintf("%s-%d", name, i+1)
+		}
+		c, err := startChild(logName, dir, argvOf(port), env)
+		if err != nil {
+			l.stop(10 * time.Second)
+			return nil, err
+		}
+		l.procs = append(l.procs, c)
 	}
 	return l, nil
 }
 
-// waitReady waits until the system answers its health check and, for serve-warm, its pools
-// are full.
+// waitReady waits until every process answers its health check and, for serve-warm, the
+// pools are full.
 func (l *launched) waitReady(ctx context.Context, cfg Config, timeout time.Duration) error {
 	path := "/readyz"
 	if l.name == SystemSeed {
@@ -84,14 +121,14 @@ func (l *launched) waitReady(ctx context.Context, cfg Config, timeout time.Durat
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		if l.proc.exited() {
-			return fmt.Errorf("%s exited while starting: %s", l.name, l.proc.tail())
+		if l.exited() {
+			return fmt.Errorf("%s exited while starting: %s", l.name, l.tail())
 		}
-		if get(l.base+path) && (l.name != SystemWarm || l.poolsFull(cfg)) {
+		if l.allAnswer(path) && (l.name != SystemWarm || l.poolsFull(cfg)) {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s was not ready within %s: %s", l.name, timeout, l.proc.tail())
+			return fmt.Errorf("%s was not ready within %s: %s", l.name, timeout, l.tail())
 		}
 		select {
 		case <-ctx.Done():
@@ -101,10 +138,25 @@ func (l *launched) waitReady(ctx context.Context, cfg Config, timeout time.Durat
 	}
 }
 
-// poolsFull reports whether serve-warm's room pool and warm bots are at their size.
+func (l *launched) allAnswer(path string) bool {
+	for _, b := range l.bases {
+		if !get(b + path) {
+			return false
+		}
+	}
+	return true
+}
+
+// poolsFull reports whether serve-warm's room pool and warm bots are at their size, on every
+// replica (the room pool of replicas is one, shared: each reports its size).
 func (l *launched) poolsFull(cfg Config) bool {
-	m, err := scrape(l.base+"/metrics", "dialin_serve_room_pool_size", "dialin_serve_warm_bots_waiting")
-	return err == nil && m["dialin_serve_room_pool_size"] >= float64(cfg.WarmRooms) && m["dialin_serve_warm_bots_waiting"] >= float64(cfg.WarmBots)
+	for _, b := range l.bases {
+		m, err := scrape(b+"/metrics", "dialin_serve_room_pool_size", "dialin_serve_warm_bots_waiting")
+		if err != nil || m["dialin_serve_room_pool_size"] < float64(cfg.WarmRooms) || m["dialin_serve_warm_bots_waiting"] < float64(l.warmBots) {
+			return false
+		}
+	}
+	return true
 }
 
 // seedUnavailable says why the seed runner cannot run here, or "".

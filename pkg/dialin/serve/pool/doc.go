@@ -4,7 +4,7 @@
 //
 // Rules of the pool:
 //
-//   - A room is handed out once: it leaves the pool under a lock before it is returned.
+//   - A room is handed out once: it leaves the pool's Store atomically before it is returned.
 //   - Rooms are created in the background at the rule's refill_per_second, and every room
 //     creation of serve — refills and rooms made on demand — draws from one token bucket
 //     at Daily's published rate (NewLimiter), so a burst never goes over Daily's limit.
@@ -17,6 +17,13 @@
 //     ahead of time (as rooms near the end of their lifetime) so the pool stays full.
 //   - A failed refill (a 429 that outlasted the client's retries, a 5xx) backs off
 //     exponentially, from 1 s to 1 min, and the pool refills once Daily answers again.
+//
+// The rooms live in a Store: this process's memory by default (MemoryStore), or a store that
+// several serve replicas share (redisstate.PoolStore), which makes one pool of them all.
+// With a shared Store, Config.RefillLease makes one replica at a time refill it (the
+// holder of a lease that it renews while refilling; another replica takes over within the
+// lease's TTL if the holder dies), so that the replicas together stay within Daily's rate
+// limits; every replica takes rooms from it and deletes the retired rooms it finds.
 //
 // Pooled rooms are created before the caller is known, so their SIP display_name is
 // "dial-in" rather than the caller's number; a room made on demand still gets From.

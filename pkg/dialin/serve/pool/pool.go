@@ -49,11 +49,23 @@ type Config struct {
 	Registerer prometheus.Registerer
 	// CheckEvery is how often rooms are checked for age when nothing else happens; 0: 1 s.
 	CheckEvery time.Duration
+
+	// Store keeps the pooled rooms; nil: NewMemoryStore(), this process's own. A Store that
+	// several replicas share (redisstate.PoolStore) makes one pool of them all; give it a
+	// RefillLease too, so that one replica at a time refills it.
+	Store Store
+	// RefillLease, if set, returns the lease a pool must hold to refill the rule's rooms;
+	// nil: this pool always refills its rules.
+	RefillLease func(rule string) Lease
+	// LeaseRetry is how often a pool without the refill lease tries to take it, and reads
+	// the shared pool's size for its gauge; 0: 2 s.
+	LeaseRetry time.Duration
 }
 
 // Pool is a serve.RoomSource with a warm pool of rooms per rule.
 type Pool struct {
 	cfg     Config
+	store   Store
 	limiter *rate.Limiter
 	log     *slog.Logger
 	m       *metrics
@@ -70,7 +82,10 @@ func New(cfg Config) (*Pool, error) {
 	if cfg.Client == nil || cfg.Config == nil {
 		return nil, errors.New("room pool: a Daily client and serve's configuration are required")
 	}
-	p := &Pool{cfg: cfg, limiter: cfg.Limiter, log: cfg.Logger, pools: map[string]*rulePool{}}
+	p := &Pool{cfg: cfg, store: cfg.Store, limiter: cfg.Limiter, log: cfg.Logger, pools: map[string]*rulePool{}}
+	if p.store == nil {
+		p.store = NewMemoryStore()
+	}
 	if p.limiter == nil {
 		p.limiter = NewLimiter()
 	}
@@ -82,6 +97,9 @@ func New(cfg Config) (*Pool, error) {
 	}
 	if p.cfg.CheckEvery <= 0 {
 		p.cfg.CheckEvery = time.Second
+	}
+	if p.cfg.LeaseRetry <= 0 {
+		p.cfg.LeaseRetry = 2 * time.Second
 	}
 	if p.cfg.OnDemand == nil {
 		p.cfg.OnDemand = &serve.RESTRooms{Client: cfg.Client, Now: p.cfg.Now}
@@ -129,7 +147,7 @@ func (p *Pool) Room(ctx context.Context, req serve.RoomRequest) (serve.Room, err
 	rp := p.pools[req.Rule.Name]
 	p.mu.Unlock()
 	if rp != nil {
-		if room, ok := rp.take(); ok {
+		if room, ok := rp.take(ctx); ok {
 			return room, nil
 		}
 	}
@@ -139,7 +157,7 @@ func (p *Pool) Room(ctx context.Context, req serve.RoomRequest) (serve.Room, err
 	return p.cfg.OnDemand.Room(ctx, req)
 }
 
-// Size is the number of rooms the rule's pool can hand out now.
+// Size is the number of rooms the rule's pool can hand out now (0 if its Store fails).
 func (p *Pool) Size(rule string) int {
 	p.mu.Lock()
 	rp := p.pools[rule]

@@ -270,13 +270,7 @@ func TestPoolRoomsAreReplacedBeforeTheyExpire(t *testing.T) {
 
 // snapshot lists the pooled rooms, oldest first.
 func (rp *rulePool) snapshot() []serve.Room {
-	rp.mu.Lock()
-	defer rp.mu.Unlock()
-	var out []serve.Room
-	for _, p := range rp.rooms {
-		out = append(out, p.room)
-	}
-	return out
+	return rp.p.store.(*MemoryStore).Rooms(rp.rule.Name)
 }
 
 func (p *Pool) rulePool(name string) *rulePool {

@@ -3,7 +3,6 @@ package pool
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"time"
 
@@ -17,13 +16,7 @@ import (
 // maxInFlight bounds the room creations one rule's pool has under way at once.
 const maxInFlight = 4
 
-// pooled is a room waiting for a call.
-type pooled struct {
-	room    serve.Room
-	created time.Time // on the pool's clock, taken before the request
-}
-
-// rulePool keeps one rule's rooms.
+// rulePool keeps one rule's rooms, in the pool's Store.
 type rulePool struct {
 	p        *Pool
 	rule     *rules.Rule
@@ -35,12 +28,12 @@ type rulePool struct {
 	wake     chan struct{}
 	delWake  chan struct{}
 
-	mu       sync.Mutex
-	rooms    []pooled // oldest first
-	creating int
-	failures int
-	retryAt  time.Time // real time
-	retired  []string  // rooms to delete
+	mu           sync.Mutex
+	creating     int
+	failures     int
+	retryAt      time.Time // real time
+	retired      []string  // rooms to delete
+	storeFailing bool      // the Store's last answer to the refill was an error
 }
 
 func newRulePool(p *Pool, r *rules.Rule, settings rules.Pool) *rulePool {
@@ -66,86 +59,87 @@ func (rp *rulePool) poke() {
 	}
 }
 
-// take hands out the oldest room that has not outlived its lifetime.
-func (rp *rulePool) take() (serve.Room, bool) {
-	now := rp.p.cfg.Now()
-	rp.mu.Lock()
-	defer rp.mu.Unlock()
-	rp.retireLocked(now)
-	if len(rp.rooms) == 0 {
+// take hands out the room that retires first among those that have not retired. A Store
+// that fails makes it a miss: the call gets a room made on demand.
+func (rp *rulePool) take(ctx context.Context) (serve.Room, bool) {
+	room, ok, lvl, err := rp.p.store.Take(ctx, rp.rule.Name, rp.p.cfg.Now())
+	rp.retire(lvl.Retired, true)
+	if err != nil {
+		rp.m.misses.Inc()
+		rp.p.log.Warn("taking a pooled room failed; creating one for the call", "rule", rp.rule.Name, "err", err.Error())
+		return serve.Room{}, false
+	}
+	rp.m.size.Set(float64(lvl.Ready))
+	if !ok {
 		rp.m.misses.Inc()
 		return serve.Room{}, false
 	}
-	r := rp.rooms[0]
-	rp.rooms[0] = pooled{}
-	rp.rooms = rp.rooms[1:]
 	rp.m.hits.Inc()
-	rp.m.size.Set(float64(len(rp.rooms)))
 	rp.poke()
-	return r.room, true
+	return room, true
 }
 
+// size counts the rooms that can be handed out now (and retires those that cannot).
 func (rp *rulePool) size() int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	now := rp.p.cfg.Now()
+	lvl, err := rp.p.store.Len(ctx, rp.rule.Name, now, now)
+	rp.retire(lvl.Retired, true)
+	if err != nil {
+		return 0
+	}
+	rp.m.size.Set(float64(lvl.Ready))
+	return lvl.Ready
+}
+
+func (rp *rulePool) retire(names []string, counted bool) {
+	if len(names) == 0 {
+		return
+	}
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
-	return len(rp.rooms)
+	rp.retireLocked(names, counted)
 }
 
-// retireLocked takes out the rooms that reached their lifetime; they are deleted later.
-func (rp *rulePool) retireLocked(now time.Time) {
-	n := 0
-	for n < len(rp.rooms) && !now.Before(rp.rooms[n].created.Add(rp.lifetime)) {
-		rp.retired = append(rp.retired, rp.rooms[n].room.Name)
-		n++
+// retireLocked queues rooms out of the pool for deletion; counted ones reached their
+// lifetime (the others could not be pooled).
+func (rp *rulePool) retireLocked(names []string, counted bool) {
+	if len(names) == 0 {
+		return
 	}
-	if n > 0 {
-		rp.rooms = slices.Delete(rp.rooms, 0, n)
-		rp.m.retired.Add(float64(n))
-		rp.m.size.Set(float64(len(rp.rooms)))
-		select {
-		case rp.delWake <- struct{}{}:
-		default:
-		}
+	rp.retired = append(rp.retired, names...)
+	if counted {
+		rp.m.retired.Add(float64(len(names)))
 	}
-}
-
-// run keeps the pool full until ctx ends.
-func (rp *rulePool) run(ctx context.Context) {
-	var creations sync.WaitGroup
-	defer creations.Wait()
-	creations.Add(1)
-	go func() {
-		defer creations.Done()
-		rp.deleteRetired(ctx)
-	}()
-	for {
-		wait := rp.fill(ctx, &creations)
-		timer := time.NewTimer(min(wait, rp.p.cfg.CheckEvery))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-rp.wake:
-		case <-timer.C:
-		}
-		timer.Stop()
+	select {
+	case rp.delWake <- struct{}{}:
+	default:
 	}
 }
 
 // fill starts the room creations the pool needs and may make now, and says how long to wait
-// before trying again.
+// before trying again. The lock is held across the Store's answer so that rooms being
+// created are counted exactly once (create adds a room and stops counting it at once).
 func (rp *rulePool) fill(ctx context.Context, creations *sync.WaitGroup) time.Duration {
 	now := rp.p.cfg.Now()
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
-	rp.retireLocked(now)
-	fresh := 0
-	for _, r := range rp.rooms {
-		if now.Before(r.created.Add(rp.lifetime - rp.lead)) {
-			fresh++
+	lvl, err := rp.p.store.Len(ctx, rp.rule.Name, now, now.Add(rp.lead))
+	rp.retireLocked(lvl.Retired, true)
+	if err != nil {
+		if ctx.Err() == nil && !rp.storeFailing {
+			rp.storeFailing = true
+			rp.p.log.Warn("reading the room pool failed; refilling when it answers again", "rule", rp.rule.Name, "err", err.Error())
 		}
+		return rp.p.cfg.CheckEvery
 	}
-	for fresh+rp.creating < rp.settings.Rooms && rp.creating < maxInFlight {
+	if rp.storeFailing {
+		rp.storeFailing = false
+		rp.p.log.Info("the room pool answers again; refilling", "rule", rp.rule.Name)
+	}
+	rp.m.size.Set(float64(lvl.Ready))
+	for lvl.Fresh+rp.creating < rp.settings.Rooms && rp.creating < maxInFlight {
 		real := time.Now()
 		if real.Before(rp.retryAt) {
 			return rp.retryAt.Sub(real)
@@ -193,9 +187,14 @@ func (rp *rulePool) create(ctx context.Context) {
 		return
 	}
 	rp.failures = 0
-	i, _ := slices.BinarySearchFunc(rp.rooms, created, func(p pooled, t time.Time) int { return p.created.Compare(t) })
-	rp.rooms = slices.Insert(rp.rooms, i, pooled{room: room, created: created})
-	rp.m.size.Set(float64(len(rp.rooms)))
+	// Added even when the pool is closing: the room exists, and a shared pool's other
+	// replicas can use it.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := rp.p.store.Add(actx, rp.rule.Name, room, created.Add(rp.lifetime)); err != nil {
+		rp.p.log.Warn("pooling a new room failed; deleting it", "rule", rp.rule.Name, "room", room.Name, "err", err.Error())
+		rp.retireLocked([]string{room.Name}, false)
+	}
 }
 
 // createRoom is RESTRooms' request with the pool's exp and no caller yet.
@@ -222,32 +221,4 @@ func (rp *rulePool) createRoom(ctx context.Context, created time.Time) (serve.Ro
 		return serve.Room{}, errors.New("Daily returned the room without a sip_uri")
 	}
 	return serve.Room{Name: room.Name, URL: room.URL, SIPURI: room.Config.SIPURI.Endpoint, Endpoints: room.Config.SIPURI.Endpoints(), Exp: exp}, nil
-}
-
-// deleteRetired deletes the rooms that outlived their lifetime, one at a time (DELETE has a
-// low rate limit of its own). It is best effort: a room left behind expires with its exp.
-func (rp *rulePool) deleteRetired(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-rp.delWake:
-		}
-		for {
-			rp.mu.Lock()
-			if len(rp.retired) == 0 {
-				rp.mu.Unlock()
-				break
-			}
-			name := rp.retired[0]
-			rp.retired = rp.retired[1:]
-			rp.mu.Unlock()
-			if err := rp.p.cfg.Client.DeleteRoom(ctx, name); err != nil && !daily.IsNotFound(err) {
-				if ctx.Err() != nil {
-					return
-				}
-				rp.p.log.Info("deleting a retired pool room failed; it expires by itself", "rule", rp.rule.Name, "room", name, "err", err.Error())
-			}
-		}
-	}
 }
