@@ -292,3 +292,17 @@ func TestSetRefusesWhenTheRouteChangedWhileAsking(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSetKeepsAnHTTPLoopbackURLItDoesNotChange: a route made with --allow-http can have its
+// secret or hold music changed without --allow-http again; a new http URL still needs it.
+func TestSetKeepsAnHTTPLoopbackURLItDoesNotChange(t *testing.T) {
+	e := newEnv(t)
+	n := ownedNumbers[len(ownedNumbers)-1]
+	wantExit(t, e.runSet("--number", n, "--url", "http://127.0.0.1:7860/dialin", "--allow-http", "--generate-hmac", "--yes"), 0, "")
+	wantExit(t, e.runSet("--number", n, "--timeout-message", "Call back later", "--yes"), 0, "")
+	wantExit(t, e.runSet("--number", n, "--url", "http://127.0.0.1:7861/dialin", "--yes"), 64,
+		"route "+n+": room_creation_api: must use https")
+	if got := e.live(t)[n]["room_creation_api"]; got != "http://127.0.0.1:7860/dialin" {
+		t.Fatalf("url = %v", got)
+	}
+}
