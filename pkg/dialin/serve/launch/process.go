@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -66,6 +68,9 @@ func NewProcess(cfg ProcessConfig) (*Process, error) {
 		if program, err = exec.LookPath(program); err != nil {
 			return nil, fmt.Errorf("program %q is not in PATH", t.Program())
 		}
+	} else if err := checkExecutable(program, cfg.Dir); err != nil {
+		// Found now rather than as a failed bot on every call.
+		return nil, err
 	}
 	base := cfg.Env
 	if base == nil {
@@ -79,6 +84,25 @@ func NewProcess(cfg ProcessConfig) (*Process, error) {
 		p.cfg.WaitDelay = 2 * time.Second
 	}
 	return p, nil
+}
+
+// checkExecutable requires a program given by path to be an executable file; a relative path
+// is read from dir, the bots' working directory, as exec will read it.
+func checkExecutable(program, dir string) error {
+	path := program
+	if !filepath.IsAbs(path) && dir != "" {
+		path = filepath.Join(dir, path)
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("program %q: not found", program)
+	case fi.IsDir():
+		return fmt.Errorf("program %q: is a directory", program)
+	case fi.Mode()&0o111 == 0 && runtime.GOOS != "windows":
+		return fmt.Errorf("program %q: not executable", program)
+	}
+	return nil
 }
 
 // cleanEnv removes what a bot must not inherit: serve's DIALIN_* settings (among them the

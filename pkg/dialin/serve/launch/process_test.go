@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -199,9 +200,32 @@ func TestNewProcessErrors(t *testing.T) {
 			t.Errorf("NewProcess(%q) = %v, want %q", cmd, err, want)
 		}
 	}
-	p, err := NewProcess(ProcessConfig{Command: "/nonexistent/bot -x"})
+	// A program given by path is checked at start-up too, from the bots' directory.
+	dir := t.TempDir()
+	bot := filepath.Join(dir, "bot")
+	if err := os.WriteFile(bot, []byte("#!/bin/sh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for cmd, want := range map[string]string{
+		"/nonexistent/bot -x": `program "/nonexistent/bot": not found`,
+		dir + " -x":           "is a directory",
+		bot + " -x":           "not executable",
+		"./missing -x":        `program "./missing": not found`,
+	} {
+		if _, err := NewProcess(ProcessConfig{Command: cmd, Dir: dir}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("NewProcess(%q) = %v, want %q", cmd, err, want)
+		}
+	}
+	if err := os.Chmod(bot, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewProcess(ProcessConfig{Command: "./bot -x", Dir: dir})
 	if err != nil {
-		t.Fatal(err) // a path is checked when started, not before
+		t.Fatalf("a relative program in the bots' directory: %v", err)
+	}
+	// Removed after start-up: the launch fails, and says why.
+	if err := os.Remove(bot); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := p.Launch(context.Background(), CallInfo{}); err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Fatalf("Launch of a missing program = %v", err)
