@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -18,13 +17,7 @@ import (
 // `standin-bot` as the first argument, as dialin would.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "standin-bot" {
-		cmd := standin.NewCmdStandinBot(cmdutil.NewFactory(), nil)
-		cmd.SetArgs(os.Args[2:])
-		cmd.SilenceUsage = true
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+		os.Exit(standin.Main(os.Args[2:]))
 	}
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // the bots are -race binaries too
 	os.Exit(m.Run())

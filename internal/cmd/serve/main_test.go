@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -12,8 +11,8 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmd/standin"
-	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 )
 
@@ -21,34 +20,13 @@ import (
 // process with `standin-bot` as its first argument, as it would start `dialin standin-bot`.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "standin-bot" {
-		cmd := standin.NewCmdStandinBot(cmdutil.NewFactory(), nil)
-		cmd.SetArgs(os.Args[2:])
-		cmd.SilenceUsage = true
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+		os.Exit(standin.Main(os.Args[2:]))
 	}
 	os.Exit(m.Run())
 }
 
-// syncBuffer is a bytes.Buffer safe for serve's goroutines and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer = testkit.SyncBuffer
 
 // freeAddr returns a loopback address nothing listens on (the route must name serve's URL
 // before serve starts, so that serve reads its secret at start-up).

@@ -114,3 +114,15 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	return nil
 }
+
+// Main runs `dialin standin-bot ARGS…` on its own and returns its exit code. Tests that start
+// their own binary as the bot (serve's, demo's) call it from TestMain.
+func Main(args []string) int {
+	cmd := NewCmdStandinBot(cmdutil.NewFactory(), nil)
+	cmd.SetArgs(args)
+	cmd.SilenceUsage = true
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		return 1
+	}
+	return 0
+}

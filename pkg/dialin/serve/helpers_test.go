@@ -1,11 +1,12 @@
 package serve
 
 import (
-	"bytes"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // waitFor polls cond until it holds or the deadline passes.
@@ -70,22 +71,7 @@ func (h *harness) waitEvent(kind EventKind, callID string) Event {
 }
 
 // syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testkit.SyncBuffer
 
 // metric reads one sample of the registry, by name and label values in order.
 func (h *harness) metric(name string, labels ...string) float64 {
