@@ -67,19 +67,12 @@ func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command 
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Random, "random", false, "Buy one random number (Daily picks it)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be bought; send nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be bought and which numbers are already owned; buy nothing")
 	addRegionFlag(cmd, &opts.Region)
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
 	cmdutil.AddQuietFlag(cmd, opts.IO, &opts.Quiet, "Print only the bought numbers, one per line")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	return cmd
-}
-
-// buyDryRun is what `numbers buy --dry-run --json` prints.
-type buyDryRun struct {
-	DryRun  bool     `json:"dry_run"`
-	Random  bool     `json:"random"`
-	Numbers []string `json:"numbers"`
 }
 
 func buyRun(ctx context.Context, opts *BuyOptions) error {
@@ -88,7 +81,7 @@ func buyRun(ctx context.Context, opts *BuyOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		return printDryRun(opts, targets)
+		return printDryRun(ctx, opts, targets)
 	}
 	question := buyQuestion(targets)
 	if !opts.Yes && !opts.IO.CanPrompt() {
@@ -167,22 +160,6 @@ func buyQuestion(targets []string) string {
 		return "Buy " + strings.Join(targets, ", ") + "?"
 	}
 	return fmt.Sprintf("Buy these %d numbers?", len(targets))
-}
-
-func printDryRun(opts *BuyOptions, targets []string) error {
-	random := opts.Random
-	numbers := targets
-	if random {
-		numbers = []string{}
-	}
-	if opts.Exporter != nil {
-		return opts.Exporter.Write(opts.IO, buyDryRun{DryRun: true, Random: random, Numbers: numbers})
-	}
-	for _, n := range numbers {
-		fmt.Fprintln(opts.IO.Out, n)
-	}
-	opts.IO.Infof("Dry run: would buy %s; nothing was sent to Daily.", describeTargets(targets))
-	return nil
 }
 
 func printBought(opts *BuyOptions, bought []daily.PurchasedNumber) error {

@@ -168,8 +168,13 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	if env.Out.String() != "+442079460018\n+14155550100\n" ||
-		env.ErrOut.String() != "Dry run: would buy 2 numbers; nothing was sent to Daily.\n" {
+		env.ErrOut.String() != "Dry run: would buy 2 numbers; nothing was bought.\n" {
 		t.Fatalf("stdout %q stderr %q", env.Out, env.ErrOut)
+	}
+	for _, r := range env.Server.Requests() {
+		if r.Method != "GET" {
+			t.Fatalf("dry run sent %s %s", r.Method, r.Path)
+		}
 	}
 	reset(env)
 	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "--random", "--dry-run", "--json"); err != nil {
@@ -179,7 +184,48 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 	if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil || !got.DryRun || !got.Random || got.Numbers == nil || len(got.Numbers) != 0 {
 		t.Fatalf("json %q: %v", env.Out, err)
 	}
-	assertNoRequests(t, env)
+	assertNoRequests(t, env) // a random number cannot be owned yet: nothing to read
+}
+
+func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
+	env, _ := newEnv(t)
+	id := env.Server.SeedPurchased("+14155550100", start)
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550101", "+1 415 555 0100", "--dry-run")
+	if err != nil {
+		t.Fatalf("err = %v, want exit 0", err)
+	}
+	if env.Out.String() != "+14155550101\n" {
+		t.Fatalf("stdout %q, want only the number that would be bought", env.Out)
+	}
+	want := "! +14155550100: already owned (id " + id + "); would not be bought\n" +
+		"Dry run: would buy 1 number (1 already owned); nothing was bought.\n"
+	if env.ErrOut.String() != want {
+		t.Fatalf("stderr %q\nwant   %q", env.ErrOut, want)
+	}
+	if n := env.Server.Count("POST", "/buy-phone-number"); n != 0 {
+		t.Fatalf("dry run sent %d purchases", n)
+	}
+	if env.Server.Count("GET", "/purchased-phone-numbers") == 0 {
+		t.Fatal("dry run did not read the purchased numbers")
+	}
+	reset(env)
+	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "--dry-run", "--json"); err != nil {
+		t.Fatal(err)
+	}
+	var got buyDryRun
+	if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil || !got.DryRun || got.Random || got.Numbers == nil || len(got.Numbers) != 0 ||
+		len(got.AlreadyOwned) != 1 || got.AlreadyOwned[0] != (ownedNumber{Number: "+14155550100", ID: id}) {
+		t.Fatalf("json %q: %v", env.Out, err)
+	}
+	if !strings.Contains(env.Out.String(), `"already_owned": [`) {
+		t.Fatalf("json lacks already_owned: %q", env.Out)
+	}
+	if n := env.Server.Count("POST", "/buy-phone-number"); n != 0 {
+		t.Fatalf("dry run sent %d purchases", n)
+	}
+	if len(ownedNumbers(t, env)) != 1 {
+		t.Fatal("the dry run bought a number")
+	}
 }
 
 func TestBuyPartialFailure(t *testing.T) {
