@@ -1,6 +1,8 @@
 package webhook
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -99,10 +101,23 @@ func verifyRun(opts *VerifyOptions) error {
 	} else {
 		fmt.Fprintf(opts.IO.Out, "invalid: %s: %s\n", verdict.Reason, verdict.Message)
 	}
+	if verdict.Reason == ReasonMismatch && isHexDigest(opts.Signature) {
+		fmt.Fprintln(opts.IO.ErrOut, "hint: Daily signs with base64 of the HMAC-SHA256, not hex (see docs/troubleshooting.md)")
+	}
 	if !verdict.Valid {
 		return cmdutil.ErrSilent // exit 1; the reason is printed
 	}
 	return nil
+}
+
+// isHexDigest reports whether sig looks like a hex-encoded SHA-256 digest (64 hex characters),
+// the commonest mistake in a hand-written verifier: a base64 signature is 44 characters.
+func isHexDigest(sig string) bool {
+	if len(sig) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(sig)
+	return err == nil
 }
 
 func reason(err error) string {

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -165,6 +166,26 @@ func TestVerify(t *testing.T) {
 		if !errors.Is(err, cmdutil.ErrSilent) || w.out.String() != tt.want {
 			t.Errorf("%v: err = %v, out %q, want exit 1 and %q", tt.args, err, w.out, tt.want)
 		}
+		if w.errOut.Len() != 0 {
+			t.Errorf("%v: stderr %q, want no hint", tt.args, w.errOut)
+		}
+	}
+	// Only a mismatch whose signature looks like a hex digest gets the hex hint, on stderr.
+	m := hmac.New(sha256.New, secretBytes)
+	m.Write([]byte(ts + "." + body))
+	hexSig := hex.EncodeToString(m.Sum(nil))
+	for _, args := range [][]string{{}, {"--json"}} {
+		err := w.run("verify", append([]string{"--secret-file", w.path("secret"), "--signature", hexSig, "--timestamp", ts, w.path("body.json")}, args...)...)
+		if !errors.Is(err, cmdutil.ErrSilent) || !strings.Contains(w.out.String(), "mismatch") {
+			t.Fatalf("hex %v: err = %v, out %q", args, err, w.out)
+		}
+		if want := "hint: Daily signs with base64 of the HMAC-SHA256, not hex (see docs/troubleshooting.md)\n"; w.errOut.String() != want {
+			t.Fatalf("hex %v: stderr %q, want %q", args, w.errOut, want)
+		}
+	}
+	// 64 characters that are not hex: no hint.
+	if err := w.run("verify", "--secret-file", w.path("secret"), "--signature", strings.Repeat("z", 64), "--timestamp", ts, w.path("body.json")); !errors.Is(err, cmdutil.ErrSilent) || w.errOut.Len() != 0 {
+		t.Fatalf("non-hex: err = %v, stderr %q", err, w.errOut)
 	}
 	// A wider window accepts the old timestamp; --json gives the verdict as data.
 	if err := w.run("verify", "--secret-file", w.path("secret"), "--signature", expected(old, body), "--timestamp", old, "--window", "1h", "--json", w.path("body.json")); err != nil {
