@@ -93,6 +93,9 @@ type serveRule struct {
 }
 
 func explainRun(ctx context.Context, opts *ExplainOptions) error {
+	if opts.serve != nil {
+		warnNeverMatching(opts)
+	}
 	s, err := opts.open()
 	if err != nil {
 		return err
@@ -156,4 +159,14 @@ func whichRule(cfg *serveconfig.Config, x *dialroutes.Explanation, headers map[s
 		out.PathMismatch = fmt.Sprintf("the route's webhook path %q is not serve's webhook_path %q; serve would not receive this call there", u.Path, cfg.WebhookPath)
 	}
 	return out
+}
+
+// warnNeverMatching names the serve rules' number patterns that cannot match what Daily sends:
+// such a rule never fires, and explain would otherwise only show some other rule winning.
+func warnNeverMatching(opts *ExplainOptions) {
+	for _, r := range opts.serve.Rules {
+		for _, p := range r.Match.NeverMatching() {
+			warnf(opts.IO, "rule %s: match.%s pattern %q never matches an E.164 number (they start with +)", r.Name, p.Field, p.Pattern)
+		}
+	}
 }

@@ -131,3 +131,43 @@ func TestExplainSIPJSONAndServeRule(t *testing.T) {
 		t.Errorf("no path note:\n%s", e.Out)
 	}
 }
+
+func TestExplainWarnsOfPatternsWithoutPlus(t *testing.T) {
+	e := newEnv(t)
+	cfg := filepath.Join(t.TempDir(), "serve.yaml")
+	config := `rules:
+  - name: sf-office
+    match: {to: ["415555*", "+1415*"]}
+    bot: {url: "http://127.0.0.1:9000/sf"}
+  - name: uk
+    match: {from: ["44*", "+44*", "*0100", "?1212*"]}
+    bot: {url: "http://127.0.0.1:9000/uk"}
+  - name: trunk
+    match: {to: ["4155550100@trunk.example", "sip:4155*"]}
+    bot: {url: "http://127.0.0.1:9000/trunk"}
+`
+	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.runExplain("--to", "+14155550100", "--serve-config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := "! rule sf-office: match.to pattern \"415555*\" never matches an E.164 number (they start with +)\n" +
+		"! rule uk: match.from pattern \"44*\" never matches an E.164 number (they start with +)\n"
+	if got := e.ErrOut.String(); got != want {
+		t.Errorf("stderr %q\nwant   %q", got, want)
+	}
+	if !strings.Contains(e.Out.String(), "Rule:    sf-office (") {
+		t.Errorf("stdout:\n%s", e.Out)
+	}
+
+	// The usual configuration, all patterns in E.164: no warning.
+	good := filepath.Join(t.TempDir(), "good.yaml")
+	if err := os.WriteFile(good, []byte(serveConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.ErrOut.Reset()
+	if err := e.runExplain("--to", "+14155550100", "--serve-config", good); err != nil || e.ErrOut.Len() != 0 {
+		t.Errorf("err %v, stderr %q", err, e.ErrOut)
+	}
+}

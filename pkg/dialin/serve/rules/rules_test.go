@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -125,5 +126,24 @@ func TestRoomMerge(t *testing.T) {
 	}
 	if (Room{}).VideoOn() {
 		t.Fatal("video must default to off")
+	}
+}
+
+func TestNeverMatching(t *testing.T) {
+	m := Matcher{
+		To:   []string{"415555*", "+1415*", "*0100", "?4155550100", "4155550100@trunk.example", "sip:4155*"},
+		From: []string{"44*", "+44*"},
+	}
+	got := m.NeverMatching()
+	want := []NeverMatching{{"to", "415555*"}, {"from", "44*"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("NeverMatching() = %+v, want %+v", got, want)
+	}
+	// What it reports really cannot match an E.164 number, and what it passes can.
+	if Glob("415555*", "+14155550100") || !Glob("+1415*", "+14155550100") {
+		t.Fatal("the premise about E.164 numbers does not hold for Glob")
+	}
+	if got := (Matcher{To: []string{"+1*"}}).NeverMatching(); got != nil {
+		t.Fatalf("clean matcher: %+v", got)
 	}
 }
