@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/promreg"
 )
 
 // warmMetrics are one rule's series of the warm-bot metrics.
@@ -18,10 +20,10 @@ type warmMetrics struct {
 // its own series). A nil reg gives metrics that go nowhere.
 func newWarmMetrics(reg prometheus.Registerer, rule string) (*warmMetrics, error) {
 	gauge := func(n, help string) (*prometheus.GaugeVec, error) {
-		return registered(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dialin_serve", Name: n, Help: help}, []string{"rule"}))
+		return promreg.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dialin_serve", Name: n, Help: help}, []string{"rule"}))
 	}
 	counter := func(n, help string, labels ...string) (*prometheus.CounterVec, error) {
-		return registered(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "dialin_serve", Name: n, Help: help}, append([]string{"rule"}, labels...)))
+		return promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "dialin_serve", Name: n, Help: help}, append([]string{"rule"}, labels...)))
 	}
 	waiting, err1 := gauge("warm_bots_waiting", "Warm bots waiting for a call on stdin.")
 	starting, err2 := gauge("warm_bots_starting", "Warm bots started and not yet waiting.")
@@ -38,22 +40,4 @@ func newWarmMetrics(reg prometheus.Registerer, rule string) (*warmMetrics, error
 		used:   used.WithLabelValues(rule),
 		failed: failed.MustCurryWith(prometheus.Labels{"rule": rule}),
 	}, nil
-}
-
-// registered registers c on reg and returns it, or the collector already registered under
-// its name (another rule's launcher registered it first). A nil reg leaves c unregistered.
-func registered[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	if reg == nil {
-		return c, nil
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing, nil
-			}
-		}
-		return c, err
-	}
-	return c, nil
 }

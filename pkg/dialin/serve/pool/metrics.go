@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/promreg"
 )
 
 // metrics are the pool's metric families; each rule has its series.
@@ -19,9 +21,9 @@ type ruleMetrics struct {
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	counter := func(name, help string) (*prometheus.CounterVec, error) {
-		return registered(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "dialin_serve", Name: name, Help: help}, []string{"rule"}))
+		return promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "dialin_serve", Name: name, Help: help}, []string{"rule"}))
 	}
-	size, e1 := registered(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dialin_serve", Name: "room_pool_size", Help: "Pooled rooms ready to be handed to a call."}, []string{"rule"}))
+	size, e1 := promreg.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dialin_serve", Name: "room_pool_size", Help: "Pooled rooms ready to be handed to a call."}, []string{"rule"}))
 	hits, e2 := counter("room_pool_hits_total", "Calls that took a pooled room (no request to Daily).")
 	misses, e3 := counter("room_pool_misses_total", "Calls of a pooled rule that found the pool empty and got a room created on demand.")
 	retired, e4 := counter("room_pool_retired_total", "Pooled rooms that reached their lifetime unused and were replaced.")
@@ -35,22 +37,4 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 func (m *metrics) forRule(rule string) ruleMetrics {
 	return ruleMetrics{size: m.size.WithLabelValues(rule), hits: m.hits.WithLabelValues(rule), misses: m.misses.WithLabelValues(rule),
 		retired: m.retired.WithLabelValues(rule), errors: m.createErr.WithLabelValues(rule)}
-}
-
-// registered registers c on reg, or returns the collector already registered there under its
-// name. A nil reg leaves c unregistered.
-func registered[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	if reg == nil {
-		return c, nil
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing, nil
-			}
-		}
-		return c, err
-	}
-	return c, nil
 }
