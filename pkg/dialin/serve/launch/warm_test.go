@@ -3,6 +3,7 @@ package launch
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -191,9 +192,8 @@ func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
 	if len(recs) != 1 || recs[0].PID != bot.PID || recs[0].Seq != 1 || recs[0].Env["DIALIN_WARM"] != "1" {
 		t.Fatalf("records %+v: the call should go to the other warm bot", recs)
 	}
-	if alive(hung) {
-		t.Errorf("the hung bot %d is still running: it could take the call later", hung)
-	}
+	// It was sent SIGKILL before the call moved on; the kernel may take a moment to reap it.
+	eventually(t, fmt.Sprintf("the hung bot %d to be gone", hung), func() bool { return !alive(hung) })
 	if f.metric(t, "dialin_serve_warm_bot_failures_total", "hung_accept") != 1 || f.metric(t, "dialin_serve_warm_bot_hits_total") != 1 {
 		t.Error("metrics should count one hung bot and one hit")
 	}
