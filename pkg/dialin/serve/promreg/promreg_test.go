@@ -17,8 +17,9 @@ func TestRegisterKeepsTheFirst(t *testing.T) {
 	if err != nil || second != first {
 		t.Fatalf("second registration = %v, %v; want the first collector", second, err)
 	}
-	if _, err := Register(reg, prometheus.NewCounter(prometheus.CounterOpts{Name: "pool_size", Help: "h"})); err == nil {
-		t.Fatal("a different kind under the same name was accepted")
+	// A collector of another kind under the same name is an error, not the gauge.
+	if _, err := Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pool_size", Help: "h"})); err == nil {
+		t.Fatal("a histogram under the gauge's name was accepted")
 	}
 	if c, err := Register[prometheus.Gauge](nil, first); err != nil || c != first {
 		t.Fatal("nil registry must leave the collector as is")
