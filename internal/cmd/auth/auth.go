@@ -4,9 +4,13 @@
 package auth
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/pkg/daily"
 )
 
 // NewCmdAuth is the `auth` group.
@@ -21,4 +25,16 @@ func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(NewCmdStatus(f, nil))
 	cmd.AddCommand(NewCmdLogout(f, nil))
 	return cmd
+}
+
+// checkKey asks Daily for the domain the client's key belongs to (GET /), with a spinner on
+// a terminal: login checks a key before storing it, status shows what the key reaches.
+func checkKey(ctx context.Context, ios *iostreams.IOStreams, client *daily.Client) (*daily.Domain, error) {
+	var domain *daily.Domain
+	err := ios.WithProgress("Checking the API key with Daily", func() error {
+		var err error
+		domain, err = client.Domain(ctx)
+		return err
+	})
+	return domain, err
 }

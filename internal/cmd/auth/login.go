@@ -69,11 +69,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	var domain *daily.Domain
-	err = opts.IO.WithProgress("Checking the API key with Daily", func() error {
-		domain, err = client.Domain(ctx)
-		return err
-	})
+	domain, err := checkKey(ctx, opts.IO, client)
 	if err != nil {
 		if daily.IsAuth(err) {
 			return fmt.Errorf("Daily refused the API key, nothing was stored: %w", err)

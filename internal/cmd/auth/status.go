@@ -70,11 +70,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	var domain *daily.Domain
-	err = opts.IO.WithProgress("Checking the API key with Daily", func() error {
-		domain, err = client.Domain(ctx)
-		return err
-	})
+	domain, err := checkKey(ctx, opts.IO, client)
 	if err != nil {
 		if daily.IsAuth(err) {
 			return fmt.Errorf("Daily refused the API key from %s: %w", origin.Describe(), err)
