@@ -13,6 +13,7 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
@@ -51,7 +52,7 @@ func setup(t *testing.T, base standin.Options) (*dailytest.Server, func() (strin
 				hc.done <- err
 				return
 			}
-			opts := base.WithCall(standin.Call{RoomURL: room.URL, Token: hc.token, CallID: hook.CallID,
+			opts := base.WithCall(botcall.Call{RoomURL: room.URL, Token: hc.token, CallID: hook.CallID,
 				CallDomain: hook.CallDomain, SIPURI: room.Config.SIPURI.Endpoints()[0]})
 			opts.APIURL, opts.APIKey = s.URL, s.APIKey
 			go func() { hc.done <- standin.Run(ctx, opts) }()
@@ -260,5 +261,13 @@ func TestRunRefusesBadOptions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: Run = %v", want, err)
 		}
+	}
+}
+
+func TestWithCall(t *testing.T) {
+	c := botcall.Call{RoomURL: "https://d.daily.co/call-1", Token: "tok", CallID: "c1", CallDomain: "d1", SIPURI: "call-1.0@d.sip.daily.co"}
+	o := standin.Options{Patch: true}.WithCall(c)
+	if o.RoomURL != c.RoomURL || o.Token != "tok" || o.CallID != "c1" || o.CallDomain != "d1" || o.SIPURI != c.SIPURI || !o.Patch {
+		t.Fatalf("WithCall: %+v", o)
 	}
 }
