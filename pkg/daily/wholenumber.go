@@ -40,23 +40,46 @@ func (w *wholeNumber) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// unmarshalWholeNumbers decodes data into plain, a pointer to the struct converted to a type
+// without this UnmarshalJSON, except for the fields in nums (JSON name → *int or *int64),
+// which it reads with any JSON number. An absent or null number leaves its field as it was.
+func unmarshalWholeNumbers(data []byte, plain any, nums map[string]any) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err
+	}
+	for name, dst := range nums {
+		raw, ok := fields[name]
+		if !ok {
+			continue
+		}
+		delete(fields, name)
+		if string(bytes.TrimSpace(raw)) == "null" {
+			continue
+		}
+		var n wholeNumber
+		if err := n.UnmarshalJSON(raw); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		switch d := dst.(type) {
+		case *int64:
+			*d = int64(n)
+		case *int:
+			*d = int(n)
+		}
+	}
+	rest, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(rest, plain)
+}
+
 // UnmarshalJSON reads the properties with any JSON number in their numeric fields.
 func (p *RoomProperties) UnmarshalJSON(data []byte) error {
 	type plain RoomProperties
-	aux := struct {
-		*plain
-		Exp               wholeNumber `json:"exp"`
-		Nbf               wholeNumber `json:"nbf"`
-		EjectAfterElapsed wholeNumber `json:"eject_after_elapsed"`
-		MaxParticipants   wholeNumber `json:"max_participants"`
-	}{plain: (*plain)(p), Exp: wholeNumber(p.Exp), Nbf: wholeNumber(p.Nbf),
-		EjectAfterElapsed: wholeNumber(p.EjectAfterElapsed), MaxParticipants: wholeNumber(p.MaxParticipants)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	p.Exp, p.Nbf, p.EjectAfterElapsed = int64(aux.Exp), int64(aux.Nbf), int64(aux.EjectAfterElapsed)
-	p.MaxParticipants = int(aux.MaxParticipants)
-	return nil
+	return unmarshalWholeNumbers(data, (*plain)(p), map[string]any{
+		"exp": &p.Exp, "nbf": &p.Nbf, "eject_after_elapsed": &p.EjectAfterElapsed, "max_participants": &p.MaxParticipants})
 }
 
 // UnmarshalJSON reads the properties and the read-only fields. It is needed because
@@ -66,84 +89,41 @@ func (c *RoomConfig) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	readOnly := struct {
-		SIPURI     *SIPURI `json:"sip_uri"`
-		DialinCode *string `json:"dialin_code"`
-	}{SIPURI: c.SIPURI, DialinCode: &c.DialinCode}
-	if err := json.Unmarshal(data, &readOnly); err != nil {
-		return err
-	}
-	c.SIPURI = readOnly.SIPURI
-	return nil
+		SIPURI     **SIPURI `json:"sip_uri"`
+		DialinCode *string  `json:"dialin_code"`
+	}{SIPURI: &c.SIPURI, DialinCode: &c.DialinCode}
+	return json.Unmarshal(data, &readOnly)
 }
 
 // UnmarshalJSON reads num_endpoints as any JSON number.
 func (s *SIPProperties) UnmarshalJSON(data []byte) error {
 	type plain SIPProperties
-	aux := struct {
-		*plain
-		NumEndpoints wholeNumber `json:"num_endpoints"`
-	}{plain: (*plain)(s), NumEndpoints: wholeNumber(s.NumEndpoints)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	s.NumEndpoints = int(aux.NumEndpoints)
-	return nil
+	return unmarshalWholeNumbers(data, (*plain)(s), map[string]any{"num_endpoints": &s.NumEndpoints})
 }
 
-// UnmarshalJSON reads the token properties with any JSON number in exp, nbf and
-// eject_after_elapsed.
+// UnmarshalJSON reads exp, nbf and eject_after_elapsed as any JSON number.
 func (p *MeetingTokenProperties) UnmarshalJSON(data []byte) error {
 	type plain MeetingTokenProperties
-	aux := struct {
-		*plain
-		Exp               wholeNumber `json:"exp"`
-		Nbf               wholeNumber `json:"nbf"`
-		EjectAfterElapsed wholeNumber `json:"eject_after_elapsed"`
-	}{plain: (*plain)(p), Exp: wholeNumber(p.Exp), Nbf: wholeNumber(p.Nbf), EjectAfterElapsed: wholeNumber(p.EjectAfterElapsed)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	p.Exp, p.Nbf, p.EjectAfterElapsed = int64(aux.Exp), int64(aux.Nbf), int64(aux.EjectAfterElapsed)
-	return nil
+	return unmarshalWholeNumbers(data, (*plain)(p), map[string]any{
+		"exp": &p.Exp, "nbf": &p.Nbf, "eject_after_elapsed": &p.EjectAfterElapsed})
 }
 
 // UnmarshalJSON reads pagination_id as any JSON number.
 func (n *PurchasedNumber) UnmarshalJSON(data []byte) error {
 	type plain PurchasedNumber
-	aux := struct {
-		*plain
-		PaginationID wholeNumber `json:"pagination_id"`
-	}{plain: (*plain)(n), PaginationID: wholeNumber(n.PaginationID)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	n.PaginationID = int64(aux.PaginationID)
-	return nil
+	return unmarshalWholeNumbers(data, (*plain)(n), map[string]any{"pagination_id": &n.PaginationID})
 }
 
 // UnmarshalJSON reads failedCount as any JSON number.
 func (w *Webhook) UnmarshalJSON(data []byte) error {
 	type plain Webhook
-	aux := struct {
-		*plain
-		FailedCount wholeNumber `json:"failedCount"`
-	}{plain: (*plain)(w), FailedCount: wholeNumber(w.FailedCount)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	w.FailedCount = int(aux.FailedCount)
-	return nil
+	return unmarshalWholeNumbers(data, (*plain)(w), map[string]any{"failedCount": &w.FailedCount})
 }
 
 // UnmarshalJSON reads total_count as any JSON number.
 func (p *listPage[T]) UnmarshalJSON(data []byte) error {
-	aux := struct {
-		TotalCount wholeNumber `json:"total_count"`
-		Data       *[]T        `json:"data"`
-	}{TotalCount: wholeNumber(p.TotalCount), Data: &p.Data}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	p.TotalCount = int(aux.TotalCount)
-	return nil
+	rest := struct {
+		Data *[]T `json:"data"`
+	}{Data: &p.Data}
+	return unmarshalWholeNumbers(data, &rest, map[string]any{"total_count": &p.TotalCount})
 }
