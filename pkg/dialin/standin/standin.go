@@ -4,7 +4,7 @@
 // endpoint is ready and patches the held call there with pinlessCallUpdate (once), then stays
 // in the call until the call ends or its talk time is up, and leaves.
 //
-// It uses the emulator's /_emulator endpoints (see pkg/daily/dailytest/README.md), so it
+// It uses the emulator's /_emulator endpoints through pkg/daily/dailytest/control, so it
 // talks only to an emulator on a loopback address, never to Daily.
 package standin
 
