@@ -8,5 +8,8 @@
 // connection errors only on idempotent requests, and a purchase is never retried blindly.
 //
 // Where Daily's documentation is unsure of a shape (see shared/reference/daily-api.md), the
-// decoders here accept every documented shape.
+// decoders here accept every documented shape. Numeric fields (exp, nbf, eject_after_elapsed,
+// max_participants, num_endpoints, pagination_id, …) stay Go integers but decode from any
+// JSON number, as Daily echoes what it was sent: 1796595609, 1796595609.0, and Pipecat's
+// fractional 1796595609.6178238, rounded down to 1796595609.
 package daily

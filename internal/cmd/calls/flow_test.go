@@ -15,6 +15,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/daily/dailytest/control"
 )
 
 // heldCall routes a purchased number to a loopback webhook that answers 200 (the test plays
@@ -63,25 +64,9 @@ func run(t *testing.T, env *cmdtest.Env, cmdArgs ...string) string {
 	return strings.TrimSpace(env.Out.String())
 }
 
-// participant calls the emulator's room control endpoint with a meeting token.
-func participant(t *testing.T, env *cmdtest.Env, method, room, action, token string) []byte {
-	t.Helper()
-	url := strings.TrimSuffix(env.Server.URL, "/v1") + "/_emulator/rooms/" + room + "/" + action
-	req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s %s: %d %s", method, action, resp.StatusCode, body)
-	}
-	return body
+// participant is the room's participant at the emulator, with a meeting token.
+func participant(env *cmdtest.Env, room, token string) *control.Participant {
+	return control.New(env.Server.URL, "", nil).Participant(room, token)
 }
 
 // roomWithParticipant creates a SIP dial-in room with `rooms create`, mints a token with
@@ -90,7 +75,9 @@ func roomWithParticipant(t *testing.T, env *cmdtest.Env, name string) string {
 	t.Helper()
 	sipURI := run(t, env, "rooms-create", "--sip", "--name", name, "--exp", "1h", "--jq", ".sip_endpoints[0]")
 	token := run(t, env, "tokens-create", "--room", name, "--local", "--exp", "10m")
-	participant(t, env, http.MethodPost, name, "join", token)
+	if _, err := participant(env, name, token).Join(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	return sipURI
 }
 
@@ -99,12 +86,9 @@ func roomWithParticipant(t *testing.T, env *cmdtest.Env, name string) string {
 func waitReady(t *testing.T, env *cmdtest.Env, room, sipURI string) {
 	t.Helper()
 	token := run(t, env, "tokens-create", "--room", room)
-	body := participant(t, env, http.MethodGet, room, "ready?wait=10s", token)
-	var ready struct {
-		Ready []string `json:"ready"`
-	}
-	if err := json.Unmarshal(body, &ready); err != nil || len(ready.Ready) != 1 || ready.Ready[0] != sipURI {
-		t.Fatalf("ready = %s (%v), want [%s]", body, err, sipURI)
+	ready, err := participant(env, room, token).Ready(t.Context(), 10*time.Second)
+	if err != nil || len(ready) != 1 || ready[0] != sipURI {
+		t.Fatalf("ready = %v (%v), want [%s]", ready, err, sipURI)
 	}
 }
 

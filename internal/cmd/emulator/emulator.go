@@ -57,8 +57,11 @@ func NewCmdEmulator(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comman
 			"numbers, pinless_dialin routes, SIP rooms, meeting tokens, pinlessCallUpdate, webhooks)\n" +
 			"until Ctrl-C or SIGTERM. Its state is lost when it stops.\n\n" +
 			"stdout gets two shell exports, DAILY_API_URL and DAILY_API_KEY: the key is a throwaway\n" +
-			"that only this emulator accepts. dialin and Pipecat read both variables, so running\n" +
-			"them in a shell with these exports talks to the emulator instead of Daily.\n\n" +
+			"that only this emulator accepts. Every dialin command reads both, so running it in a\n" +
+			"shell with these exports talks to the emulator instead of Daily. A Pipecat bot does not\n" +
+			"read them: DailyParams.api_url defaults to the real Daily, so a bot patches a call at\n" +
+			"the emulator only when daily_api_url in its body (or its own code) names the emulator.\n" +
+			"Pipecat's runner fills daily_api_url from DAILY_API_URL for /daily-dialin-webhook.\n\n" +
 			"The emulator runs on real time; POST /_emulator/clock {\"advance_s\": N} moves it forward\n" +
 			"(e.g. past the 14-day release lock). --manual-clock stops it from moving by itself.\n" +
 			"It never sends anything to a host that is not on this machine.",

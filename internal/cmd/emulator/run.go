@@ -73,7 +73,8 @@ func serverOptions(opts *Options) []dailytest.Option {
 	return so
 }
 
-// exports are the shell lines that point dialin (and Pipecat) at the emulator.
+// exports are the shell lines that point dialin commands (and Pipecat's runner, which passes
+// the URL on to its bots as daily_api_url) at the emulator.
 func exports(ep Endpoint) string {
 	return fmt.Sprintf("export %s=%s\nexport %s=%s\n",
 		config.EnvAPIURL, shellQuote(ep.URL), config.EnvAPIKey, shellQuote(ep.APIKey))

@@ -19,6 +19,7 @@ import (
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
@@ -74,13 +75,13 @@ func TestNewCmdCallFlags(t *testing.T) {
 // in process, which joins the emulator's room and patches the call.
 type standinRunner struct {
 	mu    sync.Mutex
-	calls []standin.Call
+	calls []botcall.Call
 	wg    sync.WaitGroup
 }
 
 func (r *standinRunner) start(t *testing.T, emu *dailytest.Server) string {
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		c, err := standin.ReadCall(req.Body)
+		c, err := botcall.Read(req.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -99,10 +100,10 @@ func (r *standinRunner) start(t *testing.T, emu *dailytest.Server) string {
 	return hs.URL
 }
 
-func (r *standinRunner) taken() []standin.Call {
+func (r *standinRunner) taken() []botcall.Call {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]standin.Call(nil), r.calls...)
+	return append([]botcall.Call(nil), r.calls...)
 }
 
 // serveFor runs the real serve engine for the emulator, with the stand-in runner as its bot,

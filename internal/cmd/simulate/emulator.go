@@ -9,6 +9,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmd/simulate/timeline"
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/pkg/daily/dailytest/control"
 )
 
 // emulatorRun places the call through the emulator and follows its timeline until the
@@ -26,23 +27,23 @@ func emulatorRun(ctx context.Context, o *CallOptions) error {
 	if key == "" {
 		return &cmdutil.NoAuthError{Profile: cfg.Profile()}
 	}
-	em := &timeline.Emulator{Root: timeline.RootURL(apiURL), APIKey: key}
-	req := timeline.PlaceRequest{From: o.From, SIPHeaders: o.SIPHeaders}
+	em := control.New(apiURL, key, nil)
+	req := control.PlaceRequest{From: o.From, SIPHeaders: o.SIPHeaders}
 	if strings.HasPrefix(o.To, "sip:") {
 		req.SIPURI = strings.TrimPrefix(o.To, "sip:")
 	} else {
 		req.To = o.To
 	}
-	id, err := em.Place(ctx, req)
+	id, err := em.PlaceCall(ctx, req)
 	if err != nil {
 		return err
 	}
-	o.IO.Infof("Placed call %s through the emulator at %s; following it until it connects or is lost", id, em.Root)
+	o.IO.Infof("Placed call %s through the emulator at %s; following it until it connects or is lost", id, em.RootURL())
 
 	followCtx, cancel := o.ctxTimeout(ctx)
 	defer cancel()
 	var once sync.Once
-	final, err := em.Follow(followCtx, id, func(c timeline.Call, m timeline.Mark) {
+	final, err := timeline.Follow(followCtx, em, id, func(c timeline.Call, m timeline.Mark) {
 		if o.Exporter != nil {
 			return
 		}

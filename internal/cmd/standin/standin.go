@@ -16,6 +16,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
@@ -24,7 +25,7 @@ type Options struct {
 	IO     *iostreams.IOStreams
 	Config func() (apiURL, apiKey string, err error)
 
-	Call         standin.Call
+	Call         botcall.Call
 	StartupDelay time.Duration
 	TalkTime     time.Duration
 	NoPatch      bool

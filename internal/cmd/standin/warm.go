@@ -5,26 +5,26 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
-	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
 // waitForCall is the warm-bot contract (docs/warm-bots.md), as a Python bot keeps it: the
 // start-up (imports) comes first, then the bot says it waits, reads its call as one JSON
 // line on stdin and acknowledges it. Started warm by serve, the start-up is over before the
 // call arrives; started for a call, it costs the same as with arguments.
-func waitForCall(ctx context.Context, opts *Options) (standin.Call, error) {
+func waitForCall(ctx context.Context, opts *Options) (botcall.Call, error) {
 	if opts.StartupDelay > 0 {
 		select {
 		case <-time.After(opts.StartupDelay):
 		case <-ctx.Done():
-			return standin.Call{}, ctx.Err()
+			return botcall.Call{}, ctx.Err()
 		}
 	}
 	fmt.Fprintln(opts.IO.Out, launch.WarmWaitingLine)
-	c, err := standin.ReadCall(opts.IO.In)
+	c, err := botcall.Read(opts.IO.In)
 	if err != nil {
-		return standin.Call{}, fmt.Errorf("reading the call from stdin: %w", err)
+		return botcall.Call{}, fmt.Errorf("reading the call from stdin: %w", err)
 	}
 	fmt.Fprintln(opts.IO.Out, launch.WarmAcceptedLine)
 	return c, nil

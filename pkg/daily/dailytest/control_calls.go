@@ -2,7 +2,6 @@ package dailytest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -212,19 +211,9 @@ func (s *Server) authenticateParticipant(r *http.Request, roomName string) *apiE
 		return &apiError{status: http.StatusForbidden, kind: "forbidden-error",
 			info: "meeting token is not for room " + roomName + " (its room_name claim r must name the room)"}
 	}
-	if nbf, ok := asJSONInt(claims["nbf"]); ok && nbf > s.now().Unix() {
+	if nbf, ok := claimSeconds(claims["nbf"]); ok && nbf > unixSeconds(s.now()) {
 		return &apiError{status: http.StatusForbidden, kind: "forbidden-error",
-			info: "meeting token is not valid before " + isoTime(time.Unix(nbf, 0))}
+			info: "meeting token is not valid before " + isoTime(secondsTime(nbf))}
 	}
 	return nil
-}
-
-// asJSONInt reads a claim decoded with UseNumber as an integer.
-func asJSONInt(v any) (int64, bool) {
-	n, ok := v.(json.Number)
-	if !ok {
-		return 0, false
-	}
-	i, err := n.Int64()
-	return i, err == nil
 }

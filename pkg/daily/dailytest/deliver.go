@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -168,7 +167,7 @@ func (s *Server) sendPinlessVerifications(targets []verification) {
 		s.mu.Unlock()
 		go func(v verification) {
 			defer s.bg.Done()
-			body, _ := json.Marshal(map[string]string{"Test": "test", "To": v.to})
+			body := encodeJSON(map[string]string{"Test": "test", "To": v.to})
 			ts := strconv.FormatInt(s.now().Unix(), 10)
 			headers := map[string]string{"X-Pinless-Timestamp": ts, "X-Pinless-Signature": signBody(v.secret, ts, body)}
 			status, err := s.post(s.bgCtx, v.url, body, headers, pinlessVerifyTimeout)

@@ -15,5 +15,6 @@
 // hosts (localhost, 127.0.0.0/8, ::1); any other target is recorded as skipped.
 //
 // Where Daily's behaviour is unconfirmed, the emulator picks one documented choice; README.md
-// in this directory lists every such decision and the /_emulator control endpoints.
+// in this directory lists every such decision and the /_emulator control endpoints, which
+// programs out of process reach through package control (in this directory).
 package dailytest

@@ -5,28 +5,53 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
-// domainDefaults are the settable domain properties and their defaults. POST / may set them
-// (a value of the same JSON type) or reset them with null.
+// domainDefaults are the settable domain properties whose default Daily documents; GET /
+// shows them with that default until they are set. POST / may set them (a value of the same
+// JSON type) or reset them with null.
 var domainDefaults = map[string]json.RawMessage{
-	"hide_daily_branding":          json.RawMessage(`false`),
-	"redirect_on_meeting_exit":     json.RawMessage(`""`),
-	"hipaa":                        json.RawMessage(`false`),
-	"intercom_auto_record":         json.RawMessage(`false`),
-	"lang":                         json.RawMessage(`"en"`),
-	"enable_advanced_chat":         json.RawMessage(`false`),
-	"enable_breakout_rooms":        json.RawMessage(`false`),
-	"enable_emoji_reactions":       json.RawMessage(`false`),
-	"enable_hand_raising":          json.RawMessage(`false`),
-	"enable_live_captions_ui":      json.RawMessage(`false`),
-	"enable_network_ui":            json.RawMessage(`false`),
-	"enable_noise_cancellation_ui": json.RawMessage(`true`),
-	"enable_people_ui":             json.RawMessage(`true`),
-	"enable_pip_ui":                json.RawMessage(`false`),
-	"enable_prejoin_ui":            json.RawMessage(`true`),
-	"enable_video_processing_ui":   json.RawMessage(`true`),
-	"enable_transcription_storage": json.RawMessage(`false`),
+	"hide_daily_branding":              json.RawMessage(`false`),
+	"redirect_on_meeting_exit":         json.RawMessage(`""`),
+	"hipaa":                            json.RawMessage(`false`),
+	"intercom_auto_record":             json.RawMessage(`false`),
+	"lang":                             json.RawMessage(`"en"`),
+	"enable_advanced_chat":             json.RawMessage(`false`),
+	"enable_breakout_rooms":            json.RawMessage(`false`),
+	"enable_emoji_reactions":           json.RawMessage(`false`),
+	"enable_hand_raising":              json.RawMessage(`false`),
+	"enable_live_captions_ui":          json.RawMessage(`false`),
+	"enable_network_ui":                json.RawMessage(`false`),
+	"enable_noise_cancellation_ui":     json.RawMessage(`true`),
+	"enable_people_ui":                 json.RawMessage(`true`),
+	"enable_pip_ui":                    json.RawMessage(`false`),
+	"enable_prejoin_ui":                json.RawMessage(`true`),
+	"enable_video_processing_ui":       json.RawMessage(`true`),
+	"enable_transcription_storage":     json.RawMessage(`false`),
+	"enable_cpu_warning_notifications": json.RawMessage(`true`),
+	"disable_rtmp_geo_fallback":        json.RawMessage(`false`),
+	"enable_terse_logging":             json.RawMessage(`false`),
+	"sfu_switchover":                   json.RawMessage(`0.5`),
+	"enable_adaptive_simulcast":        json.RawMessage(`true`),
+	"enforce_unique_user_ids":          json.RawMessage(`false`),
+}
+
+// domainOptional are the other documented domain properties, by JSON type: Daily documents
+// no default (or null), so GET / shows them only once set. Daily's OpenAPI-generated SDKs
+// send all of them.
+var domainOptional = map[string]string{
+	"meeting_join_hook":      "string",
+	"geo":                    "string",
+	"rtmp_geo":               "string",
+	"transcription_bucket":   "object",
+	"recordings_template":    "string",
+	"transcription_template": "string",
+	"enable_mesh_sfu":        "boolean",
+	"recordings_bucket":      "object",
+	"permissions":            "object",
+	"batch_processor_bucket": "object",
+	"enable_opus_fec":        "boolean",
 }
 
 // domainLimits are read-only account limits Daily shows in the config (observed by a third party).
@@ -126,14 +151,25 @@ func checkDomainProperty(key string, v json.RawMessage) *apiError {
 	if _, ro := domainLimits[key]; ro {
 		return badRequest("%s is read-only", key)
 	}
-	def, known := domainDefaults[key]
+	kind, known := domainOptional[key]
+	if def, ok := domainDefaults[key]; ok {
+		kind, known = jsonType(def), true
+	}
 	if !known {
 		return badRequest("%s is not a valid domain property", key)
 	}
-	if !isNull(v) && jsonType(v) != jsonType(def) {
-		return badRequest("%s must be a %s", key, jsonType(def))
+	if !isNull(v) && jsonType(v) != kind {
+		return badRequest("%s must be %s", key, withArticle(kind))
 	}
 	return nil
+}
+
+// withArticle is "an object", "a boolean": a JSON type in an error message.
+func withArticle(kind string) string {
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 func jsonType(raw json.RawMessage) string {

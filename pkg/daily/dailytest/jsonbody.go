@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 const maxBodyBytes = 1 << 20
@@ -97,6 +98,29 @@ func asInteger(raw json.RawMessage) (int64, bool) {
 		return 0, false
 	}
 	return int64(f), true
+}
+
+// asSeconds decodes any JSON number — 1796595609, 1796595609.0 or 1796595609.6178238 — as
+// a number of seconds. Time properties (exp, nbf, eject_after_elapsed) take every one of
+// them, since Pipecat sends time.time() + 3600; they are stored and echoed as sent.
+func asSeconds(raw json.RawMessage) (float64, bool) {
+	if jsonType(raw) != "number" {
+		return 0, false
+	}
+	var f float64
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return 0, false
+	}
+	return f, true
+}
+
+// unixSeconds is t in seconds since the epoch, fraction included, to compare with exp and nbf.
+func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+
+// secondsTime is the time of a number of seconds since the epoch.
+func secondsTime(f float64) time.Time {
+	whole, frac := math.Modf(f)
+	return time.Unix(int64(whole), int64(frac*1e9))
 }
 
 // obj returns the object at key; ok is false when the key is absent or null.

@@ -72,14 +72,23 @@ func verifyToken(token, key, domainID string, now time.Time) (map[string]any, er
 		return nil, errors.New("meeting token is for another domain (claim d does not match the domain id)")
 	}
 	if exp, ok := claims["exp"]; ok {
-		n, ok := exp.(json.Number)
-		v, err := n.Int64()
-		if !ok || err != nil {
+		v, ok := claimSeconds(exp)
+		if !ok {
 			return nil, errors.New("meeting token exp is not a number of seconds")
 		}
-		if v <= now.Unix() {
-			return nil, fmt.Errorf("meeting token expired at %s", isoTime(time.Unix(v, 0)))
+		if v <= unixSeconds(now) {
+			return nil, fmt.Errorf("meeting token expired at %s", isoTime(secondsTime(v)))
 		}
 	}
 	return claims, nil
+}
+
+// claimSeconds reads a time claim (exp, nbf) decoded with UseNumber: any JSON number.
+func claimSeconds(v any) (float64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	f, err := n.Float64()
+	return f, err == nil
 }

@@ -1,8 +1,6 @@
 package dailytest
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -119,15 +117,4 @@ func (s *Server) sendCallWebhook(c *call, target, secret string) {
 	}
 	s.mu.Unlock()
 	s.recordDelivery(d)
-}
-
-// encodeJSON is JSON as JavaScript's JSON.stringify writes it: no HTML escaping, no newline.
-func encodeJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic("dailytest: encoding a webhook body: " + err.Error())
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }

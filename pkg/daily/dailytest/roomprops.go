@@ -15,8 +15,8 @@ type roomProp struct {
 }
 
 var roomProps = map[string]roomProp{
-	"nbf": {"integer", ""}, "exp": {"integer", ""}, "max_participants": {"integer", "200"},
-	"eject_at_room_exp": {"boolean", "false"}, "eject_after_elapsed": {"integer", ""},
+	"nbf": {"number", ""}, "exp": {"number", ""}, "max_participants": {"integer", "200"},
+	"eject_at_room_exp": {"boolean", "false"}, "eject_after_elapsed": {"number", ""},
 	"enable_dialout": {"boolean", "false"}, "dialout_config": {"object", ""},
 	"sip": {"object", ""}, "dialin": {"object", ""}, "geo": {"string", ""}, "rtmp_geo": {"string", ""},
 	"enable_people_ui": {"boolean", ""}, "enable_pip_ui": {"boolean", ""}, "enable_emoji_reactions": {"boolean", ""},
@@ -70,7 +70,7 @@ func validateRoomProps(props object, now time.Time) *apiError {
 		}
 	}
 	if props.set("dialin") {
-		if exp, ok := asInteger(props["exp"]); ok && exp > now.Add(365*24*time.Hour).Unix() {
+		if exp, ok := asSeconds(props["exp"]); ok && exp > unixSeconds(now.Add(365*24*time.Hour)) {
 			return badRequest("exp must be less than 365 days in the future for a room with dialin")
 		}
 	}
@@ -80,12 +80,12 @@ func validateRoomProps(props object, now time.Time) *apiError {
 func checkRoomProp(k string, spec roomProp, v json.RawMessage, now time.Time) *apiError {
 	switch k {
 	case "exp", "nbf":
-		n, ok := asInteger(v)
+		n, ok := asSeconds(v)
 		if !ok {
 			return badRequest("%s was '%s' but should be a number of seconds since the unix epoch", k, rawText(v))
 		}
-		if k == "exp" && n <= now.Unix() {
-			return badRequest("exp was '%d', which is in the past rather than in the future", n)
+		if k == "exp" && n <= unixSeconds(now) {
+			return badRequest("exp was '%s', which is in the past rather than in the future", rawText(v))
 		}
 		return nil
 	case "sip":
@@ -99,7 +99,7 @@ func checkRoomProp(k string, spec roomProp, v json.RawMessage, now time.Time) *a
 		}
 	case t:
 	default:
-		return badRequest("%s must be a %s", k, spec.kind)
+		return badRequest("%s must be %s", k, withArticle(spec.kind))
 	}
 	return nil
 }

@@ -20,8 +20,8 @@ type room struct {
 }
 
 func (rm *room) expired(now time.Time) bool {
-	exp, ok := asInteger(rm.props["exp"])
-	return rm.props.set("exp") && ok && exp <= now.Unix()
+	exp, ok := asSeconds(rm.props["exp"])
+	return ok && exp <= unixSeconds(now)
 }
 
 type roomJSON struct {

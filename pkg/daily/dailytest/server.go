@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
@@ -50,8 +49,17 @@ type Server struct {
 	deliveries []Delivery
 }
 
+// TB is the part of testing.TB that New uses; a *testing.T or *testing.B is one. It is an
+// interface of our own so that the emulator, which ships in the dialin binary (dialin
+// emulator, dialin demo), does not link the testing package.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // New starts an emulator on 127.0.0.1 with a random port and closes it when the test ends.
-func New(tb testing.TB, opts ...Option) *Server {
+func New(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := Start("127.0.0.1:0", opts...)
 	if err != nil {

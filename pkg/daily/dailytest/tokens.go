@@ -22,7 +22,7 @@ var tokenClaims = map[string]string{
 // tokenPropKinds are the JSON types of the token properties (others: any type).
 var tokenPropKinds = map[string]string{
 	"room_name": "string", "user_id": "string", "user_name": "string", "is_owner": "boolean",
-	"eject_at_token_exp": "boolean", "eject_after_elapsed": "integer", "start_video_off": "boolean",
+	"eject_at_token_exp": "boolean", "eject_after_elapsed": "number", "start_video_off": "boolean",
 	"start_audio_off": "boolean", "enable_screenshare": "boolean", "lang": "string",
 	"permissions": "object", "knocking": "boolean", "close_tab_on_exit": "boolean",
 }
@@ -47,7 +47,7 @@ func (s *Server) createMeetingToken(r *http.Request, _ []string) (any, *apiError
 		if isNull(v) {
 			continue
 		}
-		if e := checkTokenProp(k, v, now.Unix()); e != nil {
+		if e := checkTokenProp(k, v, unixSeconds(now)); e != nil {
 			return nil, e
 		}
 		claims[short] = json.RawMessage(v)
@@ -59,15 +59,15 @@ func (s *Server) createMeetingToken(r *http.Request, _ []string) (any, *apiError
 	return map[string]string{"token": token}, nil
 }
 
-func checkTokenProp(k string, v json.RawMessage, now int64) *apiError {
+func checkTokenProp(k string, v json.RawMessage, now float64) *apiError {
 	switch k {
 	case "exp", "nbf":
-		n, ok := asInteger(v)
+		n, ok := asSeconds(v)
 		if !ok {
 			return badRequest("%s was '%s' but should be a number of seconds since the unix epoch", k, rawText(v))
 		}
 		if k == "exp" && n <= now {
-			return badRequest("exp was '%d', which is in the past rather than in the future", n)
+			return badRequest("exp was '%s', which is in the past rather than in the future", rawText(v))
 		}
 		return nil
 	case "user_id":

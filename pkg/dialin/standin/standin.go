@@ -4,7 +4,7 @@
 // endpoint is ready and patches the held call there with pinlessCallUpdate (once), then stays
 // in the call until the call ends or its talk time is up, and leaves.
 //
-// It uses the emulator's /_emulator endpoints (see pkg/daily/dailytest/README.md), so it
+// It uses the emulator's /_emulator endpoints through pkg/daily/dailytest/control, so it
 // talks only to an emulator on a loopback address, never to Daily.
 package standin
 
@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/pkg/daily"
+	"github.com/dialin-project/dialin/pkg/daily/dailytest/control"
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 )
 
 // Stages after which CrashAfter makes the bot fail, as a crashing bot process would.
@@ -59,46 +61,42 @@ const (
 
 var over = []string{"ended", "lost", "dropped"}
 
-func (o Options) check() (root, room string, err error) {
-	if room, err = roomName(o.RoomURL); err != nil {
-		return "", "", err
+func (o Options) check() (*emulator, error) {
+	room, err := botcall.RoomName(o.RoomURL)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case o.Token == "":
-		return "", "", errors.New("token is required")
+		return nil, errors.New("token is required")
 	case o.CallID == "":
-		return "", "", errors.New("call_id is required")
+		return nil, errors.New("call_id is required")
 	case o.Patch && o.CallDomain == "":
-		return "", "", errors.New("call_domain is required to patch the call")
+		return nil, errors.New("call_domain is required to patch the call")
 	case o.Patch && o.APIKey == "":
-		return "", "", errors.New("api_key (DAILY_API_KEY) is required to patch the call")
+		return nil, errors.New("api_key (DAILY_API_KEY) is required to patch the call")
 	case o.StartupDelay < 0 || o.TalkTime < 0:
-		return "", "", errors.New("startup delay and talk time must not be negative")
+		return nil, errors.New("startup delay and talk time must not be negative")
 	case o.CrashAfter != "" && !slices.Contains([]string{CrashAfterStarted, CrashAfterJoined, CrashAfterReady}, o.CrashAfter):
-		return "", "", fmt.Errorf("crash_after must be started, joined or ready, got %q", o.CrashAfter)
+		return nil, fmt.Errorf("crash_after must be started, joined or ready, got %q", o.CrashAfter)
 	}
-	root, err = emulatorRoot(o.APIURL)
-	return root, room, err
+	return newEmulator(o, room)
 }
 
 // Run takes the call and returns when the bot has left: nil after the call ended or the talk
 // time passed, ctx's error when stopped from outside (it still leaves the room), ErrCrashed
 // in crash mode, or what went wrong (the room never became ready, the patch failed).
 func Run(ctx context.Context, o Options) error {
-	root, room, err := o.check()
+	em, err := o.check()
 	if err != nil {
 		return err
 	}
-	h := o.HTTPClient
-	if h == nil {
-		h = &http.Client{}
-	}
+	room := em.roomName
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("call_id", o.CallID, "room", room)
-	em := &emulator{root: root, key: o.APIKey, token: o.Token, room: room, callID: o.CallID, http: h}
 	crash := func(stage string) error {
 		if o.CrashAfter != stage {
 			return nil
@@ -119,11 +117,12 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	joinCtx, cancel := context.WithTimeout(ctx, stepTimeout)
-	participant, err := em.join(joinCtx)
+	joined, err := em.room.Join(joinCtx)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("joining room %s: %w", room, err)
 	}
+	participant := joined.ParticipantID
 	log.Info("joined the room", "participant_id", participant)
 	if err := crash(CrashAfterJoined); err != nil {
 		return err
@@ -134,7 +133,7 @@ func Run(ctx context.Context, o Options) error {
 	if errors.Is(err, ErrCrashed) {
 		return err // a crashed bot does not say goodbye
 	}
-	if lerr := em.leave(leaveCtx, participant); lerr != nil && !isStatus(lerr, http.StatusNotFound) {
+	if lerr := em.room.Leave(leaveCtx, participant); lerr != nil && !control.IsStatus(lerr, http.StatusNotFound) {
 		log.Warn("could not leave the room", "err", lerr)
 		if err == nil {
 			err = fmt.Errorf("leaving room %s: %w", room, lerr)
@@ -155,7 +154,11 @@ func takeCall(ctx context.Context, o Options, em *emulator, log *slog.Logger, cr
 		return err
 	}
 	if o.Patch {
-		client := daily.New(o.APIKey, daily.WithBaseURL(o.APIURL), daily.WithHTTPClient(em.http))
+		opts := []daily.Option{daily.WithBaseURL(o.APIURL)}
+		if o.HTTPClient != nil {
+			opts = append(opts, daily.WithHTTPClient(o.HTTPClient))
+		}
+		client := daily.New(o.APIKey, opts...)
 		req := daily.PinlessCallUpdateRequest{CallID: o.CallID, CallDomain: o.CallDomain, SIPURI: endpoints[0]}
 		if err := client.PinlessCallUpdate(ctx, req); err != nil {
 			return fmt.Errorf("pinlessCallUpdate for call %s: %w", o.CallID, err)
@@ -172,14 +175,14 @@ func waitReady(ctx context.Context, o Options, em *emulator) ([]string, error) {
 		eps, err := em.ready(ctx, readyPoll)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("waiting for room %s to be ready: %w", em.room, err)
+			return nil, fmt.Errorf("waiting for room %s to be ready: %w", em.roomName, err)
 		case len(eps) > 0:
 			return eps, nil
 		case o.APIKey == "":
 			continue
 		}
 		if state, err := em.callState(ctx, 0); err == nil && slices.Contains(over, state) {
-			return nil, fmt.Errorf("call %s is %s; room %s was not ready in time", o.CallID, state, em.room)
+			return nil, fmt.Errorf("call %s is %s; room %s was not ready in time", o.CallID, state, em.roomName)
 		}
 	}
 }
@@ -198,7 +201,7 @@ func stay(ctx context.Context, o Options, em *emulator, log *slog.Logger) error 
 		case err == nil && slices.Contains(over, state):
 			log.Info("the call is over", "state", state)
 			return nil
-		case isStatus(err, http.StatusNotFound):
+		case control.IsStatus(err, http.StatusNotFound):
 			log.Warn("the emulator does not know this call; staying for the talk time")
 			o.APIKey = ""
 		case err != nil && talk.Err() == nil:
@@ -212,11 +215,6 @@ func stay(ctx context.Context, o Options, em *emulator, log *slog.Logger) error 
 	}
 	log.Info("talk time is up")
 	return nil
-}
-
-func isStatus(err error, status int) bool {
-	var p *problem
-	return errors.As(err, &p) && p.status == status
 }
 
 func withTimeout(ctx context.Context, d time.Duration, f func(context.Context, string) error, arg string) error {
@@ -240,4 +238,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return fmt.Errorf("stand-in bot stopped: %w", ctx.Err())
 	}
+}
+
+// WithCall returns o with the call's fields filled in.
+func (o Options) WithCall(c botcall.Call) Options {
+	o.RoomURL, o.Token, o.CallID, o.CallDomain, o.SIPURI = c.RoomURL, c.Token, c.CallID, c.CallDomain, c.SIPURI
+	return o
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/daily/dailytest/control"
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
@@ -51,7 +53,7 @@ func setup(t *testing.T, base standin.Options) (*dailytest.Server, func() (strin
 				hc.done <- err
 				return
 			}
-			opts := base.WithCall(standin.Call{RoomURL: room.URL, Token: hc.token, CallID: hook.CallID,
+			opts := base.WithCall(botcall.Call{RoomURL: room.URL, Token: hc.token, CallID: hook.CallID,
 				CallDomain: hook.CallDomain, SIPURI: room.Config.SIPURI.Endpoints()[0]})
 			opts.APIURL, opts.APIKey = s.URL, s.APIKey
 			go func() { hc.done <- standin.Run(ctx, opts) }()
@@ -207,39 +209,20 @@ func TestBotStoppedFromOutsideLeavesTheRoom(t *testing.T) {
 	if err := botResult(t, hc); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
-	res := emulatorGet(t, s, "/_emulator/rooms/solo/ready?wait=1ms", token)
-	if res != http.StatusRequestTimeout {
-		t.Fatalf("after the bot left, ready answers %d, want 408 (no session)", res)
+	ready, err := control.New(s.URL, "", nil).Participant("solo", token).Ready(ctx, time.Millisecond)
+	if err != nil || ready != nil {
+		t.Fatalf("after the bot left, ready answers %v, %v; want the 408 of no session", ready, err)
 	}
 }
 
 // readyEndpoints long-polls the room's ready endpoints as a second participant would.
 func readyEndpoints(t *testing.T, s *dailytest.Server, hc handedCall) []string {
 	t.Helper()
-	req, _ := http.NewRequest("GET", strings.TrimSuffix(s.URL, "/v1")+"/_emulator/rooms/"+hc.room+"/ready?wait=5s", nil)
-	req.Header.Set("Authorization", "Bearer "+hc.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	ready, err := control.New(s.URL, "", nil).Participant(hc.room, hc.token).Ready(t.Context(), 5*time.Second)
+	if err != nil || len(ready) == 0 {
+		t.Fatalf("ready: %v %v", ready, err)
 	}
-	defer resp.Body.Close()
-	var a struct{ Ready []string }
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("ready: %d %v", resp.StatusCode, err)
-	}
-	return a.Ready
-}
-
-func emulatorGet(t *testing.T, s *dailytest.Server, path, token string) int {
-	t.Helper()
-	req, _ := http.NewRequest("GET", strings.TrimSuffix(s.URL, "/v1")+path, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return ready
 }
 
 func TestRunRefusesBadOptions(t *testing.T) {
@@ -260,5 +243,13 @@ func TestRunRefusesBadOptions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: Run = %v", want, err)
 		}
+	}
+}
+
+func TestWithCall(t *testing.T) {
+	c := botcall.Call{RoomURL: "https://d.daily.co/call-1", Token: "tok", CallID: "c1", CallDomain: "d1", SIPURI: "call-1.0@d.sip.daily.co"}
+	o := standin.Options{Patch: true}.WithCall(c)
+	if o.RoomURL != c.RoomURL || o.Token != "tok" || o.CallID != "c1" || o.CallDomain != "d1" || o.SIPURI != c.SIPURI || !o.Patch {
+		t.Fatalf("WithCall: %+v", o)
 	}
 }

@@ -48,15 +48,3 @@ func TestRenderEscapesCallerValues(t *testing.T) {
 		t.Fatalf("%s", out)
 	}
 }
-
-func TestRootURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://127.0.0.1:8089/v1":  "http://127.0.0.1:8089",
-		"http://127.0.0.1:8089/v1/": "http://127.0.0.1:8089",
-		"http://127.0.0.1:8089":     "http://127.0.0.1:8089",
-	} {
-		if got := RootURL(in); got != want {
-			t.Errorf("RootURL(%q) = %q", in, got)
-		}
-	}
-}

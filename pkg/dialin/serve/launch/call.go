@@ -2,38 +2,15 @@ package launch
 
 import (
 	"context"
-	"encoding/json"
 	"time"
+
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 )
 
-// CallInfo is everything a bot needs to take a call. The JSON form is the line written to a
-// process bot's stdin and the body POSTed to a bot runner.
-type CallInfo struct {
-	RoomURL    string            `json:"room_url"`
-	Token      string            `json:"token"`
-	CallID     string            `json:"call_id"`
-	CallDomain string            `json:"call_domain"`
-	SIPURI     string            `json:"sip_uri"`
-	From       string            `json:"from"`
-	To         string            `json:"to"`
-	SIPHeaders map[string]string `json:"sip_headers"`
-}
-
-func (c CallInfo) values() map[string]string {
-	return map[string]string{
-		"room_url": c.RoomURL, "token": c.Token, "call_id": c.CallID, "call_domain": c.CallDomain,
-		"sip_uri": c.SIPURI, "from": c.From, "to": c.To,
-	}
-}
-
-// JSON is the call as one line of JSON, ending in a newline.
-func (c CallInfo) JSON() []byte {
-	if c.SIPHeaders == nil {
-		c.SIPHeaders = map[string]string{}
-	}
-	b, _ := json.Marshal(c) // strings and a map of strings always marshal
-	return append(b, '\n')
-}
+// CallInfo is everything a bot needs to take a call: its JSON form is the line written to a
+// process bot's stdin and the body POSTed to a bot runner. The contract is defined once, in
+// botcall, where bots written in Go read it.
+type CallInfo = botcall.Call
 
 // Launcher starts the bot of one call. Launch returns once the bot has been started (a
 // process is running, or a runner accepted the call); it does not wait for the bot to end.

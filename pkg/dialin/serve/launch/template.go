@@ -119,7 +119,7 @@ func (t *Template) Uses(name string) bool {
 // single pass: a value is never scanned again, so a From of "{token}" stays that text, and
 // a value with blanks, quotes or newlines stays inside its one argument.
 func (t *Template) Expand(c CallInfo) []string {
-	vals := c.values()
+	vals := c.Values()
 	out := make([]string, len(t.args))
 	for i, segs := range t.args {
 		var b strings.Builder

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
@@ -37,7 +38,7 @@ func newBotRunner(t *testing.T, emu *dailytest.Server, patch bool, talk time.Dur
 	b := &botRunner{calls: map[string]int{}}
 	b.ctx, b.stop = context.WithCancel(context.Background())
 	b.hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		call, err := standin.ReadCall(r.Body)
+		call, err := botcall.Read(r.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
 // runStandin runs the stand-in bot on the call serve wrote to stdin, and exits 0 when it
 // left the call, 1 otherwise.
 func runStandin() {
-	call, err := standin.ReadCall(os.Stdin)
+	call, err := botcall.Read(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "standin:", err)
 		os.Exit(1)

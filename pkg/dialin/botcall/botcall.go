@@ -1,4 +1,7 @@
-package standin
+// Package botcall is the call serve hands a bot, defined once for both sides: the JSON line
+// serve writes to a process bot's stdin (and POSTs to a bot runner), and the reader a bot
+// written in Go (the stand-in bots) takes it with.
+package botcall
 
 import (
 	"bufio"
@@ -16,8 +19,9 @@ import (
 // maxCallLine bounds the JSON line read from stdin.
 const maxCallLine = 1 << 20
 
-// Call is the call a bot is handed: the JSON line serve writes to a process bot's stdin,
-// {"room_url","token","call_id","call_domain","sip_uri","from","to","sip_headers"}.
+// Call is everything a bot needs to take a call. Its JSON form,
+// {"room_url","token","call_id","call_domain","sip_uri","from","to","sip_headers"}, is the
+// line written to a process bot's stdin and the body POSTed to a bot runner.
 type Call struct {
 	RoomURL    string            `json:"room_url"`
 	Token      string            `json:"token"`
@@ -29,10 +33,28 @@ type Call struct {
 	SIPHeaders map[string]string `json:"sip_headers"`
 }
 
-// ReadCall reads the call from the first line of r: one JSON object on one line. Fields it
+// Values are the call's fields by their JSON names (sip_headers aside), for placeholders such
+// as {room_url} and DIALIN_* variables.
+func (c Call) Values() map[string]string {
+	return map[string]string{
+		"room_url": c.RoomURL, "token": c.Token, "call_id": c.CallID, "call_domain": c.CallDomain,
+		"sip_uri": c.SIPURI, "from": c.From, "to": c.To,
+	}
+}
+
+// JSON is the call as one line of JSON, ending in a newline.
+func (c Call) JSON() []byte {
+	if c.SIPHeaders == nil {
+		c.SIPHeaders = map[string]string{}
+	}
+	b, _ := json.Marshal(c) // strings and a map of strings always marshal
+	return append(b, '\n')
+}
+
+// Read reads the call from the first line of r: one JSON object on one line. Fields it
 // does not know are ignored (serve may add some); room_url, token, call_id, call_domain and
 // sip_uri are required. It reads ahead of the line, so r should hold nothing else of interest.
-func ReadCall(r io.Reader) (Call, error) {
+func Read(r io.Reader) (Call, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var line []byte
 	for {
@@ -89,12 +111,13 @@ func (c Call) validate() error {
 			return fmt.Errorf("%s is required", f.name)
 		}
 	}
-	_, err := roomName(c.RoomURL)
+	_, err := RoomName(c.RoomURL)
 	return err
 }
 
-// roomName is the last path segment of a room URL (https://<domain>.daily.co/<room>).
-func roomName(roomURL string) (string, error) {
+// RoomName is the last path segment of a room URL (https://<domain>.daily.co/<room>), checked
+// to be a room name.
+func RoomName(roomURL string) (string, error) {
 	u, err := url.Parse(roomURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", errors.New("room_url must be an absolute http(s) URL such as https://example.daily.co/room")
@@ -104,10 +127,4 @@ func roomName(roomURL string) (string, error) {
 		return "", fmt.Errorf("room_url must end in a room name: %w", err)
 	}
 	return name, nil
-}
-
-// WithCall returns o with the call's fields filled in.
-func (o Options) WithCall(c Call) Options {
-	o.RoomURL, o.Token, o.CallID, o.CallDomain, o.SIPURI = c.RoomURL, c.Token, c.CallID, c.CallDomain, c.SIPURI
-	return o
 }
