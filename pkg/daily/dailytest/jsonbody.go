@@ -87,6 +87,17 @@ func (o object) integer(key string) (n int64, ok bool, e *apiError) {
 	return n, true, nil
 }
 
+// asSeconds decodes a time in seconds sent as any JSON number, rounded down: Pipecat sends
+// a room's exp as time.time()+hours*3600, a fraction, and Daily accepts it. The room keeps
+// the number as sent.
+func asSeconds(raw json.RawMessage) (int64, bool) {
+	var f float64
+	if err := json.Unmarshal(raw, &f); err != nil || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(math.Floor(f)), true
+}
+
 // asInteger decodes a JSON number with no fractional part.
 func asInteger(raw json.RawMessage) (int64, bool) {
 	var f float64

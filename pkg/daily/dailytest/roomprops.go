@@ -70,7 +70,7 @@ func validateRoomProps(props object, now time.Time) *apiError {
 		}
 	}
 	if props.set("dialin") {
-		if exp, ok := asInteger(props["exp"]); ok && exp > now.Add(365*24*time.Hour).Unix() {
+		if exp, ok := asSeconds(props["exp"]); ok && exp > now.Add(365*24*time.Hour).Unix() {
 			return badRequest("exp must be less than 365 days in the future for a room with dialin")
 		}
 	}
@@ -80,7 +80,7 @@ func validateRoomProps(props object, now time.Time) *apiError {
 func checkRoomProp(k string, spec roomProp, v json.RawMessage, now time.Time) *apiError {
 	switch k {
 	case "exp", "nbf":
-		n, ok := asInteger(v)
+		n, ok := asSeconds(v)
 		if !ok {
 			return badRequest("%s was '%s' but should be a number of seconds since the unix epoch", k, rawText(v))
 		}

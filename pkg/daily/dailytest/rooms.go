@@ -20,7 +20,7 @@ type room struct {
 }
 
 func (rm *room) expired(now time.Time) bool {
-	exp, ok := asInteger(rm.props["exp"])
+	exp, ok := asSeconds(rm.props["exp"])
 	return rm.props.set("exp") && ok && exp <= now.Unix()
 }
 
