@@ -44,18 +44,7 @@ type PipecatOptions struct {
 }
 
 func newPipecatOptions(f *cmdutil.Factory) *PipecatOptions {
-	return &PipecatOptions{IO: f.IOStreams, Getenv: os.Getenv, Config: func() (string, string, error) {
-		cfg, err := f.Config()
-		if err != nil {
-			return "", "", err
-		}
-		url, err := cfg.APIURL()
-		if err != nil {
-			return "", "", err
-		}
-		key, _ := cfg.APIKey()
-		return url, key, nil
-	}}
+	return &PipecatOptions{IO: f.IOStreams, Getenv: os.Getenv, Config: dailyConfig(f)}
 }
 
 // NewCmdStandinPipecatRunner builds the hidden stand-in for Pipecat's runner; runF replaces

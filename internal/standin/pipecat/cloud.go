@@ -111,13 +111,8 @@ func (c *Cloud) serveStart(w http.ResponseWriter, req *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error(), "code": "400"})
 		return
 	}
-	if !c.reserve(agent) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "agent " + agent + " has no capacity: active session limit reached", "code": "429"})
-		return
-	}
-	release := c.release(agent)
-	if !c.coldStart(req) {
-		release()
+	release, ok := c.admit(w, req, agent)
+	if !ok {
 		return
 	}
 	answer, err := c.runner.launch(req.Context(), "", sr.DailyRoomProperties, sr.DailyMeetingTokenProperties, sr.Body, release)
@@ -138,16 +133,24 @@ func (c *Cloud) serveHostedDialin(w http.ResponseWriter, req *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "agent " + agent + " not found", "code": "404"})
 		return
 	}
+	if release, ok := c.admit(w, req, agent); ok {
+		c.runner.dialinWebhook(w, req, release, release)
+	}
+}
+
+// admit takes a place in agent's pool and waits out the cold start; otherwise it answers
+// 429 (the pool is full) or nothing (the caller went away) and returns false.
+func (c *Cloud) admit(w http.ResponseWriter, req *http.Request, agent string) (release func(), ok bool) {
 	if !c.reserve(agent) {
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "agent " + agent + " has no capacity: active session limit reached", "code": "429"})
-		return
+		return nil, false
 	}
-	release := c.release(agent)
+	release = c.release(agent)
 	if !c.coldStart(req) {
 		release()
-		return
+		return nil, false
 	}
-	c.runner.dialinWebhook(w, req, release, release)
+	return release, true
 }
 
 // coldStart waits the configured start-up; false when the caller went away meanwhile.

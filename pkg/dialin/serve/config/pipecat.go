@@ -3,8 +3,8 @@ package config
 import (
 	"go.yaml.in/yaml/v3"
 
-	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 )
 
 // selfRoomBot reads bot.pipecat {url, body, include_daily_key, codecs}, bot.pipecat_cloud

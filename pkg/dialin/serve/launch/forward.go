@@ -1,15 +1,10 @@
 package launch
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/textproto"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -53,45 +48,18 @@ func (f *Forward) Start(ctx context.Context, call DialinCall) (*Started, error) 
 	if len(call.Body) == 0 {
 		return nil, errors.New("forward: the call has no webhook body to forward")
 	}
-	var answer struct {
-		DailyRoom string `json:"dailyRoom"`
-		SessionID string `json:"sessionId"`
+	header := http.Header{}
+	for name, values := range call.Header {
+		if name = textproto.CanonicalMIMEHeaderKey(name); strings.HasPrefix(name, "X-Pinless-") {
+			header[name] = append([]string(nil), values...)
+		}
 	}
+	var answer startAnswer
 	status, err := f.retry.retry(ctx, func(ctx context.Context) (int, error) {
-		return f.post(ctx, call, &answer)
+		return postOnce(ctx, f.cfg.Client, f.cfg.URL, f.cfg.Timeout, header, call.Body, "the forward URL", &answer)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Started{Room: answer.DailyRoom, SessionID: answer.SessionID, Status: status}, nil
-}
-
-func (f *Forward) post(ctx context.Context, call DialinCall, answer any) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.cfg.URL, bytes.NewReader(call.Body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for name, values := range call.Header {
-		if strings.HasPrefix(textproto.CanonicalMIMEHeaderKey(name), "X-Pinless-") {
-			req.Header[textproto.CanonicalMIMEHeaderKey(name)] = append([]string(nil), values...)
-		}
-	}
-	resp, err := f.cfg.Client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return 0, &runnerError{err: fmt.Errorf("the forward URL: %w", err)}
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, &StatusError{Status: resp.StatusCode, What: "the forward URL"}
-	}
-	_ = json.Unmarshal(raw, answer)
-	return resp.StatusCode, nil
 }

@@ -1,12 +1,10 @@
 package launch
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -134,43 +132,16 @@ func (p *Pipecat) Start(ctx context.Context, call DialinCall) (*Started, error) 
 	if err != nil {
 		return nil, err
 	}
-	var answer struct {
-		DailyRoom string `json:"dailyRoom"`
-		SessionID string `json:"sessionId"`
+	header := http.Header{}
+	if p.cfg.APIKey != "" {
+		header.Set("Authorization", "Bearer "+p.cfg.APIKey)
 	}
+	var answer startAnswer
 	status, err := p.retry.retry(ctx, func(ctx context.Context) (int, error) {
-		return p.post(ctx, data, &answer)
+		return postOnce(ctx, p.cfg.Client, p.cfg.URL, p.cfg.Timeout, header, data, p.what, &answer)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Started{Room: answer.DailyRoom, SessionID: answer.SessionID, Status: status}, nil
-}
-
-func (p *Pipecat) post(ctx context.Context, data []byte, answer any) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.cfg.URL, bytes.NewReader(data))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if p.cfg.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+p.cfg.APIKey)
-	}
-	resp, err := p.cfg.Client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return 0, &runnerError{err: fmt.Errorf("%s: %w", p.what, err)}
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, &StatusError{Status: resp.StatusCode, What: p.what}
-	}
-	_ = json.Unmarshal(raw, answer) // the room and session are for the record only
-	return resp.StatusCode, nil
 }

@@ -1,9 +1,12 @@
 package launch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -135,4 +138,41 @@ func loopbackHost(host string) bool {
 
 func noRedirects() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// startAnswer is the part of a /start (or dial-in handler) answer that serve records.
+type startAnswer struct {
+	DailyRoom string `json:"dailyRoom"`
+	SessionID string `json:"sessionId"`
+}
+
+// postOnce is one attempt: POST body to target with header, within timeout. A request that
+// got no answer is a *runnerError (notConnected tells whether it reached the server); a
+// non-2xx answer is a *StatusError naming what.
+func postOnce(ctx context.Context, client *http.Client, target string, timeout time.Duration, header http.Header, body []byte, what string, answer *startAnswer) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	for name, values := range header {
+		req.Header[name] = values
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is the operator's; keep the message short
+		}
+		return 0, &runnerError{err: fmt.Errorf("%s: %w", what, err)}
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, &StatusError{Status: resp.StatusCode, What: what}
+	}
+	_ = json.Unmarshal(raw, answer) // the room and session are for the record only
+	return resp.StatusCode, nil
 }
