@@ -133,8 +133,12 @@ func (c *Cloud) serveHostedDialin(w http.ResponseWriter, req *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "agent " + agent + " not found", "code": "404"})
 		return
 	}
+	hook, ok := readWebhook(w, req) // Daily's verification body takes no place in the pool
+	if !ok {
+		return
+	}
 	if release, ok := c.admit(w, req, agent); ok {
-		c.runner.dialinWebhook(w, req, release, release)
+		c.runner.startDialin(w, req, hook, release)
 	}
 }
 

@@ -102,3 +102,21 @@ func TestCloudHostedDialinWebhookConnects(t *testing.T) {
 		t.Fatalf("call %s: %s", rec.State, names(rec))
 	}
 }
+
+// Daily's verification body gets its 200 from the hosted webhook even when the pool is full.
+func TestCloudHostedWebhookAnswersDailysTestWhenFull(t *testing.T) {
+	t.Parallel()
+	s := dailytest.New(t)
+	c, api := startCloud(t, s, func(cfg *pipecat.CloudConfig) { cfg.MaxSessions = 1 })
+	if code, m := post(t, api+"/public/my-agent/start", cloudKey, map[string]any{"createDailyRoom": true}); code != 200 || c.Active("my-agent") != 1 {
+		t.Fatalf("start: %d %v", code, m)
+	}
+	hook := api + "/public/webhooks/my-org/my-agent/dialin"
+	if code, m := post(t, hook, "", map[string]any{"Test": "test"}); code != 200 || m["status"] != "OK" {
+		t.Fatalf("test body with a full pool: %d %v", code, m)
+	}
+	call := map[string]any{"From": "+1555", "To": "+1415", "callId": "c", "callDomain": "d"}
+	if code, _ := post(t, hook, "", call); code != 429 {
+		t.Fatalf("a call with a full pool: %d, want 429", code)
+	}
+}

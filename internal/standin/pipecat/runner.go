@@ -172,33 +172,40 @@ func decodeStart(req *http.Request) (StartRequest, error) {
 // for the caller, and a bot with a DailyDialinRequest built from DAILY_API_KEY/DAILY_API_URL.
 // Like Pipecat's, it checks no signature and has no caps.
 func (r *Runner) serveDialinWebhook(w http.ResponseWriter, req *http.Request) {
-	r.dialinWebhook(w, req, nil, nil)
+	if hook, ok := readWebhook(w, req); ok {
+		r.startDialin(w, req, hook, nil)
+	}
 }
 
-// dialinWebhook serves a dial-in webhook; onEnd runs when the bot has left, release if the
-// bot was never started.
-func (r *Runner) dialinWebhook(w http.ResponseWriter, req *http.Request, onEnd, release func()) {
-	hook, test, err := readWebhook(req)
+// readWebhook reads Daily's dial-in webhook; false when it answered already: Daily's
+// verification body ({"status":"OK"}) or a bad body (400).
+func readWebhook(w http.ResponseWriter, req *http.Request) (webhookBody, bool) {
+	var raw json.RawMessage
+	if err := json.NewDecoder(http.MaxBytesReader(nil, req.Body, 1<<20)).Decode(&raw); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"detail": "body must be a JSON object"})
+		return webhookBody{}, false
+	}
+	hook, test, err := parseWebhook(raw)
 	switch {
 	case err != nil:
 		writeJSON(w, http.StatusBadRequest, map[string]string{"detail": err.Error()})
 	case test:
 		writeJSON(w, http.StatusOK, map[string]string{"status": "OK"})
 	}
-	if err != nil || test {
-		if release != nil {
-			release()
-		}
-		return
-	}
+	return hook, err == nil && !test
+}
+
+// startDialin starts the bot of a dial-in call; onEnd runs when the bot has left, or at
+// once if it never started.
+func (r *Runner) startDialin(w http.ResponseWriter, req *http.Request, hook webhookBody, onEnd func()) {
 	body, _ := json.Marshal(DialinRequest{
 		DialinSettings: DialinSettings{CallID: hook.CallID, CallDomain: hook.CallDomain, To: hook.To, From: hook.From, SIPHeaders: hook.SIPHeaders},
 		DailyAPIKey:    r.cfg.DailyAPIKey, DailyAPIURL: r.cfg.DailyAPIURL,
 	})
 	answer, err := r.launch(req.Context(), hook.From, nil, nil, body, onEnd)
 	if err != nil {
-		if release != nil {
-			release()
+		if onEnd != nil {
+			onEnd()
 		}
 		r.log.Error("starting a dial-in bot", "call_id", hook.CallID, "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"detail": err.Error()})
@@ -206,14 +213,6 @@ func (r *Runner) dialinWebhook(w http.ResponseWriter, req *http.Request, onEnd, 
 	}
 	r.log.Info("dial-in bot started", "call_id", hook.CallID, "session_id", answer.SessionID, "room", answer.DailyRoom)
 	writeJSON(w, http.StatusOK, answer)
-}
-
-func readWebhook(req *http.Request) (webhookBody, bool, error) {
-	var raw json.RawMessage
-	if err := json.NewDecoder(http.MaxBytesReader(nil, req.Body, 1<<20)).Decode(&raw); err != nil {
-		return webhookBody{}, false, errors.New("body must be a JSON object")
-	}
-	return parseWebhook(raw)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
