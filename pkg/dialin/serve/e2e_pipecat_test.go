@@ -178,3 +178,28 @@ func TestPipecatCloudBadKeyFailsOnce(t *testing.T) {
 		t.Fatal("the Cloud key is in the logs")
 	}
 }
+
+// /start is not idempotent: a runner's 500 and an answer lost after the request arrived
+// fail the call after exactly one request.
+func TestPipecatUpstreamFailuresAreNotRetried(t *testing.T) {
+	t.Parallel()
+	for name, h := range map[string]http.HandlerFunc{
+		"the Pipecat runner answered HTTP 500": func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) },
+		"no answer from the Pipecat runner": func(w http.ResponseWriter, r *http.Request) {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+		},
+	} {
+		var requests atomic.Int64
+		upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1); h(w, r) }))
+		t.Cleanup(upstream.Close)
+		cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: upstream.URL + "/start"}}}}
+		hs := newHarness(t, harnessOpts{cfg: cfg})
+		id := hs.place(testNumber)
+		waitFor(t, "the call fails", func() bool { return len(hs.events.of(EventFailed, id)) == 1 })
+		if reason := hs.events.of(EventFailed, id)[0].Reason; !strings.Contains(reason, name) || requests.Load() != 1 {
+			t.Errorf("failed because %q after %d requests; want %q after 1", reason, requests.Load(), name)
+		}
+	}
+}

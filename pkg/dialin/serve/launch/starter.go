@@ -166,7 +166,7 @@ func postOnce(ctx context.Context, client *http.Client, target string, timeout t
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is the operator's; keep the message short
 		}
-		return 0, &runnerError{err: fmt.Errorf("%s: %w", what, err)}
+		return 0, &runnerError{err: err, what: what}
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
