@@ -43,11 +43,10 @@ func (s *Server) newStarter(r *rules.Rule) (launch.Starter, error) {
 // timeout. The answer's room is recorded, so Daily's dialin.* events for that room find
 // the call (dialin.stopped frees its slot); its token never is.
 func (s *Server) start(ctx context.Context, c *call, st launch.Starter) {
-	startCtx, cancel := context.WithTimeout(ctx, s.cfg.Caps.QueueTimeout)
-	defer cancel()
 	room := c.rule.Room
-	started, err := st.Start(startCtx, launch.DialinCall{
-		CallID: c.id, CallDomain: c.domain, From: c.from, To: c.to, SIPHeaders: c.headers,
+	started, err := st.Start(ctx, launch.DialinCall{
+		WaitUntil: time.Now().Add(s.cfg.Caps.QueueTimeout),
+		CallID:    c.id, CallDomain: c.domain, From: c.from, To: c.to, SIPHeaders: c.headers,
 		Room: launch.StartRoom{DisplayName: DisplayName(c.from), NumEndpoints: room.NumEndpoints, Exp: room.Exp, Video: room.VideoOn()},
 		Body: c.webhookBody, Header: c.webhookHeader,
 	})

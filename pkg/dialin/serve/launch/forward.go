@@ -55,7 +55,7 @@ func (f *Forward) Start(ctx context.Context, call DialinCall) (*Started, error) 
 		}
 	}
 	var answer startAnswer
-	status, err := f.retry.retry(ctx, func(ctx context.Context) (int, error) {
+	status, err := f.retry.retry(ctx, call.WaitUntil, func(ctx context.Context) (int, error) {
 		return postOnce(ctx, f.cfg.Client, f.cfg.URL, f.cfg.Timeout, header, call.Body, "the forward URL", &answer)
 	})
 	if err != nil {

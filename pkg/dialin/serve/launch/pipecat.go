@@ -137,7 +137,7 @@ func (p *Pipecat) Start(ctx context.Context, call DialinCall) (*Started, error) 
 		header.Set("Authorization", "Bearer "+p.cfg.APIKey)
 	}
 	var answer startAnswer
-	status, err := p.retry.retry(ctx, func(ctx context.Context) (int, error) {
+	status, err := p.retry.retry(ctx, call.WaitUntil, func(ctx context.Context) (int, error) {
 		return postOnce(ctx, p.cfg.Client, p.cfg.URL, p.cfg.Timeout, header, data, p.what, &answer)
 	})
 	if err != nil {

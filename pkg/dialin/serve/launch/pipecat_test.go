@@ -116,10 +116,9 @@ func TestPipecatCloudFullPoolWaitsThenConnects(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.wait(t, first.CallID, "connected")
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	second.WaitUntil = time.Now().Add(20 * time.Second)
 	done := make(chan error, 1)
-	go func() { _, err := p.Start(ctx, second); done <- err }()
+	go func() { _, err := p.Start(context.Background(), second); done <- err }()
 	<-counter.first429 // the second call is waiting on a full pool
 	if _, err := c.s.Hangup(first.CallID); err != nil {
 		t.Fatal(err)
@@ -141,11 +140,16 @@ func TestPipecatCloudFullPoolUntilTheQueueTimeout(t *testing.T) {
 	if _, err := p.Start(context.Background(), c.place(t)); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := p.Start(ctx, c.place(t))
+	waiting := c.place(t)
+	waiting.WaitUntil = time.Now().Add(300 * time.Millisecond)
+	_, err := p.Start(context.Background(), waiting)
 	if !errors.Is(err, launch.ErrPoolFull) || counter.tooMany.Load() < 2 {
 		t.Fatalf("Start = %v after %d 429s; want ErrPoolFull after retries", err, counter.tooMany.Load())
+	}
+	// A queue timeout of 0: one try, and the call is refused at once.
+	before := counter.requests.Load()
+	if _, err := p.Start(context.Background(), c.place(t)); !errors.Is(err, launch.ErrPoolFull) || counter.requests.Load() != before+1 {
+		t.Fatalf("no wait: Start = %v after %d requests, want ErrPoolFull after 1", err, counter.requests.Load()-before)
 	}
 }
 
@@ -180,9 +184,8 @@ func TestPipecatDoesNotRetryWhatReachedTheServer(t *testing.T) {
 	} {
 		counter, url := serveCounted(t, h)
 		p := newPipecat(t, launch.PipecatConfig{URL: url + "/start", DailyAPIKey: "dk", DailyAPIURL: "http://127.0.0.1:1/v1"})
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := p.Start(ctx, launch.DialinCall{CallID: "c"})
-		cancel()
+		// Retries are allowed for 10 s, and still none is made.
+		_, err := p.Start(context.Background(), launch.DialinCall{CallID: "c", WaitUntil: time.Now().Add(10 * time.Second)})
 		if err == nil || counter.requests.Load() != 1 {
 			t.Errorf("%s: err %v after %d requests, want an error after exactly 1", name, err, counter.requests.Load())
 		}
@@ -205,6 +208,7 @@ func TestPipecatRetriesADialThatFailed(t *testing.T) {
 	p := newPipecat(t, launch.PipecatConfig{URL: url + "/start", DailyAPIKey: c.s.APIKey, DailyAPIURL: c.s.URL,
 		Client: &http.Client{Transport: transport}})
 	call := c.place(t)
+	call.WaitUntil = time.Now().Add(10 * time.Second)
 	if _, err := p.Start(context.Background(), call); err != nil {
 		t.Fatal(err)
 	}

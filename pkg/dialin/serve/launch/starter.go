@@ -23,6 +23,9 @@ type DialinCall struct {
 	SIPHeaders map[string]string
 	// Room is the call's room settings (from its rule) for a /start body.
 	Room StartRoom
+	// WaitUntil is how long the call may wait for a full pool or an unreachable server
+	// (serve's queue timeout); zero: one try.
+	WaitUntil time.Time
 	// Body and Header are Daily's webhook as received (raw body, X-Pinless-* headers), for
 	// forward.
 	Body   []byte
@@ -46,15 +49,14 @@ type Started struct {
 }
 
 // Starter hands a call to a bot that makes its own room. Start returns once the call was
-// taken or refused; ctx's deadline is how long the call may wait (serve's queue timeout):
-// an answer of 429 (the pool is full) and a request that never reached the server are
-// retried with backoff until then; nothing else is, because a start that reached the
-// server may have started a bot.
+// taken or refused. An answer of 429 (the pool is full) and a request that never reached
+// the server are retried with backoff until call.WaitUntil (serve's queue timeout); nothing
+// else is, because a start that reached the server may have started a bot.
 type Starter interface {
 	Start(ctx context.Context, call DialinCall) (*Started, error)
 }
 
-// ErrPoolFull is returned (wrapped) when every attempt until the deadline answered 429.
+// ErrPoolFull is returned when the pool was still full (HTTP 429) at the call's WaitUntil.
 var ErrPoolFull = errors.New("the agent's pool stayed full (HTTP 429) until the call's queue timeout")
 
 // StatusError is an answer that refuses the call for good.
@@ -89,9 +91,10 @@ func (p retryPolicy) withDefaults() retryPolicy {
 // attempt is one request: its status (0 if none came) and error.
 type attempt func(ctx context.Context) (status int, err error)
 
-// retry runs try until it succeeds, fails for good, or ctx ends. Only a 429 and a request
-// that never reached the server are tried again.
-func (p retryPolicy) retry(ctx context.Context, try attempt) (int, error) {
+// retry runs try until it succeeds or fails for good. Only a 429 and a request that never
+// reached the server are tried again, while the next try would start before until (zero:
+// no retries) and ctx lasts; the first try is always made.
+func (p retryPolicy) retry(ctx context.Context, until time.Time, try attempt) (int, error) {
 	wait := p.first
 	for {
 		status, err := try(ctx)
@@ -101,14 +104,20 @@ func (p retryPolicy) retry(ctx context.Context, try attempt) (int, error) {
 		if status != http.StatusTooManyRequests && !notConnected(err) {
 			return status, err
 		}
+		giveUp := func() (int, error) {
+			if status == http.StatusTooManyRequests {
+				return status, ErrPoolFull
+			}
+			return status, fmt.Errorf("%w (retried until the call's queue timeout)", err)
+		}
+		if time.Now().Add(wait).After(until) {
+			return giveUp()
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if status == http.StatusTooManyRequests {
-				return status, fmt.Errorf("%w: %w", ErrPoolFull, ctx.Err())
-			}
-			return status, fmt.Errorf("%w (until the call's queue timeout)", err)
+			return giveUp()
 		case <-t.C:
 		}
 		wait = min(2*wait, p.max)
