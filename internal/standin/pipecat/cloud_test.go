@@ -108,7 +108,9 @@ func TestCloudHostedWebhookAnswersDailysTestWhenFull(t *testing.T) {
 	t.Parallel()
 	s := dailytest.New(t)
 	c, api := startCloud(t, s, func(cfg *pipecat.CloudConfig) { cfg.MaxSessions = 1 })
-	if code, m := post(t, api+"/public/my-agent/start", cloudKey, map[string]any{"createDailyRoom": true}); code != 200 || c.Active("my-agent") != 1 {
+	// A SIP room: the bot (no dial-in body) waits for its endpoint and stays its talk time.
+	occupy := map[string]any{"createDailyRoom": true, "dailyRoomProperties": map[string]any{"sip": map[string]any{"display_name": "x", "sip_mode": "dial-in"}}}
+	if code, m := post(t, api+"/public/my-agent/start", cloudKey, occupy); code != 200 || c.Active("my-agent") != 1 {
 		t.Fatalf("start: %d %v", code, m)
 	}
 	hook := api + "/public/webhooks/my-org/my-agent/dialin"
