@@ -81,6 +81,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(servecmd.NewCmdServe(f, nil))
 	cmd.AddCommand(simulate.NewCmdSimulate(f))
 	cmd.AddCommand(standin.NewCmdStandinBot(f, nil))
+	cmd.AddCommand(standin.NewCmdStandinPipecatRunner(f, nil), standin.NewCmdStandinPipecatCloud(f, nil))
 	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	cmd.AddCommand(webhook.NewCmdWebhook(f))

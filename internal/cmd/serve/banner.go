@@ -119,6 +119,14 @@ func secretSources(b *DepsBuild) (webhookFrom, eventsFrom string) {
 }
 
 func describeBot(bot rules.Bot) (kind, value string) {
+	switch {
+	case bot.Pipecat != nil && bot.Pipecat.Agent != "":
+		return "pipecat_cloud", bot.Pipecat.Agent
+	case bot.Pipecat != nil:
+		return "pipecat", redactURL(bot.Pipecat.URL)
+	case bot.Forward != "":
+		return "forward", redactURL(bot.Forward)
+	}
 	if bot.URL != "" {
 		if u, err := url.Parse(bot.URL); err == nil {
 			return "url", u.Redacted() // a password in the URL is not printed
@@ -133,4 +141,12 @@ func describePatch(patch string) string {
 		return "serve (serve calls pinlessCallUpdate on dialin.ready; bots get no API key)"
 	}
 	return "bot (the bot calls pinlessCallUpdate; it gets DAILY_API_KEY in its environment)"
+}
+
+// redactURL is a URL without its password, for printing.
+func redactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return raw
 }

@@ -126,7 +126,8 @@ func buildDeps(ctx context.Context, o *Options, cfg *servecfg.Config) (*DepsBuil
 		}
 	}
 	b.Human = b.Format == LogText && o.IO.IsStderrTTY()
-	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, []string{key, webhookSecret, eventsSecret}, o.InsecureSkipVerify)
+	cloudKey := pipecatCloudDeps(o, d)
+	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, []string{key, webhookSecret, eventsSecret, cloudKey}, o.InsecureSkipVerify)
 	if b.Human {
 		d.Sink = NewEventPrinter(o.IO.ErrOut, output.NewErrColorScheme(o.IO))
 	} else {

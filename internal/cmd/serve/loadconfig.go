@@ -40,15 +40,11 @@ func loadConfig(o *Options) (*servecfg.Config, error) {
 		}
 		cfg = loaded
 	}
-	if o.BotCmd != "" || o.BotURL != "" {
+	if names, bots := o.flagBots(); len(bots) == 1 {
 		if cfg.Default != nil {
-			flag := "--bot-cmd"
-			if o.BotURL != "" {
-				flag = "--bot-url"
-			}
-			return nil, cmdutil.FlagErrorf("%s: %s already has a default bot; remove one of them", flag, o.ConfigFile)
+			return nil, cmdutil.FlagErrorf("%s: %s already has a default bot; remove one of them", names[0], o.ConfigFile)
 		}
-		cfg.Default = &rules.Rule{Name: "default", Bot: rules.Bot{Cmd: o.BotCmd, URL: o.BotURL}}
+		cfg.Default = &rules.Rule{Name: "default", Bot: bots[0]}
 	}
 	if o.Changed("patch") {
 		cfg.Patch = o.Patch

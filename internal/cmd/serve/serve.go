@@ -42,15 +42,17 @@ type Options struct {
 	// Getenv reads DIALIN_WEBHOOK_SECRET and DIALIN_EVENTS_SECRET (os.Getenv unless a test sets it).
 	Getenv func(string) string
 
-	Addr            string
-	MetricsAddr     string
-	ConfigFile      string
-	BotCmd, BotURL  string
-	Patch, Tokens   string
-	Cap             int
-	QueueTimeout    time.Duration
-	MaxCallDuration time.Duration
-	ShutdownTimeout time.Duration
+	Addr           string
+	MetricsAddr    string
+	ConfigFile     string
+	BotCmd, BotURL string
+	// BotPipecat, BotPipecatCloud and BotForward are bots that make their own room (pipecat.go).
+	BotPipecat, BotPipecatCloud, BotForward string
+	Patch, Tokens                           string
+	Cap                                     int
+	QueueTimeout                            time.Duration
+	MaxCallDuration                         time.Duration
+	ShutdownTimeout                         time.Duration
 
 	WebhookSecretFile  string
 	EventsSecretFile   string
@@ -114,6 +116,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.ConfigFile, "config", "", "Serve configuration `FILE` (YAML): rules, caps, rooms (see docs/serve.md)")
 	fl.StringVar(&opts.BotCmd, "bot-cmd", "", "Bot command line for every call, with {room_url} {token} {call_id} {call_domain} {sip_uri} {from} {to}")
 	fl.StringVar(&opts.BotURL, "bot-url", "", "Bot runner `URL` that gets each call as a JSON POST")
+	addSelfRoomBotFlags(fl, opts)
 	fl.StringVar(&opts.Patch, "patch", "", "Who calls pinlessCallUpdate: bot or serve (default: the config's, else bot)")
 	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily) or local (signed with the API key) (default: the config's, else rest)")
 	fl.IntVar(&opts.Cap, "cap", 0, "Calls running at once (default: the config's caps.global, else 50)")

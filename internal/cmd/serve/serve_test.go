@@ -11,6 +11,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 )
 
 const seedCmd = "python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}"
@@ -46,7 +47,8 @@ func TestNewCmdServeFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "no bot: give --bot-cmd COMMAND, --bot-url URL or --config FILE"},
+		{nil, "no bot: give --bot-cmd COMMAND, --bot-url URL, --bot-pipecat URL, --bot-pipecat-cloud AGENT, --bot-forward URL or --config FILE"},
+		{[]string{"--bot-pipecat", "http://127.0.0.1:7860/start", "--bot-forward", "https://x/y"}, "--bot-pipecat, --bot-forward: give one, not both"},
 		{[]string{"--bot-cmd", seedCmd, "--bot-url", "http://127.0.0.1:9000"}, "--bot-cmd, --bot-url: give one, not both"},
 		{[]string{"--bot-cmd", "python3 bot.py | tee log"}, "--bot-cmd: "},
 		{[]string{"--bot-url", "runner:9000"}, "--bot-url: must be an absolute http or https URL"},
@@ -118,5 +120,47 @@ func TestLoadConfig(t *testing.T) {
 		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%v: err = %v, want usage error %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// The bots that make their own room come from flags too; a flag's bad URL is named by the flag.
+func TestLoadConfigSelfRoomBotFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want func(*testing.T, *servecfg.Config)
+	}{
+		{[]string{"--bot-pipecat", "http://127.0.0.1:7860/start"}, func(t *testing.T, c *servecfg.Config) {
+			if p := c.Default.Bot.Pipecat; p == nil || p.URL != "http://127.0.0.1:7860/start" || p.Agent != "" {
+				t.Errorf("pipecat %+v", p)
+			}
+		}},
+		{[]string{"--bot-pipecat-cloud", "my-agent"}, func(t *testing.T, c *servecfg.Config) {
+			if p := c.Default.Bot.Pipecat; p == nil || p.Agent != "my-agent" {
+				t.Errorf("pipecat_cloud %+v", p)
+			}
+		}},
+		{[]string{"--bot-forward", "http://127.0.0.1:7860/daily-dialin-webhook"}, func(t *testing.T, c *servecfg.Config) {
+			if c.Default.Bot.Forward != "http://127.0.0.1:7860/daily-dialin-webhook" {
+				t.Errorf("forward %q", c.Default.Bot.Forward)
+			}
+		}},
+	} {
+		o, err := parseServe(t, tt.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadConfig(o)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		tt.want(t, cfg)
+	}
+	o, err := parseServe(t, "--bot-pipecat", "http://bots.example.com/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadConfig(o); err == nil || !strings.HasPrefix(err.Error(), "--bot-pipecat: pipecat url") ||
+		!strings.Contains(err.Error(), "plain http is allowed only to a loopback host") {
+		t.Fatalf("plain http beyond loopback: %v", err)
 	}
 }

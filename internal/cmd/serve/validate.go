@@ -26,13 +26,14 @@ func validate(o *Options) error {
 			return cmdutil.FlagErrorf("--metrics-addr: must differ from --addr (both are %s)", o.Addr)
 		}
 	}
+	botFlags, _ := o.flagBots()
 	switch {
-	case o.BotCmd != "" && o.BotURL != "":
-		return cmdutil.FlagErrorf("--bot-cmd, --bot-url: give one, not both")
+	case len(botFlags) > 1:
+		return cmdutil.FlagErrorf("%s: give one, not both", strings.Join(botFlags, ", "))
 	case o.Changed("bot-cmd") && strings.TrimSpace(o.BotCmd) == "":
 		return cmdutil.FlagErrorf("--bot-cmd: must not be empty")
-	case o.BotCmd == "" && o.BotURL == "" && o.ConfigFile == "":
-		return cmdutil.FlagErrorf("no bot: give --bot-cmd COMMAND, --bot-url URL or --config FILE")
+	case len(botFlags) == 0 && o.ConfigFile == "":
+		return cmdutil.FlagErrorf("no bot: give --bot-cmd COMMAND, --bot-url URL, --bot-pipecat URL, --bot-pipecat-cloud AGENT, --bot-forward URL or --config FILE")
 	case o.Changed("config") && strings.TrimSpace(o.ConfigFile) == "":
 		return cmdutil.FlagErrorf("--config: must name a file")
 	}

@@ -34,18 +34,7 @@ type Options struct {
 
 // NewCmdStandinBot builds the command; runF replaces the run function in tests.
 func NewCmdStandinBot(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: func() (string, string, error) {
-		cfg, err := f.Config()
-		if err != nil {
-			return "", "", err
-		}
-		url, err := cfg.APIURL()
-		if err != nil {
-			return "", "", err
-		}
-		key, _ := cfg.APIKey()
-		return url, key, nil
-	}}
+	opts := &Options{IO: f.IOStreams, Config: dailyConfig(f)}
 	cmd := &cobra.Command{
 		Use:    "standin-bot",
 		Short:  "A stand-in dial-in bot for the emulator (used by demo, tests and bench)",
@@ -114,6 +103,23 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	return nil
+}
+
+// dailyConfig reads the Daily API URL and key (DAILY_API_URL, DAILY_API_KEY or the profile):
+// the emulator's, for a stand-in.
+func dailyConfig(f *cmdutil.Factory) func() (apiURL, apiKey string, err error) {
+	return func() (string, string, error) {
+		cfg, err := f.Config()
+		if err != nil {
+			return "", "", err
+		}
+		url, err := cfg.APIURL()
+		if err != nil {
+			return "", "", err
+		}
+		key, _ := cfg.APIKey()
+		return url, key, nil
+	}
 }
 
 // Main runs `dialin standin-bot ARGS…` on its own and returns its exit code. Tests that start

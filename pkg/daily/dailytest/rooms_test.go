@@ -209,3 +209,20 @@ func TestDialOutStartHasNoCallToJoin(t *testing.T) {
 	wantError(t, api(t, s, "POST", "/rooms/r/dialOut/start", map[string]any{}), http.StatusBadRequest, "invalid-request-error", "sipUri or phoneNumber")
 	wantError(t, api(t, s, "POST", "/rooms/r/dialOut/start", map[string]any{"phoneNumber": "+14155550100"}), 404, "not-found", "Room is not hosting a call")
 }
+
+// Pipecat's configure() sends exp as time.time()+hours*3600: the room is created, keeps the
+// fraction, and expires when the clock passes the number as sent, fraction included.
+func TestFractionalExpIsAcceptedAndKept(t *testing.T) {
+	s, clock := newTest(t)
+	exp := float64(clock.Now().Add(time.Minute).Unix()) + 0.6178238
+	got := ok(t, s, "POST", "/rooms", map[string]any{"name": "pc", "properties": map[string]any{
+		"exp": exp, "eject_at_room_exp": true, "sip": map[string]any{"display_name": "+15550001111", "sip_mode": "dial-in"}}})
+	if obj(got["config"])["exp"] != exp {
+		t.Fatalf("config.exp = %v, want %v as sent", obj(got["config"])["exp"], exp)
+	}
+	ok(t, s, "POST", "/rooms", map[string]any{"name": "nbf", "properties": map[string]any{"nbf": 1796595609.5}})
+	clock.Advance(time.Minute)
+	ok(t, s, "GET", "/rooms/pc", nil)
+	clock.Advance(time.Second)
+	wantError(t, api(t, s, "GET", "/rooms/pc", nil), 404, "not-found", "room pc not found")
+}

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 
@@ -16,6 +17,9 @@ type call struct {
 	rule             *rules.Rule
 	headers          map[string]string
 	received         time.Time
+	// webhookBody and webhookHeader are Daily's webhook as it came, kept for a forward bot.
+	webhookBody   []byte
+	webhookHeader http.Header
 
 	mu        sync.Mutex
 	rec       callstore.Record

@@ -45,6 +45,10 @@ type Deps struct {
 	Tokens      TokenMinter     // nil: per the config's tokens (RESTTokens or LocalTokens)
 	NewLauncher func(r *rules.Rule) (launch.Launcher, error)
 
+	// PipecatCloudKey is the Pipecat Cloud public key for pipecat_cloud bots
+	// (PIPECAT_CLOUD_API_KEY); PipecatCloudAPI its API base ("" : Pipecat Cloud's own).
+	PipecatCloudKey, PipecatCloudAPI string
+
 	// BotDir and BotEnv are the process bots' working directory and base environment
 	// (nil: serve's own environment, without DIALIN_* and the API key).
 	BotDir string

@@ -36,6 +36,10 @@ func (s *Server) run(c *call) {
 	c.timer = time.AfterFunc(s.cfg.MaxCallDuration, func() { s.endCall(c.id, "max_duration") })
 	c.mu.Unlock()
 	s.update(c, func(r *callstore.Record) { r.State = callstore.Admitted })
+	if st := s.starters[c.rule]; st != nil {
+		s.start(ctx, c, st)
+		return
+	}
 
 	room, err := s.d.Rooms.Room(ctx, RoomRequest{CallID: c.id, CallDomain: c.domain, To: c.to, From: c.from, SIPHeaders: c.headers, Rule: c.rule})
 	if err != nil {

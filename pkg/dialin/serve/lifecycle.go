@@ -53,8 +53,8 @@ func (s *Server) onReady(p webhook.DialinReady) {
 	}
 	endpoint := daily.NormalizeSIPURI(p.SIPEndpoint)
 	s.emit(c, Event{Kind: EventReady, Room: p.Room, SIPURI: endpoint})
-	if s.cfg.Patch != config.PatchServe {
-		return
+	if s.cfg.Patch != config.PatchServe || s.starters[c.rule] != nil {
+		return // the bot patches (a bot that makes its own room always does)
 	}
 	claimed, err := s.store.ClaimPatch(context.Background(), rec.CallID)
 	if err != nil {

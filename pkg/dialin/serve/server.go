@@ -30,6 +30,7 @@ type Server struct {
 	store     callstore.Store
 	gate      caps.Gate
 	launchers map[*rules.Rule]launch.Launcher
+	starters  map[*rules.Rule]launch.Starter // rules whose bot makes its own room
 	routes    *secretCache
 	events    *secretCache
 	handler   http.Handler
@@ -118,10 +119,19 @@ func New(cfg *config.Config, d Deps) (*Server, error) {
 
 func (s *Server) buildLaunchers() error {
 	s.launchers = map[*rules.Rule]launch.Launcher{}
+	s.starters = map[*rules.Rule]launch.Starter{}
 	for i, r := range s.cfg.AllRules() {
 		field := "default.bot"
 		if i < len(s.cfg.Rules) {
 			field = fmt.Sprintf("rules[%d].bot", i)
+		}
+		st, err := s.newStarter(r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", field, err)
+		}
+		if st != nil {
+			s.starters[r] = st
+			continue
 		}
 		l, err := s.newLauncher(r)
 		if err != nil {

@@ -106,7 +106,7 @@ func (s *Server) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, http.StatusBadRequest, "bad_body", derr.Error())
 		return
 	}
-	s.takeCall(w, r, wc, route, received)
+	s.takeCall(w, r, body, wc, route, received)
 }
 
 func testNote(verr error) string {
@@ -118,7 +118,7 @@ func testNote(verr error) string {
 
 // takeCall claims a verified call and starts its flow, or answers a repeat with the first
 // answer.
-func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, wc *webhook.Call, route string, received time.Time) {
+func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, wc *webhook.Call, route string, received time.Time) {
 	ctx := r.Context()
 	// The same signature and timestamp again is a replay. It carries the same callId, so the
 	// claim below answers it as a duplicate; this only tells the two apart.
@@ -171,6 +171,7 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, wc *webhook.Ca
 		return
 	}
 	c := s.newCall(rec, wc.SIPHeaders, rule)
+	c.keepWebhook(body, r.Header)
 	go s.run(c)
 	writeBody(w, rec.Answer.Status, rec.Answer.Body)
 }

@@ -48,6 +48,8 @@ type Record struct {
 	Room         string   `json:"room,omitempty"`
 	RoomURL      string   `json:"room_url,omitempty"`
 	SIPEndpoints []string `json:"sip_endpoints,omitempty"`
+	// SessionID is the session a Pipecat runner or Pipecat Cloud answered for the call.
+	SessionID string `json:"session_id,omitempty"`
 
 	ReceivedAt  time.Time `json:"received_at"`
 	ConnectedAt time.Time `json:"connected_at,omitzero"`

@@ -148,6 +148,8 @@ func (p *parser) rule(field string, n *yaml.Node, r *rules.Rule, named bool) err
 					return p.str(f+".url", v, &r.Bot.URL)
 				case "timeout":
 					return p.duration(f+".timeout", v, &r.Bot.Timeout)
+				case "pipecat", "pipecat_cloud", "forward":
+					return p.selfRoomBot(f+"."+k, k, v, &r.Bot)
 				}
 				return p.warmBot(f+"."+k, v, &r.Bot)
 			})

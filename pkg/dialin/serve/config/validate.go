@@ -197,11 +197,15 @@ func (c *Config) checkMatch(field string, m rules.Matcher) error {
 
 func (c *Config) checkRule(field string, r *rules.Rule) error {
 	b := r.Bot
-	switch {
-	case b.Cmd == "" && b.URL == "":
-		return c.errf(field+".bot", "required: cmd (a command line) or url (a bot runner)")
-	case b.Cmd != "" && b.URL != "":
-		return c.errf(field+".bot", "give cmd or url, not both")
+	switch kinds := b.Kinds(); {
+	case len(kinds) == 0:
+		return c.errf(field+".bot", "required: cmd (a command line) or url (a bot runner), or pipecat, pipecat_cloud or forward")
+	case len(kinds) > 1:
+		return c.errf(field+".bot", "give %s, not both", strings.Join(kinds, " or "))
+	case b.Pipecat != nil || b.Forward != "":
+		if err := c.checkSelfRoomBot(field, b); err != nil {
+			return err
+		}
 	case b.Cmd != "":
 		if _, err := launch.ParseTemplate(b.Cmd); err != nil {
 			return c.errf(field+".bot.cmd", "%v", err)

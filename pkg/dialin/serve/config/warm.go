@@ -33,7 +33,7 @@ const (
 	minWarmStartTimeout   = time.Second
 )
 
-var botFields = []string{"cmd", "url", "timeout", "warm", "warm_start_timeout", "warm_accept_timeout"}
+var botFields = []string{"cmd", "url", "timeout", "warm", "warm_start_timeout", "warm_accept_timeout", "pipecat", "pipecat_cloud", "forward"}
 
 func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) error {
 	return p.fields(n, field, []string{"rooms", "refill_per_second", "room_lifetime"}, func(key string, v *yaml.Node) error {

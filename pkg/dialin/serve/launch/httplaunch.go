@@ -105,9 +105,19 @@ func (h *HTTP) post(ctx context.Context, callID string, body []byte) error {
 	return nil
 }
 
-type runnerError struct{ err error }
+// runnerError is a request that got no answer; what, when set, names the server for a
+// message that does not claim it was unreachable (it may have had the request).
+type runnerError struct {
+	err  error
+	what string
+}
 
-func (e *runnerError) Error() string { return "bot runner unreachable: " + e.err.Error() }
+func (e *runnerError) Error() string {
+	if e.what != "" {
+		return "no answer from " + e.what + ": " + e.err.Error()
+	}
+	return "bot runner unreachable: " + e.err.Error()
+}
 func (e *runnerError) Unwrap() error { return e.err }
 
 // notConnected reports whether err means the request never reached the runner: the

@@ -34,11 +34,14 @@ func (m Matcher) Empty() bool {
 }
 
 // Bot says how a call's bot is started: Cmd is a command line split into arguments once at
-// start-up (never run through a shell), URL is a bot runner that receives the call as JSON.
-// Exactly one is set.
+// start-up (never run through a shell), URL is a bot runner that receives the call as JSON,
+// Pipecat is Pipecat's /start (its runner or Pipecat Cloud, which make the room), Forward is
+// an existing dial-in handler that gets Daily's webhook as it came. Exactly one is set.
 type Bot struct {
-	Cmd string
-	URL string
+	Cmd     string
+	URL     string
+	Pipecat *Pipecat
+	Forward string
 	// Timeout bounds one HTTP dispatch to URL; 0 means the launcher's default.
 	Timeout time.Duration
 	// Warm is how many Cmd bot processes are started ahead, each waiting for its call as one
@@ -83,4 +86,36 @@ type Call struct {
 	To         string
 	From       string
 	SIPHeaders map[string]string
+}
+
+// Pipecat is a bot started with Pipecat's POST /start: URL (Pipecat's runner on the user's
+// host) or Agent (a Pipecat Cloud agent; the key and API base come from serve's
+// environment). Exactly one of URL and Agent is set.
+type Pipecat struct {
+	URL   string
+	Agent string
+	// Body is merged into the bot's body beside the DailyDialinRequest fields.
+	Body map[string]any
+	// OmitDailyKey leaves daily_api_key out of the body (include_daily_key: false).
+	OmitDailyKey bool
+	// Codecs, when set, are the room's sip.codecs.audio.
+	Codecs []string
+}
+
+// Kinds names the kinds of bot b sets, in config order (one, after validation).
+func (b Bot) Kinds() []string {
+	var kinds []string
+	for _, k := range []struct {
+		name string
+		set  bool
+	}{
+		{"cmd", b.Cmd != ""}, {"url", b.URL != ""},
+		{"pipecat", b.Pipecat != nil && b.Pipecat.Agent == ""}, {"pipecat_cloud", b.Pipecat != nil && b.Pipecat.Agent != ""},
+		{"forward", b.Forward != ""},
+	} {
+		if k.set {
+			kinds = append(kinds, k.name)
+		}
+	}
+	return kinds
 }

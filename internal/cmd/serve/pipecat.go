@@ -1,0 +1,55 @@
+package serve
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+)
+
+// Pipecat Cloud's key and API base for pipecat_cloud bots: environment only, never a flag.
+const (
+	EnvPipecatCloudKey = "PIPECAT_CLOUD_API_KEY"
+	EnvPipecatCloudAPI = "PIPECAT_CLOUD_API_URL"
+)
+
+func init() {
+	flagFields["default.bot.pipecat"] = "bot-pipecat"
+	flagFields["default.bot.pipecat.url"] = "bot-pipecat"
+	flagFields["default.bot.pipecat_cloud.agent"] = "bot-pipecat-cloud"
+	flagFields["default.bot.forward"] = "bot-forward"
+}
+
+// addSelfRoomBotFlags adds the flags of bots that make their own room.
+func addSelfRoomBotFlags(fl *pflag.FlagSet, o *Options) {
+	fl.StringVar(&o.BotPipecat, "bot-pipecat", "", "Pipecat runner /start `URL` (python bot.py -t daily): serve POSTs Pipecat's /start body per call")
+	fl.StringVar(&o.BotPipecatCloud, "bot-pipecat-cloud", "", "Pipecat Cloud `AGENT` to start per call (key in "+EnvPipecatCloudKey+")")
+	fl.StringVar(&o.BotForward, "bot-forward", "", "Pass each verified webhook with Daily's X-Pinless-* headers to this dial-in handler `URL`")
+}
+
+// flagBots lists the bot flags given, each with the bot it makes.
+func (o *Options) flagBots() (names []string, bots []rules.Bot) {
+	for _, b := range []struct {
+		name string
+		set  bool
+		bot  rules.Bot
+	}{
+		{"--bot-cmd", o.BotCmd != "", rules.Bot{Cmd: o.BotCmd}},
+		{"--bot-url", o.BotURL != "", rules.Bot{URL: o.BotURL}},
+		{"--bot-pipecat", o.BotPipecat != "", rules.Bot{Pipecat: &rules.Pipecat{URL: o.BotPipecat}}},
+		{"--bot-pipecat-cloud", o.BotPipecatCloud != "", rules.Bot{Pipecat: &rules.Pipecat{Agent: o.BotPipecatCloud}}},
+		{"--bot-forward", o.BotForward != "", rules.Bot{Forward: o.BotForward}},
+	} {
+		if b.set {
+			names, bots = append(names, b.name), append(bots, b.bot)
+		}
+	}
+	return names, bots
+}
+
+// pipecatCloudDeps reads Pipecat Cloud's key and API base from the environment; the key is
+// returned to be kept out of logs.
+func pipecatCloudDeps(o *Options, d *serve.Deps) string {
+	d.PipecatCloudKey, d.PipecatCloudAPI = o.Getenv(EnvPipecatCloudKey), o.Getenv(EnvPipecatCloudAPI)
+	return d.PipecatCloudKey
+}
