@@ -121,11 +121,12 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, p.Next, nil)
-		return err
-	})
+	// A file is planned again before each attempt, a saved plan checked against its base.
+	mutate := p.Next
+	if spec != nil {
+		mutate = dialroutes.Replan(spec, opts.Prune, p)
+	}
+	wr, err := opts.writeRoutes(ctx, w, mutate)
 	if err != nil {
 		return badInput(err)
 	}

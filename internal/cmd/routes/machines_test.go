@@ -217,7 +217,7 @@ func TestMachinesWritingAtOnceLoseNothing(t *testing.T) {
 				t.Parallel()
 				tally := &machinesTally{errors: map[string]int{}}
 				var wg sync.WaitGroup
-				slots := make(chan struct{}, 4) // trials at once, each its own emulator and proxy
+				slots := make(chan struct{}, 10) // trials at once, each its own emulator and proxy
 				for trial := range trials {
 					wg.Add(1)
 					slots <- struct{}{}

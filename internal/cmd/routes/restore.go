@@ -169,15 +169,11 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 		return err
 	}
 	want := dialroutes.Hash(saved)
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
-			if h := dialroutes.Hash(cur); h != p.BaseHash && h != want {
-				return nil, errors.New("the routes changed while the restore was being decided; nothing restored, run restore again to see the new difference")
-			}
-			return dialroutes.Clone(saved), nil
-		}, nil)
-		return err
+	wr, err := opts.writeRoutes(ctx, w, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+		if h := dialroutes.Hash(cur); h != p.BaseHash && h != want {
+			return nil, errors.New("the routes changed while the restore was being decided; nothing restored, run restore again to see the new difference")
+		}
+		return dialroutes.Clone(saved), nil
 	})
 	if err != nil {
 		return badInput(err)

@@ -166,12 +166,8 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
-			return sameChange(cur, ec, vopts, change)
-		}, nil)
-		return err
+	wr, err := opts.writeRoutes(ctx, w, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+		return sameChange(cur, ec, vopts, change)
 	})
 	if err != nil {
 		return badInput(err)
@@ -229,22 +225,10 @@ func sameChange(cur []daily.PinlessDialinEntry, ec dialroutes.EntryChange, vopts
 	if err := dialroutes.Validate(next, judged(change, vopts)); err != nil {
 		return nil, err
 	}
-	if change.Changed() && !sameFields(change, shown) {
+	if change.Changed() && !change.Same(shown) {
 		return nil, fmt.Errorf("route %s was changed by someone else while dialin was asking; nothing written, run the command again to see the new change", shown.Key)
 	}
 	return next, nil
-}
-
-func sameFields(a, b dialroutes.Change) bool {
-	if a.Action != b.Action || len(a.Fields) != len(b.Fields) {
-		return false
-	}
-	for i := range a.Fields {
-		if a.Fields[i] != b.Fields[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // replaceQuestion asks before a change that breaks a working route: a new webhook URL, or a
