@@ -134,7 +134,9 @@ func (s *session) read(ctx context.Context, ios *iostreams.IOStreams) ([]daily.P
 	return cur, err
 }
 
-// domainDir is the domain's state directory (backups, lock), named after the domain.
+// domainDir is the domain's state directory (backups, lock), named by the domain's id: names
+// are not unique across Daily and its emulators (every dailytest is "dailytest"), so keying
+// by name mixed an emulator's backups, secrets included, with the real domain's.
 func (d *Deps) domainDir(ctx context.Context, s *session) (string, error) {
 	root, err := d.StateDir()
 	if err != nil {
@@ -144,9 +146,9 @@ func (d *Deps) domainDir(ctx context.Context, s *session) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := safeName.ReplaceAllString(dom.Name, "_")
+	name := safeName.ReplaceAllString(dom.ID, "_")
 	if name == "" || name == "." || name == ".." {
-		return "", fmt.Errorf("domain name %q: cannot name a state directory", dom.Name)
+		return "", fmt.Errorf("domain %q: Daily gave no usable domain id (%q) to name a state directory", dom.Name, dom.ID)
 	}
 	dir := filepath.Join(root, "domains", name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

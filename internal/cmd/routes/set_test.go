@@ -110,7 +110,7 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 	if e.Out.Len() != 0 {
 		t.Errorf("stdout %q", e.Out)
 	}
-	dir := filepath.Join(e.stateDir, "domains", e.Server.DomainName())
+	dir := filepath.Join(e.stateDir, "domains", e.Server.DomainID())
 	backups, _ := filepath.Glob(filepath.Join(dir, "backups", "routes-*.json"))
 	if len(backups) != 1 {
 		t.Errorf("backups %v", backups)
