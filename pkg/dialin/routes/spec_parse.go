@@ -45,6 +45,22 @@ func ParseSpec(filename string, data []byte, env func(string) (string, bool)) (*
 type specParser struct {
 	file string
 	env  func(string) (string, bool)
+	// keepUnsetHMAC is unset_hmac: keep — an hmac that is exactly ${NAME} with NAME not set
+	// keeps the live secret instead of being an error.
+	keepUnsetHMAC bool
+}
+
+// unsetRef reports whether v is exactly one ${NAME} reference to a variable that is not set.
+func (p *specParser) unsetRef(v *yaml.Node) bool {
+	if v.Kind != yaml.ScalarNode {
+		return false
+	}
+	m := envRef.FindStringSubmatch(v.Value)
+	if m == nil || m[0] != v.Value || !envName.MatchString(m[1]) {
+		return false
+	}
+	_, set := p.env(m[1])
+	return !set
 }
 
 func (p *specParser) errf(line int, field, format string, args ...any) *SpecError {
