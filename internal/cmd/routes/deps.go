@@ -2,12 +2,10 @@ package routes
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +26,7 @@ const (
 const SettingRoutesAPI = "routes_api"
 
 // EnvStateDir overrides the state directory.
-const EnvStateDir = "DIALIN_STATE_DIR"
+const EnvStateDir = config.EnvStateDir
 
 // keepBackups is how many backups per domain are kept.
 const keepBackups = 100
@@ -172,25 +170,5 @@ func (d *Deps) writer(ctx context.Context, s *session) (*dialroutes.Writer, erro
 	}, nil
 }
 
-// StateDir is dialin's state directory: DIALIN_STATE_DIR > $XDG_STATE_HOME/dialin >
-// %LocalAppData%\dialin\state (Windows) > ~/.local/state/dialin.
-func StateDir() (string, error) { return stateDirFrom(os.Getenv, os.UserHomeDir) }
-
-func stateDirFrom(getenv func(string) string, home func() (string, error)) (string, error) {
-	if d := getenv(EnvStateDir); d != "" {
-		return filepath.Abs(d)
-	}
-	if x := getenv("XDG_STATE_HOME"); x != "" {
-		return filepath.Join(x, "dialin"), nil
-	}
-	if runtime.GOOS == "windows" {
-		if a := getenv("LocalAppData"); a != "" {
-			return filepath.Join(a, "dialin", "state"), nil
-		}
-	}
-	h, err := home()
-	if err != nil || h == "" {
-		return "", errors.New("state directory: no home directory; set " + EnvStateDir)
-	}
-	return filepath.Join(h, ".local", "state", "dialin"), nil
-}
+// StateDir is dialin's state directory (config.StateDir).
+func StateDir() (string, error) { return config.StateDir() }
