@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -72,49 +71,16 @@ func (p *specParser) yamlErr(err error) *SpecError {
 	return p.errf(line, "", "invalid YAML: %s", msg)
 }
 
-// fields walks a mapping, refusing unknown keys, and calls fn for each known one.
+// fields walks a mapping with yamlnode.Fields, its problems as *SpecError.
 func (p *specParser) fields(n *yaml.Node, path string, known []string, fn func(key string, keyLine int, v *yaml.Node) error) error {
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
-		field := joinPath(path, k.Value)
-		if k.Kind != yaml.ScalarNode {
-			return p.errf(k.Line, path, "keys must be plain names")
-		}
-		if !contains(known, k.Value) {
-			if k.Value == "<<" {
-				return p.errf(k.Line, field, "merge keys are not supported; write the fields out")
-			}
-			return p.errf(k.Line, field, "unknown field (known: %s)", strings.Join(known, ", "))
-		}
-		if seen[k.Value] {
-			return p.errf(k.Line, field, "given twice")
-		}
-		seen[k.Value] = true
-		if v == nil {
-			return p.errf(k.Line, field, "alias chain too deep")
-		}
-		if err := fn(k.Value, k.Line, v); err != nil {
-			return err
-		}
+	err := yamlnode.Fields(n, path, known, func(key, _ string, keyLine int, v *yaml.Node) error {
+		return fn(key, keyLine, v)
+	})
+	var fe *yamlnode.FieldError
+	if errors.As(err, &fe) {
+		return p.errf(fe.Line, fe.Field, "%s", fe.Msg)
 	}
-	return nil
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return err
 }
 
 // str reads a scalar as text, expanding ${NAME}. Numbers are taken as written, so that an
