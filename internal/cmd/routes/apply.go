@@ -106,7 +106,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		return err
 	}
 	if opts.Exporter == nil {
-		if err := dialroutes.RenderPlan(opts.IO.Out, p, opts.IO.ColorEnabled()); err != nil {
+		if err := renderPlan(opts.IO.Out, p, output.NewColorScheme(opts.IO)); err != nil {
 			return err
 		}
 	}

@@ -98,7 +98,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := dialroutes.RenderChange(opts.IO.ErrOut, change, opts.IO.ErrColorEnabled()); err != nil {
+	if err := renderChange(opts.IO.ErrOut, change, output.NewErrColorScheme(opts.IO)); err != nil {
 		return err
 	}
 	res := setResult{Change: change, DryRun: opts.DryRun}

@@ -154,7 +154,7 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	}
 	if opts.Exporter == nil {
 		fmt.Fprintf(opts.IO.Out, "Restoring %s:\n\n", name)
-		if err := dialroutes.RenderPlan(opts.IO.Out, p, opts.IO.ColorEnabled()); err != nil {
+		if err := renderPlan(opts.IO.Out, p, output.NewColorScheme(opts.IO)); err != nil {
 			return err
 		}
 		if !p.HasChanges() {

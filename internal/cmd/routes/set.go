@@ -142,7 +142,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := dialroutes.RenderChange(opts.IO.ErrOut, change, opts.IO.ErrColorEnabled()); err != nil {
+	if err := renderChange(opts.IO.ErrOut, change, output.NewErrColorScheme(opts.IO)); err != nil {
 		return err
 	}
 	res := setResult{Change: change, DryRun: opts.DryRun}
