@@ -168,13 +168,7 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	if err := cmdutil.Confirm(opts.IO, opts.Yes, "Replace the routes with "+name+"?"); err != nil {
 		return err
 	}
-	want := dialroutes.Hash(saved)
-	wr, err := opts.writeRoutes(ctx, w, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
-		if h := dialroutes.Hash(cur); h != p.BaseHash && h != want {
-			return nil, errors.New("the routes changed while the restore was being decided; nothing restored, run restore again to see the new difference")
-		}
-		return dialroutes.Clone(saved), nil
-	})
+	wr, err := opts.writeRoutes(ctx, w, dialroutes.RestoreGuard(saved, p.BaseHash))
 	if err != nil {
 		return badInput(err)
 	}

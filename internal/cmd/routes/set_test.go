@@ -276,19 +276,19 @@ func TestSetRefusesWhenTheRouteChangedWhileAsking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sameChange(cur, ec, dialroutes.ValidateOptions{}, shown); err != nil {
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(cur); err != nil {
 		t.Fatalf("same routes: %v", err)
 	}
 	other := dialroutes.Clone(cur)
 	other[0].RoomCreationAPI = "https://someone-else.example.com/dialin"
-	if _, err := sameChange(other, ec, dialroutes.ValidateOptions{}, shown); err == nil ||
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(other); err == nil ||
 		!strings.Contains(err.Error(), "route +14155550100 was changed by someone else while dialin was asking") {
 		t.Fatalf("err = %v", err)
 	}
 	// Another route changing meanwhile is fine: the write recomputes on it.
 	other = dialroutes.Clone(cur)
 	other[1].RoomCreationAPI = "https://someone-else.example.com/dialin"
-	if _, err := sameChange(other, ec, dialroutes.ValidateOptions{}, shown); err != nil {
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(other); err != nil {
 		t.Fatal(err)
 	}
 }

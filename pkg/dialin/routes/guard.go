@@ -1,6 +1,8 @@
 package routes
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/dialin-project/dialin/pkg/daily"
@@ -59,5 +61,48 @@ func Replan(spec *Spec, prune bool, shown *PlanResult) func([]daily.PinlessDiali
 			return nil, &StalePlanError{PlanHash: shown.BaseHash, CurrentHash: p.BaseHash}
 		}
 		return p.Desired, nil
+	}
+}
+
+// Judged narrows validation to what the change writes: the changed entry only, and an http
+// (loopback) webhook URL the change leaves as it is — Daily already holds it, so rotating a
+// secret must not need --allow-http again. A new URL still meets every rule.
+func (c Change) Judged(vopts ValidateOptions) ValidateOptions {
+	vopts.Only = c.Scope()
+	if c.Action != ActionAdd && c.Field(FieldURL) == nil {
+		vopts.AllowHTTP = true
+	}
+	return vopts
+}
+
+// UpsertGuard is the mutate of writing one entry change (`routes set`): ec applied to the
+// routes as they are now and validated, refused when the change is no longer the one shown
+// (someone changed this route meanwhile). Other routes changing meanwhile are fine.
+func UpsertGuard(ec EntryChange, vopts ValidateOptions, shown Change) func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+	return func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+		next, change, err := Upsert(cur, ec)
+		if err != nil {
+			return nil, err
+		}
+		if err := Validate(next, change.Judged(vopts)); err != nil {
+			return nil, err
+		}
+		if change.Changed() && !change.Same(shown) {
+			return nil, fmt.Errorf("route %s was changed by someone else while dialin was asking; nothing written, run the command again to see the new change", shown.Key)
+		}
+		return next, nil
+	}
+}
+
+// RestoreGuard is the mutate of putting saved routes back (`routes restore`): allowed on the
+// routes the difference was shown against (shownBase, their Hash), or when they already are
+// the saved ones (an earlier attempt landed); refused when they changed otherwise.
+func RestoreGuard(saved []daily.PinlessDialinEntry, shownBase string) func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+	want := Hash(saved)
+	return func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+		if h := Hash(cur); h != shownBase && h != want {
+			return nil, errors.New("the routes changed while the restore was being decided; nothing restored, run restore again to see the new difference")
+		}
+		return Clone(saved), nil
 	}
 }
