@@ -18,7 +18,9 @@ const maxSettleRounds = 3
 // verified write the writer waits a little (jittered, so that two writers do not keep
 // meeting), reads again, and puts back every route of its own write that was returned to
 // exactly what it was before — a stale write — leaving alone a route someone changed to
-// something new. The put-back is a write like any other (backup, re-read, verify).
+// something new. The put-back is a write like any other (backup, re-read, verify). While
+// the routes keep changing (others are writing, so a stale write may still be on its way)
+// it looks again, up to maxSettleRounds times; once they are quiet, it is done.
 func (w *Writer) settle(ctx context.Context, r *rounds, verify func([]daily.PinlessDialinEntry) error) error {
 	if w.Settle < 0 {
 		return nil
@@ -31,6 +33,7 @@ func (w *Writer) settle(ctx context.Context, r *rounds, verify func([]daily.Pinl
 	if d == 0 {
 		d = DefaultSettle
 	}
+	seen := Hash(r.res.Written)
 	for range maxSettleRounds {
 		if w.sleep(ctx, d+rand.N(d+1)) != nil {
 			return nil // interrupted: the write was verified; skip the extra check
@@ -41,6 +44,10 @@ func (w *Writer) settle(ctx context.Context, r *rounds, verify func([]daily.Pinl
 		}
 		undone := own.undone(live)
 		if len(undone) == 0 {
+			if h := Hash(live); h != seen {
+				seen = h // others are writing: a stale write may still be on its way; look again
+				continue
+			}
 			return nil
 		}
 		r.res.Restored = appendNew(r.res.Restored, undone)
@@ -53,6 +60,7 @@ func (w *Writer) settle(ctx context.Context, r *rounds, verify func([]daily.Pinl
 		if !r.res.Changed {
 			r.res.Changed, r.res.Written = true, written
 		}
+		seen = Hash(r.res.Written)
 	}
 	return nil
 }
