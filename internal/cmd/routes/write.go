@@ -14,9 +14,6 @@ import (
 	dialroutes "github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
-// exitInterrupted ends the process after a second Ctrl-C during a write; tests replace it.
-var exitInterrupted = func() { os.Exit(130) }
-
 // writeRoutes is the one way the routes commands write: w.Write under the "Writing the
 // routes" progress, with Ctrl-C handled as the user needs it once a write has been sent.
 // The first Ctrl-C lets that write finish and be read back and verified (the writer does
@@ -32,6 +29,10 @@ func (d *Deps) writeRoutes(ctx context.Context, w *dialroutes.Writer, mutate fun
 		wr, err = w.Write(ctx, mutate, nil)
 		return err
 	})
+	if err != nil && ctx.Err() != nil && g.sent() {
+		// After Ctrl-C the CLI only says "interrupted": say here what became of the write.
+		fmt.Fprintf(d.IO.ErrOut, "error: %v\nThe routes may have been applied; check `dialin routes list`.\n", err)
+	}
 	if wr != nil && len(wr.Restored) > 0 {
 		cs := output.NewErrColorScheme(d.IO)
 		fmt.Fprintf(d.IO.ErrOut, "%s Another machine's write undid route(s) %v just after this one; put back and verified\n",
@@ -62,6 +63,13 @@ func (g *interruptGuard) sending(backup string) {
 	go g.watch(g.ch, g.done)
 }
 
+// sent reports whether a write was sent.
+func (g *interruptGuard) sent() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.ch != nil
+}
+
 func (g *interruptGuard) watch(ch chan os.Signal, done chan struct{}) {
 	n := 0
 	for {
@@ -82,8 +90,7 @@ func (g *interruptGuard) watch(ch chan os.Signal, done chan struct{}) {
 				msg += "; backup at " + backup
 			}
 			fmt.Fprintln(g.ios.ErrOut, msg)
-			exitInterrupted()
-			return
+			os.Exit(130) // the user insists: stop now (TestCtrlCDuringAWrite runs a real process)
 		}
 	}
 }
