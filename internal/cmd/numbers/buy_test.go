@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -248,8 +250,7 @@ func TestBuyPartialFailure(t *testing.T) {
 
 func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
 	env, _ := newEnv(t)
-	env.Server.FailNext(503, 1)
-	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "+14155550101", "+14155550102", "--yes")
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, failFirstPurchase(env, 503)), "+14155550100", "+14155550101", "+14155550102", "--yes")
 	if n := env.Server.Count("POST", "/buy-phone-number"); n != 1 {
 		t.Fatalf("%d purchase requests after a 503, want exactly 1 (no retry, no next number)", n)
 	}
@@ -298,4 +299,47 @@ func TestBuyWithoutKey(t *testing.T) {
 		t.Fatalf("err = %v (stderr %q): want NoAuthError before any prompt", err, env.ErrOut)
 	}
 	assertNoRequests(t, env)
+}
+
+// failFirstPurchase is a runF whose client makes Daily answer the first POST
+// /buy-phone-number with status (the requests before it, such as the ownership check, pass).
+func failFirstPurchase(env *cmdtest.Env, status int) func(*BuyOptions) error {
+	return func(o *BuyOptions) error {
+		var once sync.Once
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/buy-phone-number") {
+				once.Do(func() { env.Server.FailNext(status, 1) })
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+		c := daily.New(env.Server.APIKey, daily.WithBaseURL(env.Server.URL), daily.WithHTTPClient(&http.Client{Transport: rt}))
+		o.DailyClient = func() (*daily.Client, error) { return c, nil }
+		return buyRun(context.Background(), o)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Buying a number the domain already owns is refused before any purchase: before, a 503
+// on the purchase was followed by a look-up that found the number and printed "✓ Bought".
+func TestBuyRefusesANumberAlreadyOwned(t *testing.T) {
+	env, _ := newEnv(t)
+	c := client(t, env)
+	if _, err := c.BuyNumber(context.Background(), "+14155550100"); err != nil {
+		t.Fatal(err)
+	}
+	reset(env)
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, failFirstPurchase(env, 503)), "+14155550100", "--yes")
+	assertUsageError(t, err, "")
+	if !strings.HasPrefix(err.Error(), "NUMBER: already owned by this domain: +14155550100 (id ") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := env.Server.Count("POST", "/buy-phone-number"); n != 0 {
+		t.Fatalf("%d purchase requests, want none", n)
+	}
+	if strings.Contains(env.ErrOut.String(), "Bought") || env.Out.String() != "" {
+		t.Fatalf("stdout %q, stderr %q", env.Out, env.ErrOut)
+	}
 }

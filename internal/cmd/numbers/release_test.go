@@ -187,30 +187,6 @@ func TestReleaseOnTerminalAsks(t *testing.T) {
 	}
 }
 
-// Daily's refusal inside the lock is unconfirmed: 400 with info in its docs, 422 with a bare
-// {"error": text} in the generated spec. Both are recognised; other errors are not.
-func TestIsLockRefusal(t *testing.T) {
-	now := start
-	old := &daily.PurchasedNumber{Number: "+14155550100", CreatedDate: "2025-01-01T00:00:00.000Z"}
-	recent := &daily.PurchasedNumber{Number: "+14155550100", CreatedDate: "2025-03-10T00:00:00.000Z"}
-	for _, tt := range []struct {
-		p    *daily.PurchasedNumber
-		err  error
-		want bool
-	}{
-		{old, &daily.APIError{Status: 400, Info: "cannot be released within 14 days of purchase"}, true},
-		{old, &daily.APIError{Status: 422, Info: "Phone number cannot be deleted within 14 days"}, true},
-		{recent, &daily.APIError{Status: 422, Info: "unprocessable"}, true},
-		{old, &daily.APIError{Status: 422, Info: "unprocessable"}, false},
-		{recent, &daily.APIError{Status: 404, Type: "not-found"}, false},
-		{recent, errors.New("connection reset"), false},
-	} {
-		if got := isLockRefusal(tt.p, now, tt.err); got != tt.want {
-			t.Errorf("%s / %v: %v, want %v", tt.p.CreatedDate, tt.err, got, tt.want)
-		}
-	}
-}
-
 // releases counts the release requests sent, whatever the id.
 func releases(env *cmdtest.Env) int {
 	n := 0

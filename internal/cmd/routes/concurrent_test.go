@@ -111,7 +111,7 @@ func TestEightConcurrentSetProcessesLoseNothing(t *testing.T) {
 			t.Errorf("route %s: %s", numbers[i+1], masked(got))
 		}
 	}
-	backups, _ := filepath.Glob(filepath.Join(dir, "state", "domains", srv.DomainName(), "backups", "routes-*.json"))
+	backups, _ := filepath.Glob(filepath.Join(dir, "state", "domains", srv.DomainID(), "backups", "routes-*.json"))
 	if len(backups) < 8 {
 		t.Errorf("%d backups for 8 writes", len(backups))
 	}

@@ -123,3 +123,35 @@ func TestRestoreChecksTheRoutesItPutsBack(t *testing.T) {
 		t.Fatal("written")
 	}
 }
+
+// Backups are kept by domain id: two domains with the same name (every emulator's is
+// "dailytest") sharing one state directory each list only their own backups. Keyed by name,
+// the second domain's --list showed the first one's backups too.
+func TestRestoreListShowsOnlyThisDomainsBackups(t *testing.T) {
+	t.Parallel()
+	a, b := newEnv(t), newEnv(t)
+	b.stateDir = a.stateDir
+	if a.Server.DomainName() != b.Server.DomainName() || a.Server.DomainID() == b.Server.DomainID() {
+		t.Fatalf("want two domains of one name: %s/%s, %s/%s", a.Server.DomainName(), a.Server.DomainID(), b.Server.DomainName(), b.Server.DomainID())
+	}
+	if err := a.runSet("--number", "+14155550150", "--url", "https://a.example.com/new", "--yes"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"+14155550151", "+14155550152"} {
+		if err := b.runSet("--number", n, "--url", "https://b.example.com/new", "--yes"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		e    *testEnv
+		want int
+	}{{a, 1}, {b, 2}} {
+		tt.e.Out.Reset()
+		if err := tt.e.runRestore("--list"); err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Split(strings.TrimSpace(tt.e.Out.String()), "\n"); len(lines) != tt.want {
+			t.Errorf("domain %s: --list shows %d backups, want %d:\n%s", tt.e.Server.DomainID(), len(lines), tt.want, tt.e.Out)
+		}
+	}
+}

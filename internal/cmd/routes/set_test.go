@@ -110,7 +110,7 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 	if e.Out.Len() != 0 {
 		t.Errorf("stdout %q", e.Out)
 	}
-	dir := filepath.Join(e.stateDir, "domains", e.Server.DomainName())
+	dir := filepath.Join(e.stateDir, "domains", e.Server.DomainID())
 	backups, _ := filepath.Glob(filepath.Join(dir, "backups", "routes-*.json"))
 	if len(backups) != 1 {
 		t.Errorf("backups %v", backups)
@@ -276,19 +276,19 @@ func TestSetRefusesWhenTheRouteChangedWhileAsking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sameChange(cur, ec, dialroutes.ValidateOptions{}, shown); err != nil {
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(cur); err != nil {
 		t.Fatalf("same routes: %v", err)
 	}
 	other := dialroutes.Clone(cur)
 	other[0].RoomCreationAPI = "https://someone-else.example.com/dialin"
-	if _, err := sameChange(other, ec, dialroutes.ValidateOptions{}, shown); err == nil ||
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(other); err == nil ||
 		!strings.Contains(err.Error(), "route +14155550100 was changed by someone else while dialin was asking") {
 		t.Fatalf("err = %v", err)
 	}
 	// Another route changing meanwhile is fine: the write recomputes on it.
 	other = dialroutes.Clone(cur)
 	other[1].RoomCreationAPI = "https://someone-else.example.com/dialin"
-	if _, err := sameChange(other, ec, dialroutes.ValidateOptions{}, shown); err != nil {
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(other); err != nil {
 		t.Fatal(err)
 	}
 }

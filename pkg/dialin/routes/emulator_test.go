@@ -41,6 +41,7 @@ func newEnv(t *testing.T) *testEnv {
 		Backups:  &BackupDir{Dir: dir + "/backups"},
 		LockPath: dir + "/routes.lock",
 		Sleep:    func(context.Context, time.Duration) error { return nil },
+		Settle:   -1, // settle_test.go tests the check after a write; these count the retries' pauses
 	}
 	return &testEnv{srv: srv, client: c, store: store, writer: w, ctx: ctx}
 }

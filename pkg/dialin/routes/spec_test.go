@@ -59,7 +59,7 @@ func TestParseSpecErrorsNameFileLineAndField(t *testing.T) {
 		{"not a mapping", "- a\n", "f.yaml:1: expected a mapping with a \"routes:\" list, got a list"},
 		{"no routes", "version: 1\n", "f.yaml:1: routes: missing; list the desired routes (an empty list is \"routes: []\")"},
 		{"bad version", "version: 2\nroutes: []\n", "f.yaml:1: version: must be 1"},
-		{"unknown top", "routes: []\nprune: true\n", "f.yaml:2: prune: unknown field (known: version, managed_prefix, routes)"},
+		{"unknown top", "routes: []\nprune: true\n", "f.yaml:2: prune: unknown field (known: version, managed_prefix, allow_http, unset_hmac, routes)"},
 		{"routes not list", "routes: {a: 1}\n", "f.yaml:1: routes: must be a list, got a mapping"},
 		{"route not mapping", "routes:\n  - +14155550100\n", "f.yaml:2: routes[0]: must be a mapping with number (or sip) and url, got a number"},
 		{"unknown field", "routes:\n  - number: \"+14155550100\"\n    urll: https://x.example.com\n",
