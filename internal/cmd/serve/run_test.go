@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
@@ -62,7 +63,7 @@ func TestServeConnectsACallOnATerminal(t *testing.T) {
 	if _, ok := rec.At("connected"); !ok {
 		t.Fatalf("call not connected: %s %+v\n%s", rec.State, rec.Timeline, r.errOut)
 	}
-	waitFor(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), "bot_exited") })
+	testkit.Eventually(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), "bot_exited") })
 	if err := r.stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
@@ -114,7 +115,7 @@ func TestServePatchServeLogsJSON(t *testing.T) {
 	if _, ok := rec.At("connected"); !ok {
 		t.Fatalf("call not connected: %s %+v\n%s", rec.State, rec.Timeline, r.errOut)
 	}
-	waitFor(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), `"event":"bot_exited"`) })
+	testkit.Eventually(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), `"event":"bot_exited"`) })
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
@@ -81,7 +82,7 @@ func TestServeStaticSecretOverridesRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "serve's answer to the emulator", func() bool {
+	testkit.Eventually(t, "serve's answer to the emulator", func() bool {
 		rec, _ := e.Server.Call(id)
 		_, ok := rec.At("webhook_answered")
 		return ok
@@ -98,7 +99,7 @@ func TestServeStaticSecretOverridesRoutes(t *testing.T) {
 	if code := postCall(t, r.url+"/dialin", envSecret, "6d8f0c2e-1111-4a8e-9c55-3f1a2b3c4d5e"); code != http.StatusOK {
 		t.Fatalf("signed with DIALIN_WEBHOOK_SECRET: %d", code)
 	}
-	waitFor(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
+	testkit.Eventually(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestServeInsecureWarnsAndMarks(t *testing.T) {
 	if code := postCall(t, r.url+"/dialin", "", "6d8f0c2e-2222-4a8e-9c55-3f1a2b3c4d5e"); code != http.StatusOK {
 		t.Fatalf("unsigned webhook: %d", code)
 	}
-	waitFor(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
+	testkit.Eventually(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
 	out := r.errOut.String()
 	for _, want := range []string{
 		"!!! WARNING: --insecure-skip-verify: webhook signatures are NOT checked.",

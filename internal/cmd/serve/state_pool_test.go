@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
@@ -28,7 +29,7 @@ func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
 	full := func() bool {
 		return gauge(a.srv.Metrics(), "dialin_serve_room_pool_size") == 3 && gauge(b.srv.Metrics(), "dialin_serve_room_pool_size") == 3
 	}
-	waitFor(t, "the shared pool full, seen by both", full)
+	testkit.Eventually(t, "the shared pool full, seen by both", full)
 	if n := e.Server.Count("POST", "/rooms"); n != 3 {
 		t.Fatalf("%d rooms created for a shared pool of 3; want 3 (one replica refills)", n)
 	}
@@ -51,7 +52,7 @@ func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
 	if hits := gauge(a.srv.Metrics(), "dialin_serve_room_pool_hits_total"); hits != 2 {
 		t.Errorf("pool hits = %v, want 2", hits)
 	}
-	waitFor(t, "the shared pool refilled", full)
+	testkit.Eventually(t, "the shared pool refilled", full)
 	if n := e.Server.Count("POST", "/rooms"); n != 5 {
 		t.Errorf("%d rooms created in all; want 5 (3, then the 2 the calls took)", n)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
@@ -86,7 +87,7 @@ func TestServeStateRedis(t *testing.T) {
 	if err := srv.StartAgain(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "ready again once Redis is back", func() bool {
+	testkit.Eventually(t, "ready again once Redis is back", func() bool {
 		code, _ := readyzOf(t, r.url)
 		return code == http.StatusOK
 	})

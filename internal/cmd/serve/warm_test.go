@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
@@ -27,7 +28,7 @@ func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
 	warmBot := fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms", self)
 	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", warmBot, "--tokens", "local", "--warm-rooms", "3", "--pool-refill", "20", "--warm-bots", "2")
 	reg := r.srv.Metrics()
-	waitFor(t, "a full pool and 2 warm bots", func() bool {
+	testkit.Eventually(t, "a full pool and 2 warm bots", func() bool {
 		return gauge(reg, "dialin_serve_room_pool_size") == 3 && gauge(reg, "dialin_serve_warm_bots_waiting") == 2
 	})
 	e.Server.ResetRequests()

@@ -17,6 +17,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
@@ -161,7 +162,7 @@ func TestSendSignedWebhook(t *testing.T) {
 	if e.Out.String() != want {
 		t.Fatalf("stdout %q, want %q", e.Out, want)
 	}
-	waitFor(t, func() bool { return len(runner.taken()) == 1 })
+	testkit.Eventually(t, "the condition", func() bool { return len(runner.taken()) == 1 })
 	got := runner.taken()[0]
 	if got.From != hostile || got.To != number || got.SIPHeaders["X-Tenant"] != "acme" || got.CallDomain != e.Server.DomainID() {
 		t.Fatalf("the bot got %+v", got)
@@ -244,16 +245,5 @@ func TestCallThroughEmulatorLost(t *testing.T) {
 	}
 	if err := json.Unmarshal(e.Out.Bytes(), &rep); err != nil || rep.State != "lost" || rep.Connected || rep.HoldMS == nil || *rep.HoldMS < 200 {
 		t.Fatalf("%v %s", err, e.Out)
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

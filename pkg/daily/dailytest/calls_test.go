@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 func TestPinlessCallUpdateErrors(t *testing.T) {
@@ -100,7 +102,7 @@ func TestHoldTimeoutLosesTheCall(t *testing.T) {
 	}
 	// The room's endpoint became ready along the way (dialin.ready), but a call that never
 	// connected emits no dialin.stopped.
-	eventually(t, "dialin.ready", func() bool { return len(eventsOf(t, events(), "dialin.ready")) == 1 })
+	testkit.Eventually(t, "dialin.ready", func() bool { return len(eventsOf(t, events(), "dialin.ready")) == 1 })
 	if n := len(eventsOf(t, events(), "dialin.stopped")); n != 0 {
 		t.Fatalf("%d dialin.stopped for a call that never connected", n)
 	}
@@ -153,7 +155,7 @@ func TestPlaceCallRouting(t *testing.T) {
 	}
 	sipURI := obj(entries[1])["sip_uri"].(string)
 	id := place(t, s, CallSpec{SIPURI: "sip:" + sipURI, SIPHeaders: map[string]string{"X-Tenant": "acme"}})
-	eventually(t, "the SIP call's webhook", func() bool { return len(callWebhooks(got())) == 1 })
+	testkit.Eventually(t, "the SIP call's webhook", func() bool { return len(callWebhooks(got())) == 1 })
 	body := string(callWebhooks(got())[0].body)
 	want := `{"To":"sip:` + sipURI + `","From":"anonymous","callId":"` + id + `","callDomain":"` + s.DomainID() + `","sipHeaders":{"X-Tenant":"acme"}}`
 	if body != want {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // received is one request a test webhook server got.
@@ -62,7 +64,7 @@ func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
 	setRoutes(t, s,
 		map[string]any{"phone_number": num, "room_creation_api": srv.URL + "/dialin", "hmac": secret},
 		map[string]any{"name_prefix": "far", "room_creation_api": "https://example.com/dialin"})
-	eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
+	testkit.Eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
 	req := got()[0]
 	if string(req.body) != `{"Test":"test","To":"`+num+`"}` {
 		t.Fatalf("body %s", req.body)
@@ -73,7 +75,7 @@ func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
 	}
 	checkSignature(t, secret, ts, req.body, req.header.Get("X-Pinless-Signature"))
 
-	eventually(t, "two recorded deliveries", func() bool { return len(s.Deliveries()) == 2 })
+	testkit.Eventually(t, "two recorded deliveries", func() bool { return len(s.Deliveries()) == 2 })
 	var skipped, sent int
 	for _, d := range s.Deliveries() {
 		switch {
@@ -95,7 +97,7 @@ func TestVerificationFailureDoesNotBlockTheWrite(t *testing.T) {
 	if n := len(setRoutes(t, s, map[string]any{"phone_number": num, "room_creation_api": srv.URL})); n != 1 {
 		t.Fatalf("write not saved: %d entries", n)
 	}
-	eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
+	testkit.Eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
 }
 
 func TestLoopbackDetection(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
@@ -43,7 +44,7 @@ func TestHostileValuesReachBotLiterally(t *testing.T) {
 		}
 		h.waitEvent(EventBotStarted, id)
 		var rec testbot.Record
-		waitFor(t, "the bot record of "+id, func() bool {
+		testkit.Eventually(t, "the bot record of "+id, func() bool {
 			for _, r := range h.records() {
 				if r.Env["DIALIN_CALL_ID"] == id {
 					rec = r

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // Every bad request gets a 4xx with a short reason and starts nothing: no room, no bot.
@@ -137,7 +139,7 @@ func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
 		}
 	}
 	h.waitEvent(EventBotStarted, "call-dup")
-	waitFor(t, "the bot's record", func() bool { return len(h.records()) == 1 })
+	testkit.Eventually(t, "the bot's record", func() bool { return len(h.records()) == 1 })
 	if n := h.emu.Count("POST", "/rooms"); n != 1 {
 		t.Fatalf("%d rooms for one call", n)
 	}
@@ -148,7 +150,10 @@ func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
 		h.metric("dialin_serve_webhooks_duplicate_total", "replay") < 9 {
 		t.Fatal("duplicates not counted")
 	}
-	time.Sleep(50 * time.Millisecond) // nothing more may start after the answers
+	h.quiesce() // whatever the 20 deliveries were going to start has started now
+	if n := len(h.events.of(EventBotStarted, "call-dup")); n != 1 {
+		t.Fatalf("%d bots for one call", n)
+	}
 	if n := len(h.records()); n != 1 {
 		t.Fatalf("%d bots for one call", n)
 	}

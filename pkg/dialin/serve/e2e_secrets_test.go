@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
@@ -65,7 +66,7 @@ func TestMissRefreshIsRateLimited(t *testing.T) {
 func TestPeriodicRefresh(t *testing.T) {
 	src := &countingSource{StaticSecrets: StaticSecrets{"override": newSecret(t, "s")}}
 	newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.Secrets = src; d.SecretRefresh = 10 * time.Millisecond }})
-	waitFor(t, "periodic reloads", func() bool { return src.reads.Load() >= 4 })
+	testkit.Eventually(t, "periodic reloads", func() bool { return src.reads.Load() >= 4 })
 }
 
 // Daily unreachable at start-up: Start reports it, serve is not ready, and it becomes ready
@@ -80,7 +81,7 @@ func TestStartWhileDailyFails(t *testing.T) {
 	if ok, why := h.srv.Ready(); ok || !strings.Contains(why, "no route secrets") {
 		t.Fatalf("ready %v %q", ok, why)
 	}
-	waitFor(t, "ready after a reload", func() bool { ok, _ := h.srv.Ready(); return ok })
+	testkit.Eventually(t, "ready after a reload", func() bool { ok, _ := h.srv.Ready(); return ok })
 	if code, r := h.post("/dialin", callBody("after-outage", testNumber, "+1", nil), h.secret, ""); code != 200 || r.Status != "accepted" {
 		t.Fatalf("%d %+v", code, r)
 	}

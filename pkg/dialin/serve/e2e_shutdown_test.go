@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 )
@@ -42,7 +43,7 @@ func TestShutdownDuringBurstLosesNoAcceptedCall(t *testing.T) {
 			}
 		}()
 	}
-	waitFor(t, "the first calls", func() bool { return len(h.events.of(EventReceived, "")) >= 10 })
+	testkit.Eventually(t, "the first calls", func() bool { return len(h.events.of(EventReceived, "")) >= 10 })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := h.srv.Shutdown(ctx); err != nil {

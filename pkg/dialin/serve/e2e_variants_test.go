@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
@@ -55,7 +56,7 @@ func TestStandinBotWithLocalTokens(t *testing.T) {
 			t.Fatalf("stand-in exit %+v", e)
 		}
 	}
-	waitFor(t, "normal exits counted", func() bool { return h.metric("dialin_serve_bot_exits_total", "normal") == 3 })
+	testkit.Eventually(t, "normal exits counted", func() bool { return h.metric("dialin_serve_bot_exits_total", "normal") == 3 })
 	if h.metric("dialin_serve_bot_exits_total", "bot_failed") != 0 {
 		t.Fatal("a stand-in exit counted as failed")
 	}

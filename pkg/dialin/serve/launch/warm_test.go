@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 type warmFixture struct {
@@ -116,7 +118,7 @@ func waitBot(t *testing.T, b *Bot) Exit {
 
 func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
 	f := newWarmFixture(t, 2, "ok", nil)
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +151,7 @@ func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
 	if f.metric(t, "dialin_serve_warm_bot_hits_total") != 1 || f.metric(t, "dialin_serve_warm_bot_misses_total") != 0 {
 		t.Error("hit/miss metrics wrong")
 	}
-	eventually(t, "the used bot replaced", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "the used bot replaced", func() bool { return f.w.Waiting() == 2 })
 	logs := f.logs.String()
 	if strings.Contains(logs, testCall.Token) || strings.Contains(logs, "the-api-key") {
 		t.Error("the token or the API key reached the logs")
@@ -164,7 +166,7 @@ func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
 
 func TestWarmBotThatDiesIsReplacedAndNeverHandedACall(t *testing.T) {
 	f := newWarmFixture(t, 2, "die,die,ok", nil)
-	eventually(t, "two dead bots replaced by waiting ones", func() bool {
+	testkit.Eventually(t, "two dead bots replaced by waiting ones", func() bool {
 		return f.metric(t, "dialin_serve_warm_bot_failures_total", "died") == 2 && f.w.Waiting() == 2
 	})
 	bot, err := f.w.Launch(context.Background(), testCall)
@@ -181,7 +183,7 @@ func TestWarmBotThatDiesIsReplacedAndNeverHandedACall(t *testing.T) {
 func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
 	// Bot 0 says it waits but never reads; bot 1 starts later, so bot 0 is the oldest.
 	f := newWarmFixture(t, 2, "hang,ok", nil, warmBotDelay+"=300ms")
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	hung := f.w.idlePIDs()[0]
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
@@ -193,7 +195,7 @@ func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
 		t.Fatalf("records %+v: the call should go to the other warm bot", recs)
 	}
 	// It was sent SIGKILL before the call moved on; the kernel may take a moment to reap it.
-	eventually(t, fmt.Sprintf("the hung bot %d to be gone", hung), func() bool { return !alive(hung) })
+	testkit.Eventually(t, fmt.Sprintf("the hung bot %d to be gone", hung), func() bool { return !alive(hung) })
 	if f.metric(t, "dialin_serve_warm_bot_failures_total", "hung_accept") != 1 || f.metric(t, "dialin_serve_warm_bot_hits_total") != 1 {
 		t.Error("metrics should count one hung bot and one hit")
 	}
@@ -203,7 +205,7 @@ func TestWarmBotsThatNeverAcknowledgeFallBackToAColdStart(t *testing.T) {
 	// Every warm bot reads the call and goes silent; after two tries the call gets a bot
 	// started for it, which (cold) reads its call the same way and answers.
 	f := newWarmFixture(t, 2, "noack,noack,ok", func(c *WarmConfig) { c.AcceptTimeout = 200 * time.Millisecond })
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	silent := f.w.idlePIDs()
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
@@ -226,7 +228,7 @@ func TestWarmBotsThatNeverAcknowledgeFallBackToAColdStart(t *testing.T) {
 
 func TestWarmBotThatNeverSaysItWaitsIsKilledAndReplaced(t *testing.T) {
 	f := newWarmFixture(t, 1, "silent,ok", func(c *WarmConfig) { c.StartTimeout = 300 * time.Millisecond })
-	eventually(t, "a replacement waiting", func() bool { return f.w.Waiting() == 1 })
+	testkit.Eventually(t, "a replacement waiting", func() bool { return f.w.Waiting() == 1 })
 	if f.metric(t, "dialin_serve_warm_bot_failures_total", "hung_start") != 1 {
 		t.Error("the silent bot should count as hung_start")
 	}
@@ -246,12 +248,12 @@ func TestWarmWithNoBotWaitingStartsOneForTheCall(t *testing.T) {
 
 func TestWarmCloseKillsIdleBotsAndLeavesCallsAlone(t *testing.T) {
 	f := newWarmFixture(t, 2, "ok", nil, warmBotStay+"=1h")
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "a replacement", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "a replacement", func() bool { return f.w.Waiting() == 2 })
 	idle := f.w.idlePIDs()
 	if err := f.w.Close(); err != nil {
 		t.Fatal(err)

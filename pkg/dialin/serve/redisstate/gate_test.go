@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/caps"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
@@ -199,7 +200,7 @@ func TestGateDeadReplicaSlotsComeBackWithinLeaseTTL(t *testing.T) {
 	if late := r.at.Sub(died); late > ttl+time.Second {
 		t.Fatalf("the dead replica's slot came back after %v (lease TTL %v)", late, ttl)
 	}
-	waitFor(t, 3*ttl, "three lease periods", func() bool { return time.Since(died) > 3*ttl })
+	testkit.EventuallyWithin(t, 3*ttl, "three lease periods", func() bool { return time.Since(died) > 3*ttl })
 	if st := stats(t, alive); st.Active != 2 {
 		t.Fatalf("the survivor's renewed slots: %+v", st)
 	}
@@ -215,7 +216,7 @@ func TestGateRenewalRespectsReleaseElsewhere(t *testing.T) {
 		t.Fatal("not held locally")
 	}
 	gs[1].Release("c1")
-	waitFor(t, 3*time.Second, "the holder to drop the released slot", func() bool { return gs[0].Active() == 0 })
+	testkit.EventuallyWithin(t, 3*time.Second, "the holder to drop the released slot", func() bool { return gs[0].Active() == 0 })
 	if st := stats(t, gs[1]); st.Active != 0 {
 		t.Fatalf("a renewal revived a released slot: %+v", st)
 	}
@@ -233,7 +234,7 @@ func TestGateRestoresSlotsAfterRedisLostData(t *testing.T) {
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "the slots to be restored", func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, "the slots to be restored", func() bool {
 		st, err := g.Stats(ctx)
 		return err == nil && st.Active == 2
 	})

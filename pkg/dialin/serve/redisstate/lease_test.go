@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
@@ -48,7 +49,7 @@ func TestLeaseOneHolderAtATime(t *testing.T) {
 		t.Fatal("b could not take a released lease")
 	}
 	// A holder that stops renewing loses the lease within the TTL.
-	waitFor(t, 2*time.Second, "b's lease to expire", func() bool {
+	testkit.EventuallyWithin(t, 2*time.Second, "b's lease to expire", func() bool {
 		ok, _ := a.TryAcquire(ctx)
 		return ok
 	})

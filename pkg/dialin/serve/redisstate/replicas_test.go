@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
@@ -68,7 +69,7 @@ func TestThreeReplicasBurstOf100(t *testing.T) {
 			t.Fatalf("replica %s took only %d calls: the burst was not spread", r.id, n)
 		}
 	}
-	waitFor(t, 30*time.Second, "every slot to be freed", func() bool {
+	testkit.EventuallyWithin(t, 30*time.Second, "every slot to be freed", func() bool {
 		st := c.stats()
 		return st.Active == 0 && st.Waiting == 0
 	})
@@ -93,7 +94,7 @@ func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
 	for i := range 5 {
 		id := c.place(fmt.Sprint("+1555000000", i))
 		c.connectedOnce(ctx, id)
-		waitFor(t, 10*time.Second, "the three answers", func() bool {
+		testkit.EventuallyWithin(t, 10*time.Second, "the three answers", func() bool {
 			return c.count(serve.EventReceived)+c.count(serve.EventDuplicate) == 3*(i+1)
 		})
 	}
@@ -144,9 +145,9 @@ func TestReadyToAnotherReplicaPatchesOnce(t *testing.T) {
 		if len(a.events.of(serve.EventReceived, id)) != 1 || len(b.events.of(serve.EventReceived, id)) != 0 {
 			t.Fatalf("%s: the webhook did not go to replica a only", id)
 		}
-		waitFor(t, 10*time.Second, "both ready events of "+id, func() bool { return len(b.events.of(serve.EventReady, id)) == 2 })
+		testkit.EventuallyWithin(t, 10*time.Second, "both ready events of "+id, func() bool { return len(b.events.of(serve.EventReady, id)) == 2 })
 		// The emulator connects the call before replica b has its answer and says so.
-		waitFor(t, 10*time.Second, "replica b's patch of "+id, func() bool { return len(b.events.of(serve.EventPatched, id)) >= 1 })
+		testkit.EventuallyWithin(t, 10*time.Second, "replica b's patch of "+id, func() bool { return len(b.events.of(serve.EventPatched, id)) >= 1 })
 		if pa, pb := len(a.events.of(serve.EventPatched, id)), len(b.events.of(serve.EventPatched, id)); pa != 0 || pb != 1 {
 			t.Fatalf("%s patched %d times by a, %d by b", id, pa, pb)
 		}

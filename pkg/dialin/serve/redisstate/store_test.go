@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore/storetest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
@@ -31,7 +32,7 @@ func TestStoreTTL(t *testing.T) {
 	a, b := twoStores(t, 300*time.Millisecond)
 	a.Claim(ctx, callstore.Record{CallID: "c1"})
 	a.Put(ctx, callstore.Record{CallID: "c1", Room: "r1"})
-	waitFor(t, 5*time.Second, "the record to expire", func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, "the record to expire", func() bool {
 		_, ok, _ := b.Get(ctx, "c1")
 		return !ok
 	})
@@ -52,7 +53,7 @@ func TestStoreOnce(t *testing.T) {
 	if first, _ := b.Once(ctx, "k", 200*time.Millisecond); first {
 		t.Fatal("replay seen as first by the other replica")
 	}
-	waitFor(t, 5*time.Second, "the mark to expire", func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, "the mark to expire", func() bool {
 		first, _ := b.Once(ctx, "k", 200*time.Millisecond)
 		return first
 	})
