@@ -197,7 +197,7 @@ func TestGateDeadReplicaSlotsComeBackWithinLeaseTTL(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if late := r.at.Sub(died); late > ttl+time.Second {
+	if late := r.at.Sub(died); late > ttl+loadSlack {
 		t.Fatalf("the dead replica's slot came back after %v (lease TTL %v)", late, ttl)
 	}
 	testkit.EventuallyWithin(t, 3*ttl, "three lease periods", func() bool { return time.Since(died) > 3*ttl })
