@@ -15,6 +15,7 @@ import (
 )
 
 func TestNewCmdBuy(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	ok := []struct {
@@ -39,6 +40,7 @@ func TestNewCmdBuy(t *testing.T) {
 }
 
 func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	tests := []struct {
 		args []string
@@ -67,6 +69,7 @@ func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
 }
 
 func TestBuyOnTerminalAsks(t *testing.T) {
+	t.Parallel()
 	for _, answer := range []string{"y\n", "n\n", ""} {
 		env, _ := newEnv(t)
 		env.IO.SetStdinTTY(true)
@@ -98,6 +101,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 }
 
 func TestBuyWithYes(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "4155550100", "+1 (415) 555-0101", "--yes")
 	if err != nil {
@@ -137,6 +141,7 @@ func ownedNumbers(t *testing.T, env *cmdtest.Env) map[string]string {
 }
 
 func TestBuyJSONQuietAndRandom(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "--yes", "--json"); err != nil {
 		t.Fatal(err)
@@ -160,6 +165,7 @@ func TestBuyJSONQuietAndRandom(t *testing.T) {
 }
 
 func TestBuyDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
 		t.Fatal(err)
@@ -188,6 +194,7 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 }
 
 func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	id := env.Server.SeedPurchased("+14155550100", start)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550101", "+1 415 555 0100", "--dry-run")
@@ -229,6 +236,7 @@ func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
 }
 
 func TestBuyPartialFailure(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	// +13035550100 is not in the pool: Daily refuses it (422) and the next number is still bought.
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "+13035550100", "+14155550101", "--yes")
@@ -247,6 +255,7 @@ func TestBuyPartialFailure(t *testing.T) {
 }
 
 func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.Server.FailNext(503, 1)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "+14155550101", "+14155550102", "--yes")
@@ -271,6 +280,7 @@ func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
 }
 
 func TestBuyRandomUncertain(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.Server.FailNext(502, 1)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "--random", "--yes", "--json")
@@ -289,6 +299,7 @@ func TestBuyRandomUncertain(t *testing.T) {
 }
 
 func TestBuyWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	env.IO.SetStdinTTY(true)
 	env.IO.SetStdoutTTY(true)

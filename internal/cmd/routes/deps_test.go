@@ -8,6 +8,7 @@ import (
 )
 
 func TestStateDirPrecedence(t *testing.T) {
+	t.Parallel()
 	home := func() (string, error) { return "/home/u", nil }
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	for _, tt := range []struct {
@@ -29,6 +30,7 @@ func TestStateDirPrecedence(t *testing.T) {
 }
 
 func TestRoutesAPIFromProfileOrFlag(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	d := e.deps()
 	s, err := d.open()
@@ -47,6 +49,7 @@ func TestRoutesAPIFromProfileOrFlag(t *testing.T) {
 // TestRoutesAPIProfileSetting: `dialin config set routes_api configs` makes the routes
 // commands use /domain-dialin-config, and --api still wins over it.
 func TestRoutesAPIProfileSetting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := e.LoadConfig(t).Set(SettingRoutesAPI, APIConfigs); err != nil {
 		t.Fatal(err)

@@ -48,6 +48,7 @@ func waitCall(t *testing.T, e *cmdtest.Env, id string, states ...string) dailyte
 // bot as a real child process: the call connects, and stderr shows the banner and one
 // escaped line per event, never a secret.
 func TestServeConnectsACallOnATerminal(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	e.IO.SetStderrTTY(true)
 	addr, secret := freeAddr(t), testSecret("route")
@@ -94,6 +95,7 @@ func TestServeConnectsACallOnATerminal(t *testing.T) {
 // TestServePatchServeLogsJSON: off a terminal, logs are JSON records keyed by call_id; serve
 // patches the call on dialin.ready, verified with --events-secret-file; the bot gets no key.
 func TestServePatchServeLogsJSON(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addr, secret, evSecret := freeAddr(t), testSecret("route"), testSecret("events")
 	routeTo(t, e, addr, secret)

@@ -72,6 +72,7 @@ func postCall(t *testing.T, url, secret, callID string) int {
 // with the route's hmac is refused 401 and creates no room; one signed with the variable's
 // secret starts the bot. The banner names the variable, never the secret.
 func TestServeStaticSecretOverridesRoutes(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	addr, routeSecret, envSecret := freeAddr(t), testSecret("route"), testSecret("env")
 	routeTo(t, e, addr, routeSecret)
@@ -113,6 +114,7 @@ func TestServeStaticSecretOverridesRoutes(t *testing.T) {
 // TestServeInsecureWarnsAndMarks: --insecure-skip-verify prints the warning, takes an unsigned
 // call, and /metrics (on --metrics-addr only) says so.
 func TestServeInsecureWarnsAndMarks(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	runner := newBotRunner(t)
 	r := startServe(t, e, nil, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--insecure-skip-verify", "--bot-url", runner.url, "--log-format", "text")
@@ -154,6 +156,7 @@ func TestServeInsecureWarnsAndMarks(t *testing.T) {
 // TestServeAuthErrors: no key stops serve before it listens (exit 4); a key Daily refuses
 // stops it at start-up.
 func TestServeAuthErrors(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.NewWithoutKey(t)
 	o, err := parseServe(t, "--bot-cmd", seedCmd, "--addr", "127.0.0.1:0")
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 // With --state redis://… and --warm-rooms, two serves share one pool in Redis: it holds 3
 // rooms for both (not 3 each), one of them refills it, and calls take their rooms from it.
 func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t)
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addrA, addrB, secret := freeAddr(t), freeAddr(t), testSecret("route")

@@ -17,6 +17,7 @@ import (
 )
 
 func TestStateFlagChecks(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"http://127.0.0.1:6379":                 `--state: scheme "http": want redis:// or rediss://`,
 		"redis://:hunter2@127.0.0.1:6379":       "--state: the URL must not hold the password: set DIALIN_REDIS_PASSWORD instead",
@@ -51,6 +52,7 @@ func readyzOf(t *testing.T, url string) (int, string) {
 // --state redis://…: the password comes from the environment and is never printed, calls
 // are recorded in Redis under the prefix, and /readyz follows Redis's reachability.
 func TestServeStateRedis(t *testing.T) {
+	t.Parallel()
 	const password = "s3cret-redis-pw"
 	srv := redistest.Start(t, "--requirepass", password)
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
@@ -103,6 +105,7 @@ func TestServeStateRedis(t *testing.T) {
 
 // Without the password, serve starts but is not ready, and says why.
 func TestServeStateRedisWithoutPassword(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t, "--requirepass", "another-pw")
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	addr := freeAddr(t)

@@ -18,6 +18,7 @@ import (
 // --warm-bots, calls connect through pooled rooms and bots started ahead, and the only
 // requests serve makes to Daily during the calls are the pool's refills.
 func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addr, secret := freeAddr(t), testSecret("route")
 	routeTo(t, e, addr, secret)
@@ -64,6 +65,7 @@ func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
 }
 
 func TestServeWarmBotsRefusePlaceholders(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	err := cmdtest.Exec(NewCmdServe(e.Factory, nil), "--addr", freeAddr(t), "--bot-cmd", botCmd(t, ""), "--warm-bots", "2")
 	if err == nil || !strings.Contains(err.Error(), "--warm-bots: rule default:") || !strings.Contains(err.Error(), "{room_url}") {

@@ -19,6 +19,7 @@ import (
 // A call placed through the emulator reaches a real bot process started with the seed's
 // arguments; the bot joins, patches the call, and the caller is connected.
 func TestCallConnects(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -120,6 +121,7 @@ func keys(m map[string]string) []string {
 }
 
 func TestHealthReadyAndMetricsEndpoints(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{noStart: true, noRoutes: true})
 	h.routeElsewhere()
 	get := func(path string) (int, string) {

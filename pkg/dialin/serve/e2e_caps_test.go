@@ -15,6 +15,7 @@ import (
 // 50 simultaneous calls against a global cap of 5: never more than 5 bots alive, the queue
 // admits in arrival order, and the calls left waiting past the queue timeout are refused.
 func TestBurstRespectsCapsAndQueue(t *testing.T) {
+	t.Parallel()
 	const calls, capacity = 50, 5
 	const queueTimeout = 1500 * time.Millisecond
 	cfg := &config.Config{Caps: config.Caps{Global: capacity, QueueTimeout: queueTimeout}}
@@ -91,6 +92,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 // A bot that crashes before its call connects is counted as failed, and its slot goes to
 // the next call.
 func TestCrashingBotFreesItsSlot(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 20 * time.Second}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvExit + "=3"}})
 	for _, id := range []string{"crash-1", "crash-2", "crash-3"} {
@@ -114,6 +116,7 @@ func TestCrashingBotFreesItsSlot(t *testing.T) {
 
 // The maximum call duration frees a slot whose call never reported its end.
 func TestMaxCallDurationFreesSlot(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 20 * time.Second}, MaxCallDuration: time.Second}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=60s"}})
 	h.post("/dialin", callBody("long-1", testNumber, "+1", nil), h.secret, "")

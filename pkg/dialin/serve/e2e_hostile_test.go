@@ -20,6 +20,7 @@ import (
 // Caller-controlled values reach the bot as literal argv, environment and stdin values, and
 // never a shell: no file appears, and each value stays one argument.
 func TestHostileValuesReachBotLiterally(t *testing.T) {
+	t.Parallel()
 	self, _ := os.Executable()
 	canary := t.TempDir() + "/pwned"
 	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Cmd: fmt.Sprintf("'%s' --from {from} --to={to} -i {call_id}", self)}}}
@@ -85,6 +86,7 @@ func TestHostileValuesReachBotLiterally(t *testing.T) {
 }
 
 func TestDisplayName(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"+14155550100":          "+14155550100",
 		"":                      "dial-in",

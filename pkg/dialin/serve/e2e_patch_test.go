@@ -15,6 +15,7 @@ import (
 // With patch: serve and two SIP endpoints, Daily sends dialin.ready twice; serve patches the
 // call exactly once, and the bot gets no API key.
 func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Patch: config.PatchServe, Room: rules.Room{NumEndpoints: 2}}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -63,6 +64,7 @@ func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
 }
 
 func TestEventsPathChecksSignatures(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{events: true})
 	ready := []byte(`{"version":"1.0.0","type":"dialin.ready","id":"e1","event_ts":1,"payload":{"room":"nope","sip_endpoint":"sip:a@b"}}`)
 	cases := []struct {

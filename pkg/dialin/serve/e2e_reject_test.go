@@ -14,6 +14,7 @@ import (
 
 // Every bad request gets a 4xx with a short reason and starts nothing: no room, no bot.
 func TestBadRequestsStartNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.emu.ResetRequests()
 	body := callBody("call-bad", testNumber, "+15550001111", nil)
@@ -93,6 +94,7 @@ func mustReq(t *testing.T, method, url string) *http.Request {
 
 // Daily's verification bodies get 200 and start nothing, signed or not.
 func TestTestBodies(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.emu.ResetRequests()
 	for _, b := range []string{`{"Test":"test"}`, `{"test":"test"}`, `{"To":"+14155550100"}`, `{"Test":"test","To":"+14155550100"}`} {
@@ -111,6 +113,7 @@ func TestTestBodies(t *testing.T) {
 // A repeated delivery — the same body again, the same body replayed with the same signature,
 // or the same callId signed anew — gets the first answer and starts nothing more.
 func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	body := callBody("call-dup", testNumber, "+15550001111", nil)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -161,6 +164,7 @@ func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
 
 // With no rule matching and no default, the call is refused in the first answer.
 func TestNoRuleRefuses(t *testing.T) {
+	t.Parallel()
 	cfgRules := harnessOpts{}
 	h := newHarness(t, cfgRules)
 	h.srv.cfg.Default = nil // the configuration has only rules that do not match

@@ -14,6 +14,7 @@ import (
 // A route secret rotated after start-up (a route change without hmac) is picked up on the
 // first signature that matches no known secret.
 func TestRotatedSecretPickedUpOnMiss(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{deps: func(d *Deps) { d.MissRefresh = time.Millisecond }})
 	ctx := context.Background()
 	fresh := newSecret(t, "rotated")
@@ -46,6 +47,7 @@ func (c *countingSource) Secrets(ctx context.Context) (map[string]string, error)
 }
 
 func TestMissRefreshIsRateLimited(t *testing.T) {
+	t.Parallel()
 	src := &countingSource{StaticSecrets: StaticSecrets{"override": newSecret(t, "s")}}
 	h := newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.Secrets = src; d.MissRefresh = time.Hour }})
 	if src.reads.Load() != 1 {
@@ -64,6 +66,7 @@ func TestMissRefreshIsRateLimited(t *testing.T) {
 }
 
 func TestPeriodicRefresh(t *testing.T) {
+	t.Parallel()
 	src := &countingSource{StaticSecrets: StaticSecrets{"override": newSecret(t, "s")}}
 	newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.Secrets = src; d.SecretRefresh = 10 * time.Millisecond }})
 	testkit.Eventually(t, "periodic reloads", func() bool { return src.reads.Load() >= 4 })
@@ -72,6 +75,7 @@ func TestPeriodicRefresh(t *testing.T) {
 // Daily unreachable at start-up: Start reports it, serve is not ready, and it becomes ready
 // (and takes calls) once a periodic reload works.
 func TestStartWhileDailyFails(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{noStart: true, noRoutes: true, deps: func(d *Deps) { d.SecretRefresh = 20 * time.Millisecond; d.MissRefresh = time.Hour }})
 	h.routeElsewhere()
 	h.emu.FailNext(503, 4) // every attempt of the first read (the client retries a GET)

@@ -21,6 +21,7 @@ import (
 // The stand-in bot (what `dialin demo` runs) takes calls from serve through stdin, patches
 // them, and the calls connect; with local tokens no /meeting-tokens request is made.
 func TestStandinBotWithLocalTokens(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Tokens: config.TokensLocal}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, botEnv: []string{testbot.EnvStandin + "=1"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -64,6 +65,7 @@ func TestStandinBotWithLocalTokens(t *testing.T) {
 
 // A rule with a bot runner URL POSTs the call as JSON instead of starting a process.
 func TestHTTPBotRunner(t *testing.T) {
+	t.Parallel()
 	var (
 		mu  sync.Mutex
 		got []launch.CallInfo
@@ -106,6 +108,7 @@ func TestHTTPBotRunner(t *testing.T) {
 
 // A room that cannot be created fails the call: counted, its slot freed at once.
 func TestRoomFailureFreesSlot(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 10 * time.Second}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=30s"}})
 	h.emu.FailNext(500, 1)

@@ -117,6 +117,7 @@ func waitBot(t *testing.T, b *Bot) Exit {
 }
 
 func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 2, "ok", nil)
 	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	bot, err := f.w.Launch(context.Background(), testCall)
@@ -165,6 +166,7 @@ func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
 }
 
 func TestWarmBotThatDiesIsReplacedAndNeverHandedACall(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 2, "die,die,ok", nil)
 	testkit.Eventually(t, "two dead bots replaced by waiting ones", func() bool {
 		return f.metric(t, "dialin_serve_warm_bot_failures_total", "died") == 2 && f.w.Waiting() == 2
@@ -181,6 +183,7 @@ func TestWarmBotThatDiesIsReplacedAndNeverHandedACall(t *testing.T) {
 }
 
 func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
+	t.Parallel()
 	// Bot 0 says it waits but never reads; bot 1 starts later, so bot 0 is the oldest.
 	f := newWarmFixture(t, 2, "hang,ok", nil, warmBotDelay+"=300ms")
 	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
@@ -202,6 +205,7 @@ func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
 }
 
 func TestWarmBotsThatNeverAcknowledgeFallBackToAColdStart(t *testing.T) {
+	t.Parallel()
 	// Every warm bot reads the call and goes silent; after two tries the call gets a bot
 	// started for it, which (cold) reads its call the same way and answers.
 	f := newWarmFixture(t, 2, "noack,noack,ok", func(c *WarmConfig) { c.AcceptTimeout = 200 * time.Millisecond })
@@ -227,6 +231,7 @@ func TestWarmBotsThatNeverAcknowledgeFallBackToAColdStart(t *testing.T) {
 }
 
 func TestWarmBotThatNeverSaysItWaitsIsKilledAndReplaced(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 1, "silent,ok", func(c *WarmConfig) { c.StartTimeout = 300 * time.Millisecond })
 	testkit.Eventually(t, "a replacement waiting", func() bool { return f.w.Waiting() == 1 })
 	if f.metric(t, "dialin_serve_warm_bot_failures_total", "hung_start") != 1 {
@@ -235,6 +240,7 @@ func TestWarmBotThatNeverSaysItWaitsIsKilledAndReplaced(t *testing.T) {
 }
 
 func TestWarmWithNoBotWaitingStartsOneForTheCall(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 1, "ok", nil, warmBotDelay+"=1h") // no warm bot gets ready in time
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
@@ -247,6 +253,7 @@ func TestWarmWithNoBotWaitingStartsOneForTheCall(t *testing.T) {
 }
 
 func TestWarmCloseKillsIdleBotsAndLeavesCallsAlone(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 2, "ok", nil, warmBotStay+"=1h")
 	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	bot, err := f.w.Launch(context.Background(), testCall)
@@ -270,6 +277,7 @@ func TestWarmCloseKillsIdleBotsAndLeavesCallsAlone(t *testing.T) {
 }
 
 func TestNewWarmRefusesPlaceholders(t *testing.T) {
+	t.Parallel()
 	_, err := NewWarm(WarmConfig{ProcessConfig: ProcessConfig{Command: "/bin/true -u {room_url}"}, Warm: 1})
 	if err == nil || !strings.Contains(err.Error(), "{room_url}") {
 		t.Fatalf("err = %v", err)

@@ -123,6 +123,7 @@ func (f *fixture) takeAll(t *testing.T, n int) []serve.Room {
 }
 
 func TestPooledRoomNeedsNoRequestAndIsHandedOutOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureOpts{rooms: 8})
 	testkit.Eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 8 })
 	// From now on every request to Daily fails: only pooled rooms can be handed out, so a
@@ -145,6 +146,7 @@ func TestPooledRoomNeedsNoRequestAndIsHandedOutOnce(t *testing.T) {
 }
 
 func TestPoolExhaustedFallsBackToOnDemandWithinDailysLimit(t *testing.T) {
+	t.Parallel()
 	// Daily's rate limits are on (the emulator's default): a burst far larger than the pool
 	// must be paced so that Daily never answers 429.
 	f := newFixture(t, fixtureOpts{rooms: 5})
@@ -185,6 +187,7 @@ func TestPoolExhaustedFallsBackToOnDemandWithinDailysLimit(t *testing.T) {
 }
 
 func TestPoolRefillBacksOffOn429AndRecovers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureOpts{rooms: 3, noStart: true, client: []daily.Option{daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: 1})}})
 	f.emu.FailNext(429, 2)
 	if err := f.pool.Start(context.Background()); err != nil {
@@ -211,6 +214,7 @@ func TestPoolRefillBacksOffOn429AndRecovers(t *testing.T) {
 }
 
 func TestPoolRoomsAreReplacedBeforeTheyExpire(t *testing.T) {
+	t.Parallel()
 	clock := dailytest.NewManualClock(time.Now())
 	lifetime, roomExp := 10*time.Minute, 2*time.Minute
 	f := newFixture(t, fixtureOpts{rooms: 2, lifetime: lifetime, roomExp: roomExp, now: clock.Now, emu: []dailytest.Option{dailytest.WithClock(clock)}})

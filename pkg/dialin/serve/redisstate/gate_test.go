@@ -59,6 +59,7 @@ func acquireAsync(ctx context.Context, g *redisstate.Gate, req caps.Request, que
 }
 
 func TestGateGlobalCapHoldsAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	gs := gates(t, 3, redisstate.GateOptions{Global: 4, QueueTimeout: 20 * time.Second})
 	for i := range 4 {
@@ -97,6 +98,7 @@ func TestGateGlobalCapHoldsAcrossReplicas(t *testing.T) {
 
 // Calls waiting on different replicas are admitted in the order they arrived.
 func TestGateQueueIsFIFOAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	gs := gates(t, 3, redisstate.GateOptions{Global: 1, QueueTimeout: 20 * time.Second})
 	if _, err := gs[0].Acquire(ctx, caps.Request{CallID: "holder"}, nil); err != nil {
@@ -131,6 +133,7 @@ func TestGateQueueIsFIFOAcrossReplicas(t *testing.T) {
 
 // A call held back only by its own rule's cap does not hold back another rule's call.
 func TestGateRuleCapDoesNotBlockOtherRules(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	gs := gates(t, 2, redisstate.GateOptions{Global: 5, QueueTimeout: 20 * time.Second})
 	sales := func(id string) caps.Request { return caps.Request{CallID: id, Rule: "sales", RuleCap: 1} }
@@ -154,6 +157,7 @@ func TestGateRuleCapDoesNotBlockOtherRules(t *testing.T) {
 }
 
 func TestGateQueueTimeoutAndCancel(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	gs := gates(t, 2, redisstate.GateOptions{Global: 1, QueueTimeout: 300 * time.Millisecond})
 	gs[0].Acquire(ctx, caps.Request{CallID: "holder"}, nil)
@@ -181,6 +185,7 @@ func TestGateQueueTimeoutAndCancel(t *testing.T) {
 // A replica that stops renewing (it died) gives its slots back within the lease TTL, and the
 // call waiting on another replica gets one.
 func TestGateDeadReplicaSlotsComeBackWithinLeaseTTL(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	const ttl = 1 * time.Second
 	gs := gates(t, 2, redisstate.GateOptions{Global: 2, QueueTimeout: 20 * time.Second, LeaseTTL: ttl, Poll: 100 * time.Millisecond})
@@ -209,6 +214,7 @@ func TestGateDeadReplicaSlotsComeBackWithinLeaseTTL(t *testing.T) {
 // A release by another replica is final: the holder's next renewal does not bring it back,
 // and the holder stops counting it.
 func TestGateRenewalRespectsReleaseElsewhere(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	gs := gates(t, 2, redisstate.GateOptions{Global: 3, LeaseTTL: time.Second})
 	gs[0].Acquire(ctx, caps.Request{CallID: "c1"}, nil)
@@ -225,6 +231,7 @@ func TestGateRenewalRespectsReleaseElsewhere(t *testing.T) {
 // When Redis loses its data (a restart without persistence), the running calls' slots are
 // taken again at the next renewal, so the cap keeps counting them.
 func TestGateRestoresSlotsAfterRedisLostData(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	srv := redistest.Start(t)
 	g := redisstate.NewGate(clientOf(t, srv), redisstate.GateOptions{Global: 2, LeaseTTL: time.Second, QueueTimeout: 200 * time.Millisecond})
@@ -245,6 +252,7 @@ func TestGateRestoresSlotsAfterRedisLostData(t *testing.T) {
 
 // Without Redis a new call is refused with an error (not admitted, not queued forever).
 func TestGateRedisDownRefuses(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	srv := redistest.Start(t)
 	g := redisstate.NewGate(clientOf(t, srv), redisstate.GateOptions{Global: 2})
@@ -261,6 +269,7 @@ func TestGateRedisDownRefuses(t *testing.T) {
 
 // Many calls on three replicas at once never hold more than the cap, and all get through.
 func TestGateConcurrentBurst(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	const capacity, calls = 5, 60
 	gs := gates(t, 3, redisstate.GateOptions{Global: capacity, QueueTimeout: 30 * time.Second, Poll: 50 * time.Millisecond})

@@ -17,6 +17,7 @@ import (
 // TTL (calls waiting on the other replicas get them), no call is handed to a second bot, and
 // the calls that come after it are served by the two left.
 func TestKillReplicaMidBurst(t *testing.T) {
+	t.Parallel()
 	const capacity, first, later = 10, 18, 5
 	const ttl = 2 * time.Second
 	c := newCluster(t, clusterOpts{cap: capacity, leaseTTL: ttl}) // bots stay until the caller hangs up

@@ -16,6 +16,7 @@ import (
 // them (the refill lease's holder) creates all the rooms, exactly as many as the pool holds,
 // at the refill rate; every room is handed out once across both.
 func TestSharedPoolOneRefillerEveryRoomOnce(t *testing.T) {
+	t.Parallel()
 	const rooms, refill = 10, 5
 	s := newSharedPool(t, sharedOpts{rooms: rooms, refill: refill})
 	a, b := s.start("replica-a"), s.start("replica-b")
@@ -68,6 +69,7 @@ func TestSharedPoolOneRefillerEveryRoomOnce(t *testing.T) {
 // The replica holding the refill lease dies (its Redis connection is gone: no renewal, no
 // release): the other takes over refilling within the lease's TTL.
 func TestSharedPoolRefillMovesWhenTheHolderDies(t *testing.T) {
+	t.Parallel()
 	const ttl = 2 * time.Second
 	s := newSharedPool(t, sharedOpts{rooms: 4, refill: 20, leaseTTL: ttl, emu: []dailytest.Option{dailytest.WithoutRateLimit()}})
 	a := s.start("replica-a")
@@ -95,6 +97,7 @@ func TestSharedPoolRefillMovesWhenTheHolderDies(t *testing.T) {
 
 // A replica that stops (Close) gives the lease up at once: the other refills right away.
 func TestSharedPoolRefillMovesWhenTheHolderStops(t *testing.T) {
+	t.Parallel()
 	s := newSharedPool(t, sharedOpts{rooms: 3, refill: 20, leaseTTL: time.Minute, emu: []dailytest.Option{dailytest.WithoutRateLimit()}})
 	a := s.start("replica-a")
 	testkit.EventuallyWithin(t, 20*time.Second, "a full pool", func() bool { return a.pool.Size("default") == 3 })
@@ -111,6 +114,7 @@ func TestSharedPoolRefillMovesWhenTheHolderStops(t *testing.T) {
 // Rooms past their lifetime are never handed out, by any replica, and each is deleted at
 // Daily exactly once.
 func TestSharedPoolNeverHandsOutExpiredRooms(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	clock := dailytest.NewManualClock(time.Now())
 	lifetime := 10 * time.Minute

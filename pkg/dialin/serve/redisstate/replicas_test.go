@@ -27,6 +27,7 @@ func secret(seed string) string {
 // running at once is exactly 10). Slots are freed by dialin.stopped events that the balancer
 // spreads too, so most are released by a replica that did not take the call.
 func TestThreeReplicasBurstOf100(t *testing.T) {
+	t.Parallel()
 	const calls, capacity = 100, 10
 	c := newCluster(t, clusterOpts{cap: capacity, talk: 300 * time.Millisecond})
 	for _, id := range []string{"a", "b", "c"} {
@@ -83,6 +84,7 @@ func TestThreeReplicasBurstOf100(t *testing.T) {
 // Daily's webhook for one call delivered to all three replicas at once: one bot, one room;
 // every replica answers the same bytes.
 func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t, clusterOpts{cap: 10, talk: 200 * time.Millisecond})
 	for _, id := range []string{"a", "b", "c"} {
 		c.addReplica(id)
@@ -129,6 +131,7 @@ func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
 // webhook: it patches the call, once, although the room has two SIP endpoints (two ready
 // events), and a ready event delivered again to the third replica patches nothing more.
 func TestReadyToAnotherReplicaPatchesOnce(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t, clusterOpts{cap: 10, patch: config.PatchServe, endpoints: 2, talk: 200 * time.Millisecond})
 	a, b, third := c.addReplica("a"), c.addReplica("b"), c.addReplica("c")
 	evSecret := secret("events")

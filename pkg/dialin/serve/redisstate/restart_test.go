@@ -14,6 +14,7 @@ import (
 // refused (503, with a log line saying why) rather than risk being handled twice; afterwards
 // the same replicas, not restarted, take calls again.
 func TestRedisRestartMidRun(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t, clusterOpts{cap: 10, talk: 200 * time.Millisecond, ownRedis: true})
 	c.addReplica("a")
 	c.addReplica("b")

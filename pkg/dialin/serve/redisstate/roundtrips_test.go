@@ -22,6 +22,7 @@ import (
 // (queued) and shares its replica's queue looks; renewals are one round trip per replica
 // per lease_ttl/3 for all its calls.
 func TestRoundTripsPerCall(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		patch string
 		want  uint64

@@ -22,12 +22,14 @@ func twoStores(t *testing.T, ttl time.Duration) (*redisstate.Store, *redisstate.
 // TestStoreContractAcrossReplicas: the Redis store meets the Store contract when the two
 // stores are two replicas on two connections.
 func TestStoreContractAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) (callstore.Store, callstore.Store) {
 		return twoStores(t, time.Hour)
 	})
 }
 
 func TestStoreTTL(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	a, b := twoStores(t, 300*time.Millisecond)
 	a.Claim(ctx, callstore.Record{CallID: "c1"})
@@ -45,6 +47,7 @@ func TestStoreTTL(t *testing.T) {
 }
 
 func TestStoreOnce(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	a, b := twoStores(t, time.Hour)
 	if first, err := a.Once(ctx, "k", 200*time.Millisecond); !first || err != nil {
@@ -61,6 +64,7 @@ func TestStoreOnce(t *testing.T) {
 
 // Each step is one round trip.
 func TestStoreRoundTrips(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	rdb, prefix := client(t)
 	rdb.Ping(ctx) // connect and load nothing else
