@@ -10,6 +10,7 @@ import (
 )
 
 func TestPinlessCallUpdateErrors(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	full := map[string]any{"callId": "a7bf8461-7d33-4083-9677-5cfdb4f337a5", "callDomain": "9c975848-a067-4de0-bf47-1b4179ceba4e", "sipUri": "sip:room.0@x"}
 	for _, k := range []string{"callId", "callDomain", "sipUri"} {
@@ -37,6 +38,7 @@ func heldCallWithRoom(t *testing.T, s *Server) (callID string, endpoints []strin
 }
 
 func TestTooEarlyUpdateDropsTheCall(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, eps := heldCallWithRoom(t, s)
 	if len(eps) != 1 || !strings.HasPrefix(eps[0], "sip:call-room.0@") {
@@ -54,6 +56,7 @@ func TestTooEarlyUpdateDropsTheCall(t *testing.T) {
 }
 
 func TestUpdateToAnUnknownEndpointDropsTheCall(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, _ := heldCallWithRoom(t, s)
 	wantError(t, update(t, s, id, s.DomainID(), "sip:nobody@nowhere"), 404, "not-found", "Call Forwarding Failed")
@@ -61,6 +64,7 @@ func TestUpdateToAnUnknownEndpointDropsTheCall(t *testing.T) {
 }
 
 func TestUpdateWrongDomainThenConnectThenSecondUpdate(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, eps := heldCallWithRoom(t, s)
 	s.Advance(DefaultReadyDelay)
@@ -85,6 +89,7 @@ func TestUpdateWrongDomainThenConnectThenSecondUpdate(t *testing.T) {
 }
 
 func TestHoldTimeoutLosesTheCall(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t, WithHoldTimeout(90*time.Second))
 	_, events := eventHook(t, s)
 	id, _ := heldCallWithRoom(t, s)
@@ -109,6 +114,7 @@ func TestHoldTimeoutLosesTheCall(t *testing.T) {
 }
 
 func TestAdvanceOnARealClockFiresTimers(t *testing.T) {
+	t.Parallel()
 	s := New(t, WithoutRateLimit(), WithHoldTimeout(time.Hour))
 	serve, _ := webhookReceiver(t, http.StatusOK)
 	id := place(t, s, CallSpec{To: routeTo(t, s, serve.URL)})
@@ -117,6 +123,7 @@ func TestAdvanceOnARealClockFiresTimers(t *testing.T) {
 }
 
 func TestNonLoopbackWebhookLosesTheCallWithoutSending(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	num := buy(t, s, 1)[0]
 	setRoutes(t, s, map[string]any{"phone_number": num, "room_creation_api": "https://example.com/dialin"})
@@ -137,6 +144,7 @@ func TestNonLoopbackWebhookLosesTheCallWithoutSending(t *testing.T) {
 }
 
 func TestPlaceCallRouting(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	serve, got := webhookReceiver(t, http.StatusOK)
 	routed := buy(t, s, 2)

@@ -57,6 +57,7 @@ func checkSignature(t *testing.T, secret, ts string, body []byte, sig string) {
 }
 
 func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	srv, got := webhookReceiver(t, http.StatusOK)
 	num := buy(t, s, 1)[0]
@@ -91,6 +92,7 @@ func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
 }
 
 func TestVerificationFailureDoesNotBlockTheWrite(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	srv, got := webhookReceiver(t, http.StatusInternalServerError)
 	num := buy(t, s, 1)[0]
@@ -101,6 +103,7 @@ func TestVerificationFailureDoesNotBlockTheWrite(t *testing.T) {
 }
 
 func TestLoopbackDetection(t *testing.T) {
+	t.Parallel()
 	for host, want := range map[string]bool{
 		"localhost": true, "LOCALHOST.": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true,
 		"example.com": false, "10.0.0.1": false, "192.0.2.1": false, "localhost.example.com": false, "": false,
@@ -112,6 +115,7 @@ func TestLoopbackDetection(t *testing.T) {
 }
 
 func TestOutboundClientRefusesNonLoopbackAddresses(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -122,6 +126,7 @@ func TestOutboundClientRefusesNonLoopbackAddresses(t *testing.T) {
 }
 
 func TestOutboundClientDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	srv := httptest.NewServer(http.RedirectHandler("http://192.0.2.1/elsewhere", http.StatusTemporaryRedirect))
 	defer srv.Close()

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDialinEventsPerEndpointConnectedAndStopped(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	secret, events := eventHook(t, s)
 	serve, _ := webhookReceiver(t, http.StatusOK)
@@ -65,6 +66,7 @@ func TestDialinEventsPerEndpointConnectedAndStopped(t *testing.T) {
 }
 
 func TestEventTypesFilterDeliveries(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	_, events := eventHook(t, s, "dialin.connected")
 	serve, _ := webhookReceiver(t, http.StatusOK)
@@ -83,6 +85,7 @@ func TestEventTypesFilterDeliveries(t *testing.T) {
 }
 
 func TestFailingEventsTripTheCircuitBreaker(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if b, _ := io.ReadAll(r.Body); string(b) != `{"test":"test"}` {

@@ -32,6 +32,7 @@ func planFixture(t *testing.T, prune bool) *PlanResult {
 }
 
 func TestPlanAddsUpdatesKeepsAndPrunesOnlyManagedEntries(t *testing.T) {
+	t.Parallel()
 	p := planFixture(t, true)
 	if p.Summary != (Summary{Add: 1, Change: 1, Remove: 1, Keep: 1}) || !p.HasChanges() {
 		t.Fatalf("summary = %+v", p.Summary)
@@ -72,6 +73,7 @@ func equalActions(a, b []Action) bool {
 }
 
 func TestPlanWithoutPruneKeepsEverythingNotInTheFile(t *testing.T) {
+	t.Parallel()
 	p := planFixture(t, false)
 	if p.Summary != (Summary{Add: 1, Change: 1, Keep: 2}) {
 		t.Fatalf("summary = %+v", p.Summary)
@@ -82,6 +84,7 @@ func TestPlanWithoutPruneKeepsEverythingNotInTheFile(t *testing.T) {
 }
 
 func TestPlanOfExportedRoutesHasNoChanges(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	out, err := ExportSpec(live, ExportOptions{})
 	if err != nil {
@@ -108,6 +111,7 @@ func TestPlanOfExportedRoutesHasNoChanges(t *testing.T) {
 }
 
 func TestRenderPlanGolden(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := RenderPlan(&buf, planFixture(t, true), false); err != nil {
 		t.Fatal(err)
@@ -141,6 +145,7 @@ Plan: 1 to add, 1 to change, 1 to remove.
 }
 
 func TestRenderPlanNoChangesAndColour(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	s, _ := ParseSpec("f", []byte("routes: []\n"), nil)
 	var buf bytes.Buffer
@@ -158,6 +163,7 @@ func TestRenderPlanNoChangesAndColour(t *testing.T) {
 }
 
 func TestRenderChange(t *testing.T) {
+	t.Parallel()
 	_, c, err := Upsert(entries(t, liveJSON), EntryChange{Key: NumberKey("+14155550101"), URL: ptr("https://n.example.com"), HoldMusicURL: ptr("")})
 	if err != nil {
 		t.Fatal(err)
@@ -173,6 +179,7 @@ func TestRenderChange(t *testing.T) {
 }
 
 func TestPlanJSONIsStableAndHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	js, err := json.Marshal(planFixture(t, true))
 	if err != nil {
 		t.Fatal(err)
@@ -199,6 +206,7 @@ func TestPlanJSONIsStableAndHasNoSecrets(t *testing.T) {
 }
 
 func TestSavedPlanAppliesExactlyAndRefusesWhenStale(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	p := planFixture(t, true)
 	data, err := EncodePlanFile(p)

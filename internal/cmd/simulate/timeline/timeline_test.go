@@ -16,6 +16,7 @@ func call(state string, marks ...string) Call {
 }
 
 func TestHoldAndOutcome(t *testing.T) {
+	t.Parallel()
 	held := call(StateHeld, "received", "webhook_sent")
 	if _, ok := held.Hold(); ok || held.Done() || held.Outcome() != "still held" {
 		t.Fatalf("held: %v %s", held.Done(), held.Outcome())
@@ -38,6 +39,7 @@ func TestHoldAndOutcome(t *testing.T) {
 }
 
 func TestRenderEscapesCallerValues(t *testing.T) {
+	t.Parallel()
 	c := call(StateConnected, "received", "connected")
 	c.Timeline[1].Detail = "\x1b[2J"
 	out := c.Render()
@@ -50,6 +52,7 @@ func TestRenderEscapesCallerValues(t *testing.T) {
 }
 
 func TestRootURL(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"http://127.0.0.1:8089/v1":  "http://127.0.0.1:8089",
 		"http://127.0.0.1:8089/v1/": "http://127.0.0.1:8089",
