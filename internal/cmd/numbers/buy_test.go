@@ -17,6 +17,7 @@ import (
 )
 
 func TestNewCmdBuy(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	ok := []struct {
@@ -41,6 +42,7 @@ func TestNewCmdBuy(t *testing.T) {
 }
 
 func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	tests := []struct {
 		args []string
@@ -69,6 +71,7 @@ func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
 }
 
 func TestBuyOnTerminalAsks(t *testing.T) {
+	t.Parallel()
 	for _, answer := range []string{"y\n", "n\n", ""} {
 		env, _ := newEnv(t)
 		env.IO.SetStdinTTY(true)
@@ -100,6 +103,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 }
 
 func TestBuyWithYes(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "4155550100", "+1 (415) 555-0101", "--yes")
 	if err != nil {
@@ -139,6 +143,7 @@ func ownedNumbers(t *testing.T, env *cmdtest.Env) map[string]string {
 }
 
 func TestBuyJSONQuietAndRandom(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "--yes", "--json"); err != nil {
 		t.Fatal(err)
@@ -162,6 +167,7 @@ func TestBuyJSONQuietAndRandom(t *testing.T) {
 }
 
 func TestBuyDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
 		t.Fatal(err)
@@ -190,6 +196,7 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 }
 
 func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	id := env.Server.SeedPurchased("+14155550100", start)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550101", "+1 415 555 0100", "--dry-run")
@@ -231,6 +238,7 @@ func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
 }
 
 func TestBuyPartialFailure(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	// +13035550100 is not in the pool: Daily refuses it (422) and the next number is still bought.
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "+13035550100", "+14155550101", "--yes")
@@ -249,6 +257,7 @@ func TestBuyPartialFailure(t *testing.T) {
 }
 
 func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, failFirstPurchase(env, 503)), "+14155550100", "+14155550101", "+14155550102", "--yes")
 	if n := env.Server.Count("POST", "/buy-phone-number"); n != 1 {
@@ -272,6 +281,7 @@ func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
 }
 
 func TestBuyRandomUncertain(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.Server.FailNext(502, 1)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "--random", "--yes", "--json")
@@ -290,6 +300,7 @@ func TestBuyRandomUncertain(t *testing.T) {
 }
 
 func TestBuyWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	env.IO.SetStdinTTY(true)
 	env.IO.SetStdoutTTY(true)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestNewCmdRelease(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	for _, tt := range []struct {
@@ -49,6 +50,7 @@ func releaseEnv(t *testing.T) (*cmdtest.Env, *dailytest.ManualClock, map[string]
 }
 
 func TestReleaseRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _, _ := releaseEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -68,6 +70,7 @@ func TestReleaseRefusesBadInputBeforeAnyRequest(t *testing.T) {
 }
 
 func TestReleaseByNumberAndID(t *testing.T) {
+	t.Parallel()
 	env, _, ids := releaseEnv(t)
 	if err := cmdtest.Exec(NewCmdRelease(env.Factory, nil), "(415) 555-0100", "--yes"); err != nil {
 		t.Fatal(err)
@@ -96,6 +99,7 @@ func TestReleaseByNumberAndID(t *testing.T) {
 }
 
 func TestReleaseUnknown(t *testing.T) {
+	t.Parallel()
 	env, _, _ := releaseEnv(t)
 	for _, arg := range []string{"+14155550199", "00000000-0000-4000-8000-000000000000"} {
 		err := cmdtest.Exec(NewCmdRelease(env.Factory, nil), arg, "--yes")
@@ -110,6 +114,7 @@ func TestReleaseUnknown(t *testing.T) {
 }
 
 func TestReleaseRefusesRoutedNumber(t *testing.T) {
+	t.Parallel()
 	env, _, ids := releaseEnv(t)
 	setRoute(t, env, "+14155550100", "https://bots.example.com/dialin", "bot")
 	err := cmdtest.Exec(NewCmdRelease(env.Factory, nil), "+14155550100", "--yes")
@@ -135,6 +140,7 @@ func TestReleaseRefusesRoutedNumber(t *testing.T) {
 }
 
 func TestReleaseFourteenDayLock(t *testing.T) {
+	t.Parallel()
 	env, clock, ids := releaseEnv(t)
 	const dates = "bought on 2025-03-11 04:46 UTC; Daily refuses to release a number within 14 days of its purchase, so it can be released from 2025-03-25 04:46 UTC"
 
@@ -166,6 +172,7 @@ func TestReleaseFourteenDayLock(t *testing.T) {
 }
 
 func TestReleaseOnTerminalAsks(t *testing.T) {
+	t.Parallel()
 	for _, answer := range []string{"yes\n", "n\n"} {
 		env, _, ids := releaseEnv(t)
 		env.IO.SetStdinTTY(true)

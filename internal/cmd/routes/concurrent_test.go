@@ -40,6 +40,7 @@ func buildDialin(t *testing.T) string {
 // file): every new route and the route that was there before must be present at the end,
 // the old one byte for byte with its hmac.
 func TestEightConcurrentSetProcessesLoseNothing(t *testing.T) {
+	t.Parallel()
 	bin := buildDialin(t)
 	srv := dailytest.New(t) // Daily's rate limits on: the client must cope with them too
 	var numbers []string

@@ -5,6 +5,7 @@ import (
 )
 
 func TestRoutesAPIFromProfileOrFlag(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	d := e.deps()
 	s, err := d.open()
@@ -23,6 +24,7 @@ func TestRoutesAPIFromProfileOrFlag(t *testing.T) {
 // TestRoutesAPIProfileSetting: `dialin config set routes_api configs` makes the routes
 // commands use /domain-dialin-config, and --api still wins over it.
 func TestRoutesAPIProfileSetting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := e.LoadConfig(t).Set(SettingRoutesAPI, APIConfigs); err != nil {
 		t.Fatal(err)

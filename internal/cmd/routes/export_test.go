@@ -18,6 +18,7 @@ func (e *testEnv) runExport(args ...string) error {
 }
 
 func TestNewCmdExport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for args, want := range map[string]string{
 		"":                                    SecretsEnv,
@@ -41,6 +42,7 @@ func TestNewCmdExport(t *testing.T) {
 }
 
 func TestExportPlansWithoutChanges(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runExport(); err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ func (e *testEnv) runRestore(args ...string) error {
 }
 
 func TestNewCmdRestore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, args := range [][]string{{"--list", "b.json"}, {"--list", "--yes"}, {"a", "b"}} {
 		err := cmdtest.Exec(NewCmdRestore(e.Factory, func(*RestoreOptions) error { return nil }), args...)
@@ -36,6 +37,7 @@ func TestNewCmdRestore(t *testing.T) {
 }
 
 func TestRestorePutsTheRoutesBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	err := e.runRestore("--list")
 	if _, ok := err.(*cmdutil.NoResultsError); !ok {
@@ -101,6 +103,7 @@ func TestRestorePutsTheRoutesBack(t *testing.T) {
 }
 
 func TestRestoreChecksTheRoutesItPutsBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runRemove("--number", "+14155550100", "--yes"); err != nil {
 		t.Fatal(err)

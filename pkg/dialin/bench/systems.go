@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -44,17 +45,10 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		n = max(cfg.Replicas, 1)
 	}
 	l := &launched{name: name, warmBots: (cfg.WarmBots + n - 1) / n}
-	ports := make([]int, n)
-	for i := range ports {
-		port, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		ports[i] = port
-		l.bases = append(l.bases, "http://127.0.0.1:"+strconv.Itoa(port))
-	}
 	env := []string{"DAILY_API_URL=" + e.s.URL, "DAILY_API_KEY=" + e.s.APIKey, "DIALIN_CONFIG_DIR=" + dir, "NO_COLOR=1"}
-	argvOf := func(port int) []string {
+	// serve binds a port of its own (port 0) and writes its URL to a ready file; the seed
+	// runner only takes --port, so it gets a port found free.
+	argvOf := func(port int, readyFile string) []string {
 		if name == SystemSeed {
 			return []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
 		}
@@ -62,7 +56,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		if holdBot != "" {
 			maxCalls = holdCalls + 10
 		}
-		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:" + strconv.Itoa(port), "--log-format", "json",
+		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:0", "--ready-file", readyFile, "--log-format", "json",
 			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s"}
 		switch {
 		case holdBot != "":
@@ -84,30 +78,53 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		env = append(env, "BOT_CMD="+botCmd(cfg, false), "ROOM_TTL_S=3600")
 		path = "/start_bot"
 	}
-	l.webhook = l.bases[0] + path
-	if n > 1 {
-		var err error
-		if l.lb, err = startBalancer(l.bases); err != nil {
-			return nil, err
-		}
-		l.webhook = l.lb.base + path
-	}
-	// The route must name the system before it starts: serve reads the route's secret then.
-	if err := e.route(ctx, l.webhook); err != nil {
-		l.stop(0)
+	// serve reads the route's secret when it starts, and the route names serve's URL, which
+	// is known only once serve listens: the route gets its secret first, its URL after.
+	secret := newRouteSecret()
+	if err := e.route(ctx, parkedRouteURL, secret); err != nil {
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
-	for i, port := range ports {
+	for i := range n {
 		logName := name
 		if n > 1 {
 			logName = fmt.Sprintf("%s-%d", name, i+1)
 		}
-		c, err := startChild(logName, dir, argvOf(port), env)
+		port := 0
+		if name == SystemSeed {
+			var err error
+			if port, err = freePort(); err != nil {
+				l.stop(10 * time.Second)
+				return nil, err
+			}
+		}
+		readyFile := filepath.Join(dir, logName+".ready")
+		c, err := startChild(logName, dir, argvOf(port, readyFile), env)
 		if err != nil {
 			l.stop(10 * time.Second)
 			return nil, err
 		}
 		l.procs = append(l.procs, c)
+		base := "http://127.0.0.1:" + strconv.Itoa(port)
+		if name != SystemSeed {
+			if base, err = waitServeURL(ctx, c, readyFile, startTimeout); err != nil {
+				l.stop(10 * time.Second)
+				return nil, err
+			}
+		}
+		l.bases = append(l.bases, base)
+	}
+	l.webhook = l.bases[0] + path
+	if n > 1 {
+		var err error
+		if l.lb, err = startBalancer(l.bases); err != nil {
+			l.stop(10 * time.Second)
+			return nil, err
+		}
+		l.webhook = l.lb.base + path
+	}
+	if err := e.route(ctx, l.webhook, secret); err != nil {
+		l.stop(0)
+		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
 	return l, nil
 }

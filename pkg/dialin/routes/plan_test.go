@@ -31,6 +31,7 @@ func planFixture(t *testing.T, prune bool) *PlanResult {
 }
 
 func TestPlanAddsUpdatesKeepsAndPrunesOnlyManagedEntries(t *testing.T) {
+	t.Parallel()
 	p := planFixture(t, true)
 	if p.Summary != (Summary{Add: 1, Change: 1, Remove: 1, Keep: 1}) || !p.HasChanges() {
 		t.Fatalf("summary = %+v", p.Summary)
@@ -71,6 +72,7 @@ func equalActions(a, b []Action) bool {
 }
 
 func TestPlanWithoutPruneKeepsEverythingNotInTheFile(t *testing.T) {
+	t.Parallel()
 	p := planFixture(t, false)
 	if p.Summary != (Summary{Add: 1, Change: 1, Keep: 2}) {
 		t.Fatalf("summary = %+v", p.Summary)
@@ -81,6 +83,7 @@ func TestPlanWithoutPruneKeepsEverythingNotInTheFile(t *testing.T) {
 }
 
 func TestPlanOfExportedRoutesHasNoChanges(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	out, err := ExportSpec(live, ExportOptions{})
 	if err != nil {
@@ -107,6 +110,7 @@ func TestPlanOfExportedRoutesHasNoChanges(t *testing.T) {
 }
 
 func TestPlanJSONIsStableAndHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	js, err := json.Marshal(planFixture(t, true))
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +137,7 @@ func TestPlanJSONIsStableAndHasNoSecrets(t *testing.T) {
 }
 
 func TestSavedPlanAppliesExactlyAndRefusesWhenStale(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	p := planFixture(t, true)
 	data, err := EncodePlanFile(p)

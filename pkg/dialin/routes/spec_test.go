@@ -28,6 +28,7 @@ func env(vars map[string]string) func(string) (string, bool) {
 }
 
 func TestParseSpecReadsRoutes(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpec("routes.yaml", []byte(goodSpec), env(map[string]string{"SUPPORT_HMAC": secretA, "BOT_HOST": "b.example.com"}))
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestParseSpecReadsRoutes(t *testing.T) {
 }
 
 func TestParseSpecErrorsNameFileLineAndField(t *testing.T) {
+	t.Parallel()
 	all := env(map[string]string{"SET": "x"})
 	cases := []struct{ name, yaml, want string }{
 		{"empty", "", "f.yaml: the file is empty; expected a \"routes:\" list"},
@@ -100,6 +102,7 @@ func TestParseSpecErrorsNameFileLineAndField(t *testing.T) {
 }
 
 func TestParseSpecEnvExpansion(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpec("f", []byte("routes:\n  - sip: t\n    url: https://x.example.com/$${literal}/${EMPTY}\n"), env(map[string]string{"EMPTY": ""}))
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +116,7 @@ func TestParseSpecEnvExpansion(t *testing.T) {
 }
 
 func TestSpecValidatePointsAtTheLine(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpec("f.yaml", []byte("routes:\n  - number: \"+14155550100\"\n    url: http://x.example.com\n    hmac: ${H}\n"), env(map[string]string{"H": "not-base64!"}))
 	if err != nil {
 		t.Fatal(err)
