@@ -25,6 +25,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/demo"
+	"github.com/dialin-project/dialin/internal/cmd/dev"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/gendocs"
 	"github.com/dialin-project/dialin/internal/cmd/numbers"
@@ -73,6 +74,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
+	cmd.AddCommand(dev.NewCmdDev(f, nil))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(gendocs.NewCmdGendocs(f))
 	cmd.AddCommand(numbers.NewCmdNumbers(f))

@@ -125,13 +125,16 @@ func buildDeps(ctx context.Context, o *Options, cfg *servecfg.Config) (*DepsBuil
 			b.Format = LogText
 		}
 	}
-	b.Human = b.Format == LogText && o.IO.IsStderrTTY()
+	b.Human = b.Format == LogText && (o.IO.IsStderrTTY() || o.lines)
 	cloudKey := pipecatCloudDeps(o, d)
 	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, []string{key, webhookSecret, eventsSecret, cloudKey}, o.InsecureSkipVerify)
 	if b.Human {
 		d.Sink = NewEventPrinter(o.IO.ErrOut, output.NewErrColorScheme(o.IO))
 	} else {
 		d.Sink = serve.LogSink(d.Logger)
+	}
+	if o.events != nil {
+		d.Sink = serve.MultiSink(d.Sink, o.events)
 	}
 	if o.botEnv != nil {
 		d.BotEnv = append(os.Environ(), o.botEnv...)

@@ -70,6 +70,9 @@ type Options struct {
 	botEnv   []string
 	ready    func(url string, srv *serve.Server)
 	listener net.Listener // bound by the test, instead of --addr
+	// Set by RunEmbedded (embed.go): more sinks for call events, and event lines off a terminal.
+	events serve.Sink
+	lines  bool
 }
 
 // Changed reports whether the flag was given on the command line.
