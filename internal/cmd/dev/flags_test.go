@@ -25,8 +25,8 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{[]string{"--number", prodNumber, "--bot-url", "http://127.0.0.1:9/start"}, "no tunnel: give --public-url URL, --tunnel cloudflared, or --tunnel ngrok with NGROK_AUTHTOKEN set"},
 		{[]string{"--number", prodNumber, "--tunnel", "frp", "--bot-url", "http://127.0.0.1:9/start"}, `--tunnel: must be ngrok or cloudflared, got "frp"`},
 		{[]string{"--number", prodNumber, "--tunnel", "ngrok", "--public-url", "https://x.example.com", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url, --tunnel: give one, not both"},
-		{[]string{"--number", prodNumber, "--public-url", "http://x.example.com", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: must be https"},
-		{[]string{"--number", prodNumber, "--public-url", "http://x.example.com", "--allow-http", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: http is accepted for a loopback host only"},
+		{[]string{"--number", prodNumber, "--public-url", "http://x.example.com", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: must use https (--allow-http accepts http for loopback hosts)"},
+		{[]string{"--number", prodNumber, "--public-url", "http://x.example.com", "--allow-http", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: http is allowed for loopback hosts only"},
 		{[]string{"--number", prodNumber, "--public-url", "https://x.example.com/?a=1", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: must be a base URL without a query"},
 		{[]string{"--number", prodNumber, "--public-url", "https://x.example.com"}, "no bot: give --bot-cmd"},
 	} {

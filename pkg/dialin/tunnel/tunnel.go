@@ -9,10 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
 // Provider opens tunnels.
@@ -54,25 +55,15 @@ func (s Static) Open(context.Context, string) (Tunnel, error) {
 	return NewHandle(strings.TrimRight(s.PublicURL, "/"), nil), nil
 }
 
-// CheckPublicURL checks a public base URL: absolute, https (http only when allowHTTP and
-// the host is loopback, as routes accept), no query or fragment. The rule is named in the
-// error, and the flag is the caller's to add.
+// CheckPublicURL checks a public base URL by the rule of every URL Daily calls
+// (routes.CheckWebhookURL: https, or loopback http with allowHTTP), without a query or
+// fragment since serve's webhook path is added to it. The flag is the caller's to name.
 func CheckPublicURL(raw string, allowHTTP bool) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return errors.New("must be an absolute https URL, e.g. https://abc123.ngrok.app")
+	if why := routes.CheckWebhookURL(raw, allowHTTP); why != "" {
+		return errors.New(why)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u, _ := url.Parse(raw); u.RawQuery != "" || u.Fragment != "" {
 		return errors.New("must be a base URL without a query or fragment; serve's webhook path is added to it")
-	}
-	if u.Scheme == "http" {
-		host := u.Hostname()
-		if !allowHTTP {
-			return errors.New("must be https (Daily calls it over the internet); a loopback http URL needs --allow-http")
-		}
-		if !isLoopback(host) {
-			return fmt.Errorf("http is accepted for a loopback host only (127.0.0.1, ::1, localhost), got %q", host)
-		}
 	}
 	return nil
 }
@@ -135,12 +126,4 @@ func (h *Handle) Close() error {
 		}
 	})
 	return h.closeErr
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
