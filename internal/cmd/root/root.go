@@ -37,6 +37,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
 	"github.com/dialin-project/dialin/internal/cmd/webhook"
+	"github.com/dialin-project/dialin/internal/cmd/webhooks"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/config"
@@ -87,6 +88,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	cmd.AddCommand(webhook.NewCmdWebhook(f))
+	cmd.AddCommand(webhooks.NewCmdWebhooks(f))
 	// ==== End of command registration. ====
 
 	for _, t := range helpTopics {
