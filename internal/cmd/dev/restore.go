@@ -104,7 +104,7 @@ func (o *Options) reportRestore(res *devroute.RestoreResult) error {
 	case devroute.ChangedMeanwhile:
 		fmt.Fprintf(o.IO.ErrOut, "%s %s's route was changed by someone else during the session; left as it is.\n  now:    %s\n  before: %s\n",
 			cs.WarningIcon(), o.Number, showEntry(res.Live), showEntry(res.Previous))
-		return fmt.Errorf("%s's route not restored: it was changed during the session (both entries above; `dialin routes restore` lists the backups)", o.Number)
+		return fmt.Errorf("%s's route not restored: it was changed during the session (both entries above; `dialin routes restore --list` shows the backups)", o.Number)
 	}
 	return nil
 }
