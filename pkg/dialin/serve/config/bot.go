@@ -40,9 +40,10 @@ func (p *parser) bot(field string, n *yaml.Node, b *rules.Bot) {
 	})
 }
 
-// checkBot checks the bot at field (rules[0].bot, default.bot): one kind, and the settings
-// of that kind.
-func (c *Config) checkBot(field string, b rules.Bot) {
+// checkBot checks the bot of r at field (rules[0].bot, default.bot): one kind, and the
+// settings of that kind.
+func (c *Config) checkBot(field string, r *rules.Rule) {
+	b := r.Bot
 	switch {
 	case b.Cmd == "" && b.URL == "":
 		c.errf(field, "required: cmd (a command line) or url (a bot runner)")
@@ -52,7 +53,9 @@ func (c *Config) checkBot(field string, b rules.Bot) {
 		if _, err := launch.ParseTemplate(b.Cmd); err != nil {
 			c.errf(field+".cmd", "%v", err)
 		} else if b.Warm > 0 {
-			if err := CheckWarmCommand(b.Cmd); err != nil {
+			if err := CheckWarmCommand(b.Cmd); err != nil && c.flags[field+".warm"] != "" {
+				c.errf(field+".warm", "rule %s: %v", r.Name, err) // reported against the flag
+			} else if err != nil {
 				c.errf(field+".cmd", "%v", err)
 			}
 		}

@@ -35,7 +35,10 @@ func (c *Config) Normalize() error {
 		switch flag, byFlag := c.flags[e.Field]; {
 		case c.coveredByParse(e.Field):
 		case byFlag:
-			flagged = append(flagged, &Error{Field: flag, Msg: e.Msg})
+			// A flag that sets a field of every rule breaks the rule once, not once per rule.
+			if !slices.ContainsFunc(flagged, func(f *Error) bool { return f.Field == flag && f.Msg == e.Msg }) {
+				flagged = append(flagged, &Error{Field: flag, Msg: e.Msg})
+			}
 		default:
 			checked = append(checked, e)
 		}
@@ -107,10 +110,12 @@ func (c *Config) defaults() {
 	}
 }
 
-// has reports whether the file set field (so that an explicit 0 is not taken for unset).
+// has reports whether the file or a flag set field (so that an explicit 0 is not taken for
+// unset).
 func (c *Config) has(field string) bool {
-	_, ok := c.lines[field]
-	return ok
+	_, inFile := c.lines[field]
+	_, byFlag := c.flags[field]
+	return inFile || byFlag
 }
 
 func (c *Config) checkTop() {
@@ -227,7 +232,7 @@ func (c *Config) checkMatch(field string, m rules.Matcher) {
 }
 
 func (c *Config) checkRule(field string, r *rules.Rule) {
-	c.checkBot(field+".bot", r.Bot)
+	c.checkBot(field+".bot", r)
 	// Against a caps.global that is itself wrong, a rule's cap has nothing to be checked by.
 	if r.Cap < 0 || (r.Cap > c.Caps.Global && c.Caps.Global >= 1) {
 		c.errf(field+".cap", "must be between 0 (only the global cap) and caps.global %d (got %d)", c.Caps.Global, r.Cap)
