@@ -140,4 +140,3 @@ func (o *Options) reportFatal(err error) error {
 func (o *Options) jsonErrors() bool {
 	return (o.Changed("log-format") && o.LogFormat == LogJSON) || o.logger != nil && o.logJSON
 }
-
