@@ -150,4 +150,3 @@ func TestServeBotURLRedacted(t *testing.T) {
 		t.Errorf("the banner promises a bot runner the API key:\n%s", out)
 	}
 }
-
