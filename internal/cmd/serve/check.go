@@ -34,6 +34,10 @@ func check(o *Options) error {
 	if len(found) > 0 {
 		return problems(found)
 	}
+	if o.jsonErrors() {
+		newLogger(o.IO.ErrOut, LogJSON, false, nil, false).Info(checkSummary(o, cfg))
+		return nil
+	}
 	o.IO.Infof("%s %s", output.NewErrColorScheme(o.IO).SuccessIcon(), checkSummary(o, cfg))
 	return nil
 }

@@ -113,10 +113,14 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"DIALIN_EVENTS_SECRET, else the /webhooks subscription's hmac. Secrets are never printed.\n\n" +
 			"Bot placeholders: {room_url} {token} {call_id} {call_domain} {sip_uri} {from} {to}, also in\n" +
 			"the environment (DIALIN_*) and as one JSON line on stdin. With --patch bot (default) the bot\n" +
-			"gets DAILY_API_KEY in its environment to call pinlessCallUpdate; with --patch serve, serve\n" +
-			"patches the call on dialin.ready and the bot gets no key.\n\n" +
+			"calls pinlessCallUpdate: a --bot-cmd process gets DAILY_API_KEY in its environment, a\n" +
+			"--bot-url runner uses its own key (serve sends it none); with --patch serve, serve patches\n" +
+			"the call on dialin.ready and no bot gets a key.\n\n" +
+			"--check checks the flags, the --config file and the bots' programs without listening or\n" +
+			"asking Daily, and lists every mistake at once (file:line: field: rule).\n\n" +
 			"SIGINT or SIGTERM stops taking webhooks, finishes the calls under way (at most\n" +
-			"--shutdown-timeout) and exits 0; running bots are left alone. See docs/serve.md.",
+			"--shutdown-timeout) and exits 0; running bots are left alone. A second SIGINT or SIGTERM\n" +
+			"stops at once, naming each accepted call it drops, and exits 130. See docs/serve.md.",
 		Example: "  dialin serve --config serve.yaml --check\n" +
 			"  dialin serve --bot-cmd 'python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}'\n" +
 			"  dialin serve --config serve.yaml --addr 0.0.0.0:7860 --metrics-addr 127.0.0.1:9090\n" +
