@@ -1,6 +1,8 @@
 // Package config is the configuration of `dialin serve`: the YAML file (parsed with line
 // numbers, so every mistake is reported as file:line: field: rule) and the same settings
-// built in code. Normalize fills defaults and checks everything once, at start-up.
+// built in code. Read parses a file without checking it, so that `dialin serve` can apply
+// its flags first; Normalize then fills defaults and checks everything once, reporting every
+// problem at once (Errors). Parse and Load do both, for a file on its own.
 //
 // The file:
 //
