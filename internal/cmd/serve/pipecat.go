@@ -1,9 +1,13 @@
 package serve
 
 import (
+	"strings"
+
 	"github.com/spf13/pflag"
 
+	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
+	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
 
@@ -13,12 +17,10 @@ const (
 	EnvPipecatCloudAPI = "PIPECAT_CLOUD_API_URL"
 )
 
-func init() {
-	flagFields["default.bot.pipecat"] = "bot-pipecat"
-	flagFields["default.bot.pipecat.url"] = "bot-pipecat"
-	flagFields["default.bot.pipecat_cloud.agent"] = "bot-pipecat-cloud"
-	flagFields["default.bot.forward"] = "bot-forward"
-}
+// botFlagFields are the default bot's fields a bot flag sets (applyFlags): a problem with one
+// of them is reported against the flag given.
+var botFlagFields = []string{"default.bot.cmd", "default.bot.url", "default.bot.pipecat", "default.bot.pipecat.url",
+	"default.bot.pipecat_cloud", "default.bot.pipecat_cloud.agent", "default.bot.forward"}
 
 // addSelfRoomBotFlags adds the flags of bots that make their own room.
 func addSelfRoomBotFlags(fl *pflag.FlagSet, o *Options) {
@@ -52,4 +54,23 @@ func (o *Options) flagBots() (names []string, bots []rules.Bot) {
 func pipecatCloudDeps(o *Options, d *serve.Deps) string {
 	d.PipecatCloudKey, d.PipecatCloudAPI = o.Getenv(EnvPipecatCloudKey), o.Getenv(EnvPipecatCloudAPI)
 	return d.PipecatCloudKey
+}
+
+// checkPipecatCloudKey reports pipecat_cloud bots without Pipecat Cloud's key in the
+// environment: serve could start none of their calls.
+func checkPipecatCloudKey(o *Options, cfg *servecfg.Config) error {
+	if cfg == nil || o.Getenv(EnvPipecatCloudKey) != "" {
+		return nil
+	}
+	var names []string
+	for _, r := range cfg.AllRules() {
+		if r.Bot.Pipecat != nil && r.Bot.Pipecat.Agent != "" {
+			names = append(names, r.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return cmdutil.FlagErrorf("%s: not set; the pipecat_cloud bot of %s %s needs Pipecat Cloud's public key (pk_…) in the environment",
+		EnvPipecatCloudKey, plural(len(names), "rule"), strings.Join(names, ", "))
 }

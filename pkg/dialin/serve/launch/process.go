@@ -63,13 +63,8 @@ func NewProcess(cfg ProcessConfig) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	program := t.Program()
-	if !strings.ContainsRune(program, '/') {
-		if program, err = exec.LookPath(program); err != nil {
-			return nil, fmt.Errorf("program %q is not in PATH", t.Program())
-		}
-	} else if err := checkExecutable(program, cfg.Dir); err != nil {
-		// Found now rather than as a failed bot on every call.
+	program, err := FindProgram(t.Program(), cfg.Dir)
+	if err != nil {
 		return nil, err
 	}
 	base := cfg.Env
@@ -84,6 +79,20 @@ func NewProcess(cfg ProcessConfig) (*Process, error) {
 		p.cfg.WaitDelay = 2 * time.Second
 	}
 	return p, nil
+}
+
+// FindProgram resolves a bot's program as serve will run it: a bare name through PATH, a
+// path (relative to dir, the bots' working directory) to an executable file. It is checked
+// at start-up, and by `dialin serve --check`, rather than found missing on every call.
+func FindProgram(program, dir string) (string, error) {
+	if !strings.ContainsRune(program, '/') {
+		path, err := exec.LookPath(program)
+		if err != nil {
+			return "", fmt.Errorf("program %q is not in PATH", program)
+		}
+		return path, nil
+	}
+	return program, checkExecutable(program, dir)
 }
 
 // checkExecutable requires a program given by path to be an executable file; a relative path
