@@ -1,8 +1,6 @@
 package serve
 
 import (
-	"github.com/dialin-project/dialin/internal/testkit"
-
 	"encoding/json"
 	"errors"
 	"strings"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
