@@ -68,6 +68,13 @@ func (e *Emulator) Get(ctx context.Context, id string, until []string, wait time
 	return c, err
 }
 
+// Hangup ends the call as if the caller hung up, and returns its record.
+func (e *Emulator) Hangup(ctx context.Context, id string) (Call, error) {
+	var c Call
+	err := e.do(ctx, http.MethodPost, "/_emulator/calls/"+url.PathEscape(id)+"/hangup", []byte("{}"), &c)
+	return c, err
+}
+
 // Follow polls the call until it has its outcome (Done) or ctx ends, calling onMark once
 // for each mark as it appears. The emulator adds some marks late with their real times
 // (room_created, bot_joined and ready are known only when the call connects), so a mark

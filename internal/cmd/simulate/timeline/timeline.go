@@ -7,6 +7,7 @@ package timeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ const (
 	StateDropped   = "dropped"
 	StateEnded     = "ended"
 )
+
+// MarkWebhookFailed is the mark of a dial-in webhook the emulator could not deliver (it does
+// not retry, so the call can only be lost).
+const MarkWebhookFailed = "webhook_failed"
 
 // Final are the states after which a held call has its outcome (a connected call may still
 // end later, it has its outcome already).
@@ -122,11 +127,18 @@ func (c Call) Outcome() string {
 	return "still " + escape.Printable(c.State, 20)
 }
 
+// inTimeOrder returns the marks sorted by time (marks at the same instant keep their order).
+func (c Call) inTimeOrder() []Mark {
+	marks := slices.Clone(c.Timeline)
+	slices.SortStableFunc(marks, func(a, b Mark) int { return a.At.Compare(b.At) })
+	return marks
+}
+
 // Render writes the whole call: header, every mark, outcome.
 func (c Call) Render() string {
 	var sb strings.Builder
 	sb.WriteString(c.Header() + "\n")
-	for _, m := range c.Timeline {
+	for _, m := range c.inTimeOrder() {
 		sb.WriteString(c.FormatMark(m) + "\n")
 	}
 	sb.WriteString("  " + c.Outcome() + "\n")
@@ -160,7 +172,7 @@ func (c Call) Report() Report {
 		ms := hold.Milliseconds()
 		r.HoldMS = &ms
 	}
-	for _, m := range c.Timeline {
+	for _, m := range c.inTimeOrder() {
 		r.Timeline = append(r.Timeline, ReportMark{Name: m.Name, At: m.At, OffsetMS: c.Offset(m).Milliseconds(), Detail: m.Detail})
 	}
 	return r

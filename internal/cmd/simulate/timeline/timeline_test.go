@@ -60,3 +60,17 @@ func TestRootURL(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderInTimeOrder: a mark the emulator learnt late (room_created) is printed at its
+// time, not where it arrived.
+func TestRenderInTimeOrder(t *testing.T) {
+	c := call(StateConnected, "received", "bot_started", "connected")
+	c.Timeline = append(c.Timeline, Mark{Name: "room_created", At: c.Timeline[0].At.Add(2 * time.Millisecond)})
+	out := c.Render()
+	if strings.Index(out, "room_created") > strings.Index(out, "bot_started") {
+		t.Fatalf("room_created (+2ms) after bot_started (+100ms):\n%s", out)
+	}
+	if r := c.Report(); r.Timeline[1].Name != "room_created" {
+		t.Fatalf("report order %+v", r.Timeline)
+	}
+}
