@@ -73,8 +73,8 @@ func oneLine(s string) string {
 	return strings.TrimSpace(first)
 }
 
-// hintFor is the advice under the message: the error's own Hint(), else one for auth and
-// rate-limit answers from Daily.
+// hintFor is the advice under the message: the error's own Hint(), else the one for Daily's
+// answer (cmdutil.APIHint).
 func hintFor(err error) string {
 	var h interface{ Hint() string }
 	if errors.As(err, &h) && h.Hint() != "" {
@@ -84,12 +84,8 @@ func hintFor(err error) string {
 	switch {
 	case errors.As(err, &noAuth):
 		return "" // the message already says what to do
-	case daily.IsAuth(err):
-		return "the API key was refused: run `dialin auth login` or set DAILY_API_KEY to a valid key"
-	case daily.IsRateLimited(err):
-		return "Daily's rate limit was hit and the retries ran out; wait a minute and try again"
 	}
-	return ""
+	return cmdutil.APIHint(err)
 }
 
 // codeFor names the error for JSON: Daily's own type when there is one.

@@ -161,13 +161,10 @@ func TestBuyJSONQuietAndRandom(t *testing.T) {
 
 func TestBuyDryRunSendsNothing(t *testing.T) {
 	env, _ := newEnv(t)
-	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
+	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+12125550100", "+14155550100", "--dry-run"); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "020 7946 0018", "+14155550100", "--dry-run"); err != nil {
-		t.Fatal(err)
-	}
-	if env.Out.String() != "+442079460018\n+14155550100\n" ||
+	if env.Out.String() != "+12125550100\n+14155550100\n" ||
 		env.ErrOut.String() != "Dry run: would buy 2 numbers; nothing was bought.\n" {
 		t.Fatalf("stdout %q stderr %q", env.Out, env.ErrOut)
 	}
@@ -185,6 +182,42 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 		t.Fatalf("json %q: %v", env.Out, err)
 	}
 	assertNoRequests(t, env) // a random number cannot be owned yet: nothing to read
+}
+
+// TestBuyDryRunChecksAvailability: a number Daily does not offer is reported by the dry run
+// (exit 1, with the way to find one), not discovered by the real buy's 422.
+func TestBuyDryRunChecksAvailability(t *testing.T) {
+	env, _ := newEnv(t)
+	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
+		t.Fatal(err)
+	}
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "020 7946 0018", "+14155550101", "--dry-run")
+	if err == nil || err.Error() != "dry run: not for sale: +442079460018; a real buy would fail" || cmdutil.APIHint(err) != "" {
+		t.Fatalf("err = %v", err)
+	}
+	var h *cmdutil.HintError
+	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "`dialin numbers search`") {
+		t.Fatalf("hint: %v", err)
+	}
+	want := "✗ +442079460018: not available for purchase; would not be bought\n" +
+		"Dry run: would buy 1 number (1 not available); nothing was bought.\n"
+	if env.Out.String() != "+14155550101\n" || env.ErrOut.String() != want {
+		t.Fatalf("stdout %q stderr %q", env.Out, env.ErrOut)
+	}
+	reset(env)
+	err = cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+13035550100", "--dry-run", "--json")
+	var got buyDryRun
+	if err == nil || json.Unmarshal(env.Out.Bytes(), &got) != nil || len(got.Numbers) != 0 || len(got.Unavailable) != 1 || got.Unavailable[0] != "+13035550100" {
+		t.Fatalf("%v %s", err, env.Out)
+	}
+	assertNoPurchases(t, env)
+}
+
+func assertNoPurchases(t *testing.T, env *cmdtest.Env) {
+	t.Helper()
+	if n := env.Server.Count("POST", "/buy-phone-number"); n != 0 {
+		t.Fatalf("dry run sent %d purchases", n)
+	}
 }
 
 func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
@@ -298,4 +331,17 @@ func TestBuyWithoutKey(t *testing.T) {
 		t.Fatalf("err = %v (stderr %q): want NoAuthError before any prompt", err, env.ErrOut)
 	}
 	assertNoRequests(t, env)
+}
+
+// TestBuyUnavailableSaysWhatToDo: Daily's 422 is reported with its status once and the hint
+// the error printer shows names the search command.
+func TestBuyUnavailableSaysWhatToDo(t *testing.T) {
+	env, _ := newEnv(t)
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+13035550100", "--yes")
+	if err == nil || strings.Count(err.Error(), "Unprocessable Entity") != 1 || strings.Count(err.Error(), "422") != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	if h := cmdutil.APIHint(err); !strings.Contains(h, "`dialin numbers search`") {
+		t.Fatalf("hint %q", h)
+	}
 }
