@@ -178,7 +178,13 @@ func (c *Config) Get(key string) (Value, error) {
 	if !ok {
 		return Value{}, unknownKey(key)
 	}
-	return Value{Key: k.Name, Value: c.v.GetString(k.Name), Origin: c.origin(k)}, nil
+	v := Value{Key: k.Name, Value: c.v.GetString(k.Name), Origin: c.origin(k)}
+	if k.Name == "api_url" && v.Origin.Source != SourceFlag && v.Origin.Source != SourceEnv {
+		if u, ok := c.storedKeyURL(); ok {
+			v.Value, v.Origin = u, Origin{SourceFile, c.CredentialsFile()}
+		}
+	}
+	return v, nil
 }
 
 // List resolves every key for the active profile, in Keys() order.
@@ -205,9 +211,38 @@ func (c *Config) origin(k Key) Origin {
 	return Origin{Source: SourceDefault}
 }
 
-// APIURL is the validated api_url; an invalid value names where it came from.
+// APIURL is the validated URL of Daily's API for the key in use: --api-url or DAILY_API_URL,
+// else the URL stored with the key at login, else api_url from config.yaml or the default. A
+// stored key is never sent to another api_url set in config.yaml: that is an error saying how
+// to log in there. An invalid value names where it came from.
 func (c *Config) APIURL() (string, error) {
 	v, _ := c.Get("api_url")
+	if v.Origin.Name == c.CredentialsFile() {
+		if set, ok := c.file.Profiles[c.profile]["api_url"]; ok {
+			if u, err := normalizeAPIURL(fmt.Sprint(set)); err == nil && u != v.Value {
+				return "", &InvalidValueError{Field: "api_url", Rule: fmt.Sprintf(
+					"%s (from %s) is not %s, where profile %s's stored key was checked: run `dialin auth login` to log in there, or `dialin config set api_url %s`",
+					u, c.ConfigFile(), v.Value, c.profile, v.Value)}
+			}
+		}
+	}
+	return c.checkedAPIURL(v)
+}
+
+// LoginAPIURL is the URL `auth login` checks a key against: --api-url, DAILY_API_URL,
+// api_url from config.yaml, else the URL stored with the profile's key (logging in again
+// goes where the last login went), else the default.
+func (c *Config) LoginAPIURL() (string, error) {
+	v, _ := c.Get("api_url")
+	if v.Origin.Name == c.CredentialsFile() {
+		if set, ok := c.file.Profiles[c.profile]["api_url"]; ok {
+			v = Value{Key: v.Key, Value: fmt.Sprint(set), Origin: Origin{SourceFile, c.ConfigFile()}}
+		}
+	}
+	return c.checkedAPIURL(v)
+}
+
+func (c *Config) checkedAPIURL(v Value) (string, error) {
 	u, err := normalizeAPIURL(v.Value)
 	if err != nil {
 		return "", fmt.Errorf("%w (from %s)", err, v.Origin.Describe())
