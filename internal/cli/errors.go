@@ -25,8 +25,8 @@ type jsonErrorBody struct {
 }
 
 // printError writes err to stderr: "error: …" and a "hint: …" line, or one JSON object
-// under --json. Errors that mean "say nothing" (ErrSilent, a declined prompt, an empty list
-// off a terminal) print nothing.
+// under --json. Errors that mean "say nothing" (ErrSilent, an empty list off a terminal)
+// print nothing; a declined prompt says that nothing was changed.
 func printError(ios *iostreams.IOStreams, err error, jsonMode bool) {
 	if err == nil {
 		return
@@ -46,7 +46,11 @@ func printError(ios *iostreams.IOStreams, err error, jsonMode bool) {
 			fmt.Fprintln(ios.ErrOut, changes.Message)
 		}
 		return
-	case errors.Is(err, cmdutil.ErrSilent), errors.Is(err, cmdutil.ErrCancel):
+	case errors.Is(err, cmdutil.ErrSilent):
+		return
+	case errors.Is(err, cmdutil.ErrCancel) && !jsonMode:
+		// The user said no: not an error to report, but never a silent exit either.
+		fmt.Fprintln(ios.ErrOut, "Cancelled; nothing was changed.")
 		return
 	}
 	msg := oneLine(err.Error())
@@ -100,6 +104,9 @@ func codeFor(err error) string {
 	case ExitAuth:
 		return "auth-required"
 	case ExitInterrupted:
+		if errors.Is(err, cmdutil.ErrCancel) {
+			return "cancelled"
+		}
 		return "interrupted"
 	}
 	return "error"

@@ -25,7 +25,8 @@ var helpTopics = []helpTopic{
        (401 authentication-error, 400 authorization-header-error, 403)
   64   usage: unknown command or flag, wrong arguments, bad input, or a change refused
        without --yes when not running interactively; always before any request is sent
-  130  interrupted: Ctrl-C, or "no" at a confirmation prompt
+  130  interrupted: Ctrl-C (or SIGTERM, SIGHUP), or "no" at a confirmation prompt, which
+       prints "Cancelled; nothing was changed." (a script never meets a prompt: it needs --yes)
 `,
 	},
 	{
