@@ -7,6 +7,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -82,6 +83,11 @@ func configFunc(f *Factory, opts config.Options) func() (*config.Config, error) 
 			opts.Flags = f.GlobalFlags
 			cfg, err = config.Load(opts)
 			loaded, loadedFor = true, f.GlobalFlags
+			if err == nil && f.IOStreams != nil {
+				for _, note := range cfg.Deprecations() {
+					fmt.Fprintln(f.IOStreams.ErrOut, "warning: "+note)
+				}
+			}
 		}
 		return cfg, err
 	}

@@ -133,8 +133,11 @@ func (c *Config) newViper() *viper.Viper {
 	}
 	settings := map[string]any{}
 	for name, val := range c.file.Profiles[c.profile] {
-		if _, known := LookupKey(name); known {
-			settings[name] = val
+		if k, known := LookupKey(name); known {
+			if _, newSet := c.file.Profiles[c.profile][k.Name]; newSet && k.Name != name {
+				continue // the new name wins over the old one
+			}
+			settings[k.Name] = val
 		}
 	}
 	_ = v.MergeConfigMap(settings)
@@ -205,10 +208,40 @@ func (c *Config) origin(k Key) Origin {
 	if k.Env != "" && c.getenv(k.Env) != "" {
 		return Origin{SourceEnv, k.Env}
 	}
-	if _, ok := c.file.Profiles[c.profile][k.Name]; ok {
+	if _, ok := c.fileSetting(k); ok {
 		return Origin{SourceFile, c.ConfigFile()}
 	}
 	return Origin{Source: SourceDefault}
+}
+
+// fileSetting is k's value in the active profile of config.yaml, under its name or an old one.
+func (c *Config) fileSetting(k Key) (any, bool) {
+	if v, ok := c.file.Profiles[c.profile][k.Name]; ok {
+		return v, true
+	}
+	for old, renamed := range renamedKeys {
+		if renamed == k.Name {
+			if v, ok := c.file.Profiles[c.profile][old]; ok {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// Deprecations are notes about old key names in config.yaml, one per profile and key, for
+// the CLI to print on stderr.
+func (c *Config) Deprecations() []string {
+	var notes []string
+	for _, profile := range sortedKeys(c.file.Profiles) {
+		for _, old := range sortedKeys(renamedKeys) {
+			if _, ok := c.file.Profiles[profile][old]; ok {
+				notes = append(notes, fmt.Sprintf("%s: profile %s: %s is deprecated and read as %s; rename it (dialin config set %s VALUE --profile %s)",
+					c.ConfigFile(), profile, old, renamedKeys[old], renamedKeys[old], profile))
+			}
+		}
+	}
+	return notes
 }
 
 // APIURL is the validated URL of Daily's API for the key in use: --api-url or DAILY_API_URL,
@@ -263,7 +296,13 @@ func (c *Config) Set(key, value string) (string, error) {
 	if c.file.Profiles[c.profile] == nil {
 		c.file.Profiles[c.profile] = map[string]any{}
 	}
-	c.file.Profiles[c.profile][key] = norm
+	k, _ := LookupKey(key)
+	for old, renamed := range renamedKeys {
+		if renamed == k.Name {
+			delete(c.file.Profiles[c.profile], old) // setting the new name renames the old one
+		}
+	}
+	c.file.Profiles[c.profile][k.Name] = norm
 	if err := c.saveConfig(); err != nil {
 		return "", err
 	}

@@ -22,9 +22,11 @@ func TestNewCmdBuy(t *testing.T) {
 		want BuyOptions
 	}{
 		{[]string{"+14155550100"}, BuyOptions{Numbers: []string{"+14155550100"}}},
-		{[]string{"415 555 0100", "+14155550101", "--yes", "--region", "us"}, BuyOptions{Numbers: []string{"415 555 0100", "+14155550101"}, Yes: true, Region: "US"}},
+		{[]string{"415 555 0100", "+14155550101", "--yes", "--default-country", "us"}, BuyOptions{Numbers: []string{"415 555 0100", "+14155550101"}, Yes: true, Country: "US"}},
 		{[]string{"--random", "-y", "-q"}, BuyOptions{Random: true, Yes: true, Quiet: true}},
 		{[]string{"--random", "--dry-run"}, BuyOptions{Random: true, DryRun: true}},
+		// --region, the old name (deprecated: in `numbers search` it is a state), still works.
+		{[]string{"+14155550100", "--region", "ca"}, BuyOptions{Numbers: []string{"+14155550100"}, Country: "CA"}},
 	}
 	for _, tt := range ok {
 		var got *BuyOptions
@@ -32,7 +34,7 @@ func TestNewCmdBuy(t *testing.T) {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
 		if (len(got.Numbers) > 0 || len(tt.want.Numbers) > 0) && !reflect.DeepEqual(got.Numbers, tt.want.Numbers) || got.Random != tt.want.Random || got.DryRun != tt.want.DryRun ||
-			got.Yes != tt.want.Yes || got.Region != tt.want.Region || got.Quiet != tt.want.Quiet {
+			got.Yes != tt.want.Yes || got.Country != tt.want.Country || got.Quiet != tt.want.Quiet {
 			t.Errorf("%v: got %+v", tt.args, got)
 		}
 	}
@@ -47,7 +49,7 @@ func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
 		{nil, "NUMBER: name the numbers to buy (e.g. +14155550100), or pass --random to buy one number Daily picks"},
 		{[]string{"--yes"}, "NUMBER: name the numbers to buy (e.g. +14155550100), or pass --random to buy one number Daily picks"},
 		{[]string{"+14155550100", "--random"}, "--random: cannot be combined with numbers to buy"},
-		{[]string{"+14155550100", "--region", "XX"}, "--region: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
+		{[]string{"+14155550100", "--default-country", "XX"}, "--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
 		{[]string{"not-a-number", "--yes"}, `phone number "not-a-number": not a valid E.164 number (expected like +14155550100)`},
 		{[]string{"+1415", "--yes"}, `phone number "+1415": not a valid E.164 number (wrong number of digits) (expected like +14155550100)`},
 		{[]string{"+14155550100", "(415) 555-0100", "--yes"}, "NUMBER: +14155550100 is given twice"},
@@ -188,7 +190,7 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 // (exit 1, with the way to find one), not discovered by the real buy's 422.
 func TestBuyDryRunChecksAvailability(t *testing.T) {
 	env, _ := newEnv(t)
-	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
+	if _, err := env.LoadConfig(t).Set("default_country", "GB"); err != nil {
 		t.Fatal(err)
 	}
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "020 7946 0018", "+14155550101", "--dry-run")

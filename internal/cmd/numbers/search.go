@@ -60,7 +60,7 @@ func NewCmdSearch(f *cmdutil.Factory, runF func(*SearchOptions) error) *cobra.Co
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Filters.AreaCode, "areacode", "", "Area code, 3 digits (e.g. 415)")
-	fl.StringVar(&opts.Filters.Region, "region", "", "State or province, 2 letters (e.g. CA)")
+	fl.StringVar(&opts.Filters.Region, "region", "", "Daily's region filter: a US state or Canadian province, 2 letters (CA is California)")
 	fl.StringVar(&opts.Filters.City, "city", "", "City name (requires --region)")
 	fl.StringVar(&opts.Filters.Contains, "contains", "", "Digits the number contains (3-7)")
 	fl.StringVar(&opts.Filters.StartsWith, "starts-with", "", "Digits the number starts with (3-7)")
