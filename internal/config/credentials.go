@@ -113,6 +113,14 @@ type ProfileInfo struct {
 	HasKey  bool   `json:"has_key"` // a key is stored in credentials.yaml
 }
 
+// ProfileExists reports whether profile is known: named in config.yaml or credentials.yaml,
+// or the default profile.
+func (c *Config) ProfileExists(profile string) bool {
+	_, inFile := c.file.Profiles[profile]
+	_, inCreds := c.creds.Profiles[profile]
+	return inFile || inCreds || profile == c.DefaultProfile()
+}
+
 // Profiles lists every profile named in config.yaml or credentials.yaml, plus the active and
 // default ones, sorted by name.
 func (c *Config) Profiles() []ProfileInfo {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/config"
@@ -171,4 +173,34 @@ func TestProfilesRun(t *testing.T) {
 	if env.Out.String() != "default\nprod\n" {
 		t.Fatalf("quiet stdout = %q", env.Out)
 	}
+}
+
+// TestGetUnknownProfile: a profile that exists nowhere is an error naming it and the known
+// ones, not the defaults printed as if they were its settings.
+func TestGetUnknownProfile(t *testing.T) {
+	env := cmdtest.New(t)
+	cfg, err := config.Load(config.Options{Dir: env.ConfigDir, NoEnv: true, Flags: profileFlag("missing")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*config.Config, error) { return cfg, nil }
+	for name, run := range map[string]func() error{
+		"get":  func() error { return getRun(&GetOptions{IO: env.IO, Config: load, Key: "api_url"}) },
+		"list": func() error { return listRun(&ListOptions{IO: env.IO, Config: load}) },
+	} {
+		env.Out.Reset()
+		err := run()
+		var fe *cmdutil.FlagError
+		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), `profile "missing" (from --profile flag): no such profile; known profiles: default`) || env.Out.Len() != 0 {
+			t.Errorf("%s: err = %v, stdout %q", name, err, env.Out)
+		}
+	}
+}
+
+func profileFlag(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("dialin", pflag.ContinueOnError)
+	fs.StringP(config.FlagProfile, "p", "", "")
+	fs.String(config.FlagAPIURL, "", "")
+	_ = fs.Parse([]string{"--profile", name})
+	return fs
 }

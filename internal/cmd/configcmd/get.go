@@ -44,6 +44,9 @@ func getRun(opts *GetOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := readableProfile(cfg); err != nil {
+		return err
+	}
 	value := cfg.DefaultProfile()
 	if opts.Key != defaultProfileKey {
 		v, err := cfg.Get(opts.Key)
