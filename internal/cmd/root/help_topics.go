@@ -19,7 +19,8 @@ var helpTopics = []helpTopic{
 		long: `dialin exits with:
 
   0    success (an empty list is a success too)
-  1    failure: an API error, a network error, anything unexpected
+  1    failure: an API error, a network error, anything unexpected; for routes explain,
+       the call reaches no route (or serve's rules refuse it), as grep exits 1
   2    changes present: only with --detailed-exitcode (routes plan)
   4    authentication: no API key configured, or Daily refused it
        (401 authentication-error, 400 authorization-header-error, 403)
