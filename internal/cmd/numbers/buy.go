@@ -96,7 +96,7 @@ func buyRun(ctx context.Context, opts *BuyOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "About to buy %s on Daily:\n", describeTargets(targets))
 		for _, n := range targets {
 			if n != "" {
-				fmt.Fprintf(opts.IO.ErrOut, "  %s\n", cs.Cyan(displayNumber(true, n)))
+				fmt.Fprintf(opts.IO.ErrOut, "  %s\n", cs.Cyan(n))
 			}
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "%s Numbers are paid (pay-as-you-go) and cannot be released for 14 days after purchase.\n", cs.WarningIcon())
@@ -174,10 +174,9 @@ func printBought(opts *BuyOptions, bought []daily.PurchasedNumber) error {
 		}
 		return nil
 	}
-	tty := opts.IO.IsStdoutTTY()
 	t := output.NewTable(opts.IO, "Number", "ID")
 	for _, p := range bought {
-		t.Row(displayNumber(tty, p.Number), p.ID)
+		t.Row(p.Number, p.ID)
 	}
 	return t.Render()
 }

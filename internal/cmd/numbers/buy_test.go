@@ -76,7 +76,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 		env.In.WriteString(answer)
 		err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+1 415 555 0100")
 		stderr := env.ErrOut.String()
-		for _, want := range []string{"About to buy 1 number on Daily:\n  +1 415-555-0100\n",
+		for _, want := range []string{"About to buy 1 number on Daily:\n  +14155550100\n",
 			"Numbers are paid (pay-as-you-go) and cannot be released for 14 days after purchase.",
 			"Buy +14155550100? [y/N] "} {
 			if !strings.Contains(stderr, want) {
@@ -88,7 +88,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 			if err != nil || bought != 1 {
 				t.Fatalf("yes: err %v, %d purchases", err, bought)
 			}
-			if !strings.HasPrefix(env.Out.String(), "NUMBER            ID\n+1 415-555-0100   ") {
+			if !strings.HasPrefix(env.Out.String(), "NUMBER         ID\n+14155550100   ") {
 				t.Fatalf("stdout = %q", env.Out)
 			}
 			continue

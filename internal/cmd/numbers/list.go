@@ -102,7 +102,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if at, ok := createdAt(r.PurchasedNumber); ok && tty {
 			created = formatTime(at)
 		}
-		t.Row(displayNumber(tty, r.Number), r.ID, r.Route.summary(), created)
+		t.Row(r.Number, r.ID, r.Route.summary(), created)
 	}
 	return t.Render()
 }

@@ -91,15 +91,6 @@ func normalizeNumber(input, region string) (string, error) {
 	return n, nil
 }
 
-// displayNumber is how a number looks in a table: "+1 415-555-0100" on a terminal, E.164
-// when piped (scripts compare and pass numbers on).
-func displayNumber(tty bool, e164 string) string {
-	if tty {
-		return phone.Display(e164)
-	}
-	return e164
-}
-
 // plural returns "1 number" / "2 numbers".
 func plural(n int, word string) string {
 	if n == 1 {

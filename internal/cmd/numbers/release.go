@@ -134,7 +134,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	if !opts.Yes {
 		cs := output.NewErrColorScheme(opts.IO)
 		fmt.Fprintf(opts.IO.ErrOut, "%s Releasing %s (id %s) gives it back to the carrier: calls to it stop and you may not get it back.\n",
-			cs.WarningIcon(), cs.Cyan(displayNumber(true, owned.Number)), owned.ID)
+			cs.WarningIcon(), cs.Cyan(owned.Number), owned.ID)
 		if route != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "%s It still has a route: %s\n", cs.WarningIcon(), route.summary())
 		}

@@ -172,7 +172,7 @@ func TestReleaseOnTerminalAsks(t *testing.T) {
 		env.IO.SetStdoutTTY(true)
 		env.In.WriteString(answer)
 		err := cmdtest.Exec(NewCmdRelease(env.Factory, nil), "+14155550100")
-		want := "! Releasing +1 415-555-0100 (id " + ids["+14155550100"] + ") gives it back to the carrier: calls to it stop and you may not get it back.\n" +
+		want := "! Releasing +14155550100 (id " + ids["+14155550100"] + ") gives it back to the carrier: calls to it stop and you may not get it back.\n" +
 			"Release +14155550100? [y/N] "
 		if !strings.HasPrefix(env.ErrOut.String(), want) {
 			t.Fatalf("stderr = %q", env.ErrOut)

@@ -155,10 +155,9 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 		}
 		return nil
 	}
-	tty := opts.IO.IsStdoutTTY()
 	t := output.NewTable(opts.IO, "Number", "Region")
 	for _, n := range found {
-		t.Row(displayNumber(tty, n.Number), n.Region)
+		t.Row(n.Number, n.Region)
 	}
 	return t.Render()
 }

@@ -109,7 +109,7 @@ func TestSearchRun(t *testing.T) {
 		want string
 	}{
 		{"terminal", true, []string{"--areacode", "415"},
-			"NUMBER            REGION\n+1 415-555-0100   CA\n+1 415-555-0101   CA\n+1 415-555-0102   CA\n"},
+			"NUMBER         REGION\n+14155550100   CA\n+14155550101   CA\n+14155550102   CA\n"},
 		{"piped", false, []string{"--region", "CA"}, "+14155550100\tCA\n+14155550101\tCA\n+14155550102\tCA\n"},
 		{"limit", false, []string{"--limit", "1"}, "+12125550100\tNY\n"},
 		{"quiet", true, []string{"--ends-with", "0101", "-q"}, "+14155550101\n"},
