@@ -74,3 +74,19 @@ func TestRenderInTimeOrder(t *testing.T) {
 		t.Fatalf("report order %+v", r.Timeline)
 	}
 }
+
+// TestFormatMarkSaysWhatHappened: "updated" alone is Daily's jargon; the line says what it
+// did, and keeps the name (the key in --json and serve's log) and the detail.
+func TestFormatMarkSaysWhatHappened(t *testing.T) {
+	c := call(StateConnected, "received", "updated", "connected")
+	c.Timeline[1].Detail = "sip:room.0@x.sip.daily.co"
+	out := c.Render()
+	for _, want := range []string{
+		"    +100ms  updated           the call was forwarded to the bot's room: sip:room.0@x.sip.daily.co\n",
+		"    +200ms  connected         the caller is in the bot's room\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+}
