@@ -25,7 +25,11 @@ type credentialsFile struct {
 }
 
 type credentials struct {
-	APIKey string         `yaml:"api_key,omitempty"`
+	APIKey string `yaml:"api_key,omitempty"`
+	// APIURL is the API the key was checked against at login: the key is sent there and
+	// nowhere else unless DAILY_API_URL or --api-url says otherwise (a key stored before
+	// dialin remembered it has none, and follows api_url).
+	APIURL string         `yaml:"api_url,omitempty"`
 	Rest   map[string]any `yaml:",inline"`
 }
 

@@ -20,24 +20,28 @@ import (
 type LoginOptions struct {
 	IO        *iostreams.IOStreams
 	Config    func() (*config.Config, error)
-	NewClient func(apiKey string) (*daily.Client, error)
+	NewClient func(apiKey, apiURL string) (*daily.Client, error)
 
 	WithToken bool // read the key from stdin
 }
 
 // NewCmdLogin builds `auth login`; runF replaces the run function in tests.
 func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Command {
-	opts := &LoginOptions{IO: f.IOStreams, Config: f.Config, NewClient: f.NewDailyClient}
+	opts := &LoginOptions{IO: f.IOStreams, Config: f.Config, NewClient: f.NewDailyClientAt}
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Check a Daily API key and store it for the profile",
 		Long: "Check a Daily API key with Daily (GET /) and store it in credentials.yaml (mode 0600)\n" +
 			"for the active profile (--profile, DIALIN_PROFILE, default_profile, or \"default\").\n\n" +
+			"The key is checked against --api-url, DAILY_API_URL or api_url (else the URL of the\n" +
+			"profile's last login, else Daily), and stored with that URL: commands send the stored\n" +
+			"key there and nowhere else, unless --api-url or DAILY_API_URL says otherwise.\n\n" +
 			"On a terminal the key is asked for without echo. Otherwise pass it on stdin with\n" +
 			"--with-token. The key is never accepted as a flag value: argv is visible to other users.",
 		Example: "  dialin auth login\n" +
 			"  dialin auth login --with-token < daily-key.txt\n" +
-			"  dialin auth login --profile staging",
+			"  dialin auth login --profile staging\n" +
+			"  DAILY_API_URL=http://127.0.0.1:8089/v1 dialin auth login --profile emulator",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if !opts.WithToken && !opts.IO.IsStdinTTY() {
@@ -65,7 +69,11 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err := config.ValidateAPIKey(key); err != nil {
 		return cmdutil.FlagErrorWrap(err)
 	}
-	client, err := opts.NewClient(key)
+	apiURL, err := cfg.LoginAPIURL()
+	if err != nil {
+		return err
+	}
+	client, err := opts.NewClient(key, apiURL)
 	if err != nil {
 		return err
 	}
@@ -76,12 +84,12 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		}
 		return fmt.Errorf("checking the API key: %w", err)
 	}
-	if err := cfg.SetAPIKey(key); err != nil {
+	if err := cfg.SetAPIKeyFor(key, apiURL); err != nil {
 		return fmt.Errorf("storing the API key: %w", err)
 	}
 	cs := output.NewErrColorScheme(opts.IO)
 	fmt.Fprintf(opts.IO.ErrOut, "%s Logged in to domain %s (profile %s)\n", cs.SuccessIcon(), cs.Bold(domain.Name), cfg.Profile())
-	opts.IO.Infof("Key stored in %s", cfg.CredentialsFile())
+	opts.IO.Infof("Key stored in %s, for %s only", cfg.CredentialsFile(), apiURL)
 	if _, origin := cfg.APIKey(); origin.Source == config.SourceEnv {
 		fmt.Fprintf(opts.IO.ErrOut, "%s %s is set and is used instead of the stored key until you unset it\n",
 			cs.WarningIcon(), config.EnvAPIKey)

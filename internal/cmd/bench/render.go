@@ -10,12 +10,14 @@ import (
 )
 
 // render prints the report: one row per system and phase (then all phases), and the ratios
-// of serve and serve-warm to the seed runner. The settings go to stderr, as context.
+// of serve and serve-warm to the seed runner. The settings go to stderr, as context. Piped,
+// each table keeps its header line (tables are separated by a blank line), so the output
+// says which numbers are which.
 func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	c := rep.Config
 	if rep.Hold != nil {
 		h := rep.Hold
-		t := output.NewTable(io, "calls", "bot started", "active", "rss mb", "peak rss mb", "heap mb", "stacks mb", "goroutines", "cpu s", "ramp s")
+		t := output.NewTable(io, "calls", "bot started", "active", "rss mb", "peak rss mb", "heap mb", "stacks mb", "goroutines", "cpu s", "ramp s").WithHeaderWhenPiped()
 		t.Row(strconv.Itoa(h.Calls), strconv.Itoa(h.BotStarted), strconv.Itoa(h.Active), f1(h.RSSMB), f1(h.PeakRSSMB), f1(h.HeapMB), f1(h.StacksMB),
 			strconv.Itoa(h.Goroutines), f2(h.CPUSeconds), f1(h.RampS))
 		return t.Render()
@@ -30,7 +32,7 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	}
 	t := output.NewTable(io, "system", "phase", "calls", "connected", "lost",
 		"handoff p50", "p95", "p99", "max", "connected p50", "p95", "p99", "max",
-		"daily req/call", "critical req/call", "cpu s", "peak rss mb")
+		"daily req/call", "critical req/call", "cpu s", "peak rss mb").WithHeaderWhenPiped()
 	for _, s := range rep.Systems {
 		for _, p := range rep.Phases {
 			if p.System == s.Name {
@@ -61,7 +63,7 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 		return nil
 	}
 	fmt.Fprintln(io.Out)
-	r := output.NewTable(io, "ratio to seed-runner", "handoff p50", "p95", "p99", "connected p50", "p95", "p99", "daily req/call", "cpu s", "peak rss")
+	r := output.NewTable(io, "ratio to seed-runner", "handoff p50", "p95", "p99", "connected p50", "p95", "p99", "daily req/call", "cpu s", "peak rss").WithHeaderWhenPiped()
 	for _, s := range rep.Systems {
 		if s.Name == bench.SystemSeed {
 			continue
@@ -97,7 +99,7 @@ func renderServeShare(io *iostreams.IOStreams, rep *bench.Report) error {
 		return nil
 	}
 	fmt.Fprintln(io.Out)
-	t := output.NewTable(io, "serve's own share", "phase", "p50", "p95", "p99", "max")
+	t := output.NewTable(io, "serve's own share", "phase", "p50", "p95", "p99", "max").WithHeaderWhenPiped()
 	for _, r := range rows {
 		t.Row(r...)
 	}
@@ -110,7 +112,7 @@ func renderState(io *iostreams.IOStreams, rep *bench.Report) error {
 		return nil
 	}
 	fmt.Fprintln(io.Out)
-	t := output.NewTable(io, "shared state", "replicas", "redis round trips/call", "cpu s/call", "peak rss mb")
+	t := output.NewTable(io, "shared state", "replicas", "redis round trips/call", "cpu s/call", "peak rss mb").WithHeaderWhenPiped()
 	for _, s := range rep.Systems {
 		if s.Name == bench.SystemSeed {
 			continue

@@ -180,7 +180,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 		opts.IO.Infof("Route %s already was as requested; nothing written.", change.Key)
 	}
 	if generated != "" && opts.Exporter == nil {
-		opts.IO.Infof("The new hmac secret is on stdout, shown once; give it to your webhook server (`dialin routes list --show-secrets` reads it back).")
+		opts.IO.Infof("The new hmac secret is on stdout; give it to your webhook server (`dialin routes list --show-secrets` reads it back from Daily).")
 		fmt.Fprintln(opts.IO.Out, generated)
 	}
 	return opts.writeResult(res)
