@@ -25,11 +25,12 @@ type credentialsFile struct {
 }
 
 type credentials struct {
-	APIKey string         `yaml:"api_key,omitempty"`
-	Rest   map[string]any `yaml:",inline"`
+	APIKey          string         `yaml:"api_key,omitempty"`
+	PipecatCloudKey string         `yaml:"pipecat_cloud_api_key,omitempty"`
+	Rest            map[string]any `yaml:",inline"`
 }
 
-const credentialsHeader = "# dialin credentials: Daily API keys per profile. Keep this file private (mode 0600).\n"
+const credentialsHeader = "# dialin credentials: Daily API keys (and Pipecat Cloud keys) per profile. Keep this file private (mode 0600).\n"
 
 // readYAML decodes path into v; a missing or empty file leaves v as it is.
 func readYAML(path string, v any) error {
