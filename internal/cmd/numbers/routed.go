@@ -22,6 +22,7 @@ const (
 type numberRoute struct {
 	Type            string               `json:"type"` // "pinless_dialin" or "pin_dialin"
 	RoomCreationAPI string               `json:"room_creation_api,omitempty"`
+	PipecatCloud    string               `json:"pipecat_cloud,omitempty"` // ORG/AGENT when the webhook is Pipecat Cloud's hosted one
 	NamePrefix      string               `json:"name_prefix,omitempty"`
 	HoldMusicURL    string               `json:"hold_music_url,omitempty"`
 	TimeoutConfig   *daily.TimeoutConfig `json:"timeout_config,omitempty"`
@@ -36,9 +37,9 @@ func (r *numberRoute) summary() string {
 	case r.Type == routePin:
 		return "PIN dial-in"
 	case r.NamePrefix != "":
-		return fmt.Sprintf("%s (%s)", r.RoomCreationAPI, r.NamePrefix)
+		return fmt.Sprintf("%s (%s)", routes.WebhookName(r.RoomCreationAPI), r.NamePrefix)
 	}
-	return r.RoomCreationAPI
+	return routes.WebhookName(r.RoomCreationAPI)
 }
 
 // pinEntry is the one field of a pin_dialin entry that matters here.
@@ -67,6 +68,7 @@ func routesByNumber(ctx context.Context, client *daily.Client) (map[string]*numb
 			Type: routePinless, RoomCreationAPI: e.RoomCreationAPI, NamePrefix: e.NamePrefix,
 			HoldMusicURL: e.HoldMusicURL, TimeoutConfig: e.TimeoutConfig, SIPURI: e.SIPURI,
 		}
+		out[key.Number].PipecatCloud, _ = routes.PipecatCloudAgent(e.RoomCreationAPI)
 	}
 	if raw, ok := domain.Config[routePin]; ok && string(raw) != "null" {
 		var pins []pinEntry

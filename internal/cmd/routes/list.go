@@ -99,7 +99,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if opts.ShowSecrets {
 			hmac = e.HMAC
 		}
-		t.Row(addr, showURL(e.RoomCreationAPI, opts.ShowSecrets), e.NamePrefix,
+		t.Row(addr, dialroutes.WebhookName(showURL(e.RoomCreationAPI, opts.ShowSecrets)), e.NamePrefix,
 			showURL(e.HoldMusicURL, opts.ShowSecrets), msg, hmac)
 	}
 	return t.Render()
@@ -121,6 +121,9 @@ func listedEntry(e daily.PinlessDialinEntry, showSecrets bool) (map[string]json.
 		m[k] = b
 	}
 	set("key", dialroutes.KeyOf(e).String())
+	if agent, ok := dialroutes.PipecatCloudAgent(e.RoomCreationAPI); ok {
+		set("pipecat_cloud", agent)
+	}
 	if !showSecrets {
 		if e.HMAC != "" {
 			set("hmac", output.Secret(e.HMAC))
