@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs testdata/script/*.txtar. Each script gets its own emulator, its key in
 // DAILY_API_KEY and in $WORK/emulator-key.txt (for `stdin`), and a private config directory
-// in $WORK/.config/dialin. EMULATOR_URL and DIALIN_TEST_DOMAIN describe the emulator.
+// in $WORK/.config/dialin. EMULATOR_URL, DIALIN_TEST_DOMAIN and DIALIN_TEST_DOMAIN_ID describe the emulator.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -58,5 +58,6 @@ func setupScript(e *testscript.Env) error {
 	e.Setenv("NO_COLOR", "1")
 	e.Setenv("EMULATOR_URL", srv.URL)
 	e.Setenv("DIALIN_TEST_DOMAIN", srv.DomainName())
+	e.Setenv("DIALIN_TEST_DOMAIN_ID", srv.DomainID()) // names route backups and the lock
 	return nil
 }

@@ -8,14 +8,17 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// cmdFreePort sets NAME to a TCP port on 127.0.0.1 that nothing listens on, so a script can
-// name serve's URL (in a route) before serve starts.
+// cmdFreePort sets NAME to a TCP port on 127.0.0.1 that nothing listens on, for a script
+// that checks what happens when nothing answers. Never start a server on it: another process
+// may take the port first. A server binds port 0 itself and tells its address (serve's
+// --ready-file).
 //
 //	freeport PORT
 func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
@@ -70,13 +73,14 @@ func waitHTTP(url string, want int, limit time.Duration) (int, error) {
 	}
 }
 
-// sigtermAfterReady is the `sigterm-after-ready URL PROGRAM ARGS…` program of the scripts:
-// it runs PROGRAM (its output is this program's), waits until URL answers 200, sends it
-// SIGTERM, and exits with its exit status. testscript's kill only sends SIGINT and SIGKILL;
-// process managers send SIGTERM.
+// sigtermAfterReady is the `sigterm-after-ready FILE PROGRAM ARGS…` program of the scripts:
+// it runs PROGRAM (its output is this program's; a `dialin serve … --ready-file FILE`), waits
+// until FILE names serve's URL and its /readyz answers 200, sends it SIGTERM, and exits with
+// its exit status. testscript's kill only sends SIGINT and SIGKILL; process managers send
+// SIGTERM.
 func sigtermAfterReady(args []string) int {
 	if len(args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: sigterm-after-ready URL PROGRAM [ARGS…]")
+		fmt.Fprintln(os.Stderr, "usage: sigterm-after-ready READY-FILE PROGRAM [ARGS…]")
 		return 2
 	}
 	cmd := exec.Command(args[1], args[2:]...)
@@ -85,17 +89,25 @@ func sigtermAfterReady(args []string) int {
 		fmt.Fprintln(os.Stderr, "sigterm-after-ready:", err)
 		return 2
 	}
-	if _, err := waitHTTP(args[0], http.StatusOK, 20*time.Second); err != nil {
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	fail := func(err error) int {
 		fmt.Fprintln(os.Stderr, "sigterm-after-ready:", err)
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited
 		return 2
+	}
+	url, err := waitReadyFile(args[0], exited, 20*time.Second)
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := waitHTTP(url+"/readyz", http.StatusOK, 20*time.Second); err != nil {
+		return fail(err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		fmt.Fprintln(os.Stderr, "sigterm-after-ready:", err)
-		return 2
+		return fail(err)
 	}
-	err := cmd.Wait()
+	err = <-exited
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return ee.ExitCode()
@@ -104,4 +116,28 @@ func sigtermAfterReady(args []string) int {
 		return 2
 	}
 	return 0
+}
+
+// waitReadyFile waits for serve's --ready-file and returns its DIALIN_SERVE_URL; it fails at
+// once if serve exits first.
+func waitReadyFile(path string, exited <-chan error, limit time.Duration) (string, error) {
+	deadline := time.Now().Add(limit)
+	for {
+		if data, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if v, ok := strings.CutPrefix(line, "DIALIN_SERVE_URL="); ok {
+					return v, nil
+				}
+			}
+			return "", fmt.Errorf("%s has no DIALIN_SERVE_URL", path)
+		}
+		select {
+		case err := <-exited:
+			return "", fmt.Errorf("serve exited (%v) before writing %s", err, path)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("%s did not appear within %s", path, limit)
+		}
+	}
 }

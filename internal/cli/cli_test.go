@@ -17,6 +17,7 @@ import (
 )
 
 func TestExitCode(t *testing.T) {
+	t.Parallel()
 	auth := &daily.APIError{Status: 401, Type: "authentication-error"}
 	tests := []struct {
 		name string
@@ -51,6 +52,7 @@ func TestExitCode(t *testing.T) {
 }
 
 func TestPrintError(t *testing.T) {
+	t.Parallel()
 	rate := &daily.APIError{Status: 429, Type: "rate-limit-error", Method: "GET", Path: "/"}
 	tests := []struct {
 		name      string
@@ -99,6 +101,7 @@ func run(env *cmdtest.Env, ctx context.Context, args ...string) int {
 }
 
 func TestRunAgainstEmulator(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	ctx := context.Background()
 	if code := run(env, ctx, "auth", "status"); code != 0 {
@@ -122,6 +125,7 @@ func TestRunAgainstEmulator(t *testing.T) {
 }
 
 func TestRunInterrupted(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // Ctrl-C already pressed

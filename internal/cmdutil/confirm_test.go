@@ -10,6 +10,7 @@ import (
 )
 
 func TestConfirm(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		yes, tty   bool
@@ -43,6 +44,7 @@ func TestConfirm(t *testing.T) {
 }
 
 func TestConfirmNotInteractive(t *testing.T) {
+	t.Parallel()
 	for _, tty := range [][2]bool{{false, false}, {true, false}, {false, true}} {
 		ios, in, _, _ := iostreams.Test()
 		ios.SetStdinTTY(tty[0])
@@ -57,6 +59,7 @@ func TestConfirmNotInteractive(t *testing.T) {
 }
 
 func TestQuietFlag(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := iostreams.Test()
 	var quiet, yes bool
 	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error {

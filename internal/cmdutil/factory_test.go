@@ -15,6 +15,7 @@ import (
 )
 
 func TestDefaultAPIURLMatchesClient(t *testing.T) {
+	t.Parallel()
 	if config.DefaultAPIURL != daily.DefaultBaseURL {
 		t.Fatalf("config default %q != daily.DefaultBaseURL %q", config.DefaultAPIURL, daily.DefaultBaseURL)
 	}

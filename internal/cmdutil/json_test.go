@@ -37,6 +37,7 @@ func runJSON(t *testing.T, data any, args ...string) (string, error, bool) {
 }
 
 func TestJSONFlags(t *testing.T) {
+	t.Parallel()
 	nums := []number{{Number: "+14155550100", Region: "CA", Hold: "https://x.test/a.mp3?a=1&b=2"}, {Number: "+12125550199"}}
 	tests := []struct {
 		name string
@@ -69,6 +70,7 @@ func TestJSONFlags(t *testing.T) {
 }
 
 func TestJQErrors(t *testing.T) {
+	t.Parallel()
 	_, err, ran := runJSON(t, nil, "--jq", ".[")
 	var fe *FlagError
 	if !errors.As(err, &fe) || ran {
@@ -81,6 +83,7 @@ func TestJQErrors(t *testing.T) {
 }
 
 func TestJSONFlagsKeepPreRunE(t *testing.T) {
+	t.Parallel()
 	called := false
 	var exp Exporter
 	cmd := &cobra.Command{Use: "x", PreRunE: func(*cobra.Command, []string) error { called = true; return nil },

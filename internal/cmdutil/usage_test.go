@@ -25,6 +25,7 @@ func tree() (*cobra.Command, *bytes.Buffer) {
 }
 
 func TestMarkUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args     []string
 		wantMsg  string
@@ -57,6 +58,7 @@ func TestMarkUsageErrors(t *testing.T) {
 }
 
 func TestGroupWithoutArgsPrintsHelp(t *testing.T) {
+	t.Parallel()
 	root, out := tree()
 	root.SetArgs([]string{"numbers"})
 	if err := root.Execute(); err != nil {

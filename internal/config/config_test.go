@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -275,5 +276,25 @@ func TestNoEnv(t *testing.T) {
 	}
 	if api, log := c.Debug(); api || log {
 		t.Error("NoEnv read DIALIN_DEBUG")
+	}
+}
+func TestStateDirPrecedence(t *testing.T) {
+	home := func() (string, error) { return "/home/u", nil }
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{EnvStateDir: "/s", "XDG_STATE_HOME": "/x"}, "/s"},
+		{map[string]string{"XDG_STATE_HOME": "/x"}, filepath.Join("/x", "dialin")},
+		{nil, filepath.Join("/home/u", ".local", "state", "dialin")},
+	} {
+		got, err := stateDirFrom(env(tt.env), home)
+		if err != nil || (got != tt.want && runtime.GOOS != "windows") {
+			t.Errorf("%v: %q, %v; want %q", tt.env, got, err, tt.want)
+		}
+	}
+	if _, err := stateDirFrom(env(nil), func() (string, error) { return "", errors.New("no home") }); err == nil {
+		t.Error("no home and no DIALIN_STATE_DIR must be an error")
 	}
 }

@@ -7,6 +7,7 @@ import (
 )
 
 func TestFindInvocationsTakesCommandsNotMentions(t *testing.T) {
+	t.Parallel()
 	text := strings.Join([]string{
 		`go build -o dialin ./cmd/dialin`,                                          // 1: not a dialin command
 		`N=$(dialin numbers search --areacode 415 --limit 1 -q)`,                   // 2
@@ -35,6 +36,7 @@ func TestFindInvocationsTakesCommandsNotMentions(t *testing.T) {
 }
 
 func TestDockerInvocationsJoinEntrypointAndCmdOfTheLastStage(t *testing.T) {
+	t.Parallel()
 	text := "FROM golang AS build\nENTRYPOINT [\"/bin/other\"]\nFROM scratch\n" +
 		"ENTRYPOINT [\"tini\", \"--\", \"/usr/local/bin/dialin\", \"serve\"]\nCMD [\"--addr\", \"0.0.0.0:7860\"]\n"
 	got := dockerInvocations("Dockerfile", 1, text)
@@ -45,6 +47,7 @@ func TestDockerInvocationsJoinEntrypointAndCmdOfTheLastStage(t *testing.T) {
 }
 
 func TestCheckCatchesInventedCommandsAndFlags(t *testing.T) {
+	t.Parallel()
 	h := helpCache{}
 	for args, wantBad := range map[string]bool{
 		"numbers buy --random --yes -q":           false,

@@ -206,6 +206,7 @@ func shownInvocations(t *testing.T) []invocation {
 // including those that cannot run in the tests (they need a server, a real account, a
 // container): each subcommand exists and each flag is one that command has.
 func TestShownCommandsExist(t *testing.T) {
+	t.Parallel()
 	invs := shownInvocations(t)
 	if len(invs) < 50 {
 		t.Fatalf("found only %d dialin commands in the guides: the scanner is broken", len(invs))

@@ -19,6 +19,7 @@ var includeRE = regexp.MustCompile(`^# (deploy/[^\s:]+)`)
 // under deploy/ ("# deploy/Dockerfile: …") is that file, byte for byte, and that every deploy
 // file is shown or named by a guide.
 func TestGuidesShowDeployFilesAsTheyAre(t *testing.T) {
+	t.Parallel()
 	shown := 0
 	var guides strings.Builder
 	for _, file := range guideFiles(t) {
@@ -80,6 +81,7 @@ func parseDockerfile(text string) []dockerInstr {
 // not run here): a Go build stage of ./cmd/dialin on the go.mod's Go version, a small final
 // stage running as non-root, and `dialin serve` with flags serve has.
 func TestDeployDockerfileBuildsAndRunsServe(t *testing.T) {
+	t.Parallel()
 	text, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +182,7 @@ func flagValue(argv []string, name string) string {
 // TestDeployFilesAgree checks the systemd unit and that the proxy and Prometheus point where
 // serve listens.
 func TestDeployFilesAgree(t *testing.T) {
+	t.Parallel()
 	read := func(p string) string {
 		b, err := os.ReadFile(filepath.Join(repoRoot, "deploy", p))
 		if err != nil {
@@ -249,6 +252,7 @@ var metricRE = regexp.MustCompile(`\bdialin_serve_[a-z_]+`)
 // name (the alert rules among them) is one serve registers: its name is a string in serve's
 // Go source.
 func TestShownMetricsExist(t *testing.T) {
+	t.Parallel()
 	var source strings.Builder // the engine registers most metrics, the command a few
 	for _, dir := range []string{"pkg/dialin/serve", "internal/cmd/serve"} {
 		err := filepath.WalkDir(filepath.Join(repoRoot, filepath.FromSlash(dir)), func(p string, d os.DirEntry, err error) error {

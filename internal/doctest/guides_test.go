@@ -4,7 +4,6 @@ package doctest
 
 import (
 	"flag"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,19 +24,10 @@ const scriptTimeout = 90 * time.Second
 // --seed-number` does. Documented in docs/README.md.
 var ownedNumbers = []string{"+14155550100", "+14155550101"}
 
-// guidePorts are the addresses the guides' serve listens on (--addr, --metrics-addr).
-var guidePorts = []string{"127.0.0.1:7860", "127.0.0.1:7861"}
-
-// TestGuides runs each guide's sh blocks, in order, as one bash script. The files run one
-// after the other because the guides use serve's default port, 7860.
+// TestGuides runs each guide's sh blocks, in order, as one bash script. The guides start
+// serve on a port it picks (--addr 127.0.0.1:0 --ready-file), so they run side by side, and
+// beside any serve that holds the default port 7860.
 func TestGuides(t *testing.T) {
-	for _, addr := range guidePorts {
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			t.Fatalf("%s is in use (%v): the guides run serve on its default address; stop what listens there", addr, err)
-		}
-		l.Close()
-	}
 	ran := 0
 	for _, file := range guideFiles(t) {
 		text, err := os.ReadFile(filepath.Join(repoRoot, file))
@@ -49,7 +39,10 @@ func TestGuides(t *testing.T) {
 			continue
 		}
 		ran++
-		t.Run(file, func(t *testing.T) { runGuide(t, file, chunks) })
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			runGuide(t, file, chunks)
+		})
 	}
 	if ran == 0 {
 		t.Fatal("no guide has an sh block: the extraction is broken")

@@ -13,6 +13,7 @@ import (
 // file or directory of the repository and, for a markdown file with a #fragment, to one of
 // its headings.
 func TestRelativeLinks(t *testing.T) {
+	t.Parallel()
 	checked := 0
 	for _, file := range guideFiles(t) {
 		text, err := os.ReadFile(filepath.Join(repoRoot, file))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestExtractChunksTakesOnlyShBlocksAndSetupComments(t *testing.T) {
+	t.Parallel()
 	md := "# Guide\n" + // 1
 		"<!-- doctest-setup\n" + // 2
 		"export A=1\n" + // 3
@@ -48,6 +49,7 @@ func TestExtractChunksTakesOnlyShBlocksAndSetupComments(t *testing.T) {
 }
 
 func TestExtractLinksSkipsCode(t *testing.T) {
+	t.Parallel()
 	md := "See [routes](routes.md#routes-in-ci) and ![img](a.png \"title\").\n" +
 		"Not `[code](nope.md)`.\n" +
 		"```sh\n[x](nope2.md)\n```\n" +
@@ -60,6 +62,7 @@ func TestExtractLinksSkipsCode(t *testing.T) {
 }
 
 func TestHeadingAnchorsFollowGitHub(t *testing.T) {
+	t.Parallel()
 	md := "# `dialin serve`\n## metrics and logs\n### 1. Adopt the domain: `routes export`\n## FAQ\n## FAQ\n```sh\n# not a heading\n```\n"
 	got := headingAnchors(md)
 	for _, a := range []string{"dialin-serve", "metrics-and-logs", "1-adopt-the-domain-routes-export", "faq", "faq-1"} {
@@ -73,6 +76,7 @@ func TestHeadingAnchorsFollowGitHub(t *testing.T) {
 }
 
 func TestCheckLinkFindsMissingFilesAndAnchors(t *testing.T) {
+	t.Parallel()
 	for target, bad := range map[string]bool{
 		"serve.md":                        false,
 		"serve.md#serve-configuration":    false,

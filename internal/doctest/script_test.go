@@ -161,6 +161,7 @@ func tail(out []byte, n int) string {
 }
 
 func TestBuildScriptMapsLinesBackToTheGuide(t *testing.T) {
+	t.Parallel()
 	s := buildScript("docs/x.md", []chunk{{Line: 3, Code: "a\nb\n"}, {Line: 10, Code: "c\n"}})
 	n := len(s.Origin)
 	if got := s.Origin[n-3:]; !reflect.DeepEqual(got, []string{"docs/x.md:3", "docs/x.md:4", "docs/x.md:10"}) {
@@ -172,6 +173,7 @@ func TestBuildScriptMapsLinesBackToTheGuide(t *testing.T) {
 }
 
 func TestRunScriptReportsTheFailingLineAndKillsTheBackground(t *testing.T) {
+	t.Parallel()
 	chunks := extractChunks("```sh\nsleep 300 &\necho $! > bg.pid\n```\ntext\n```sh\ntrue\nfalse\necho not reached\n```\n")
 	dir := t.TempDir()
 	r := runScript(t, buildScript("x.md", chunks), dir, []string{"PATH=" + os.Getenv("PATH")}, 30*time.Second)
@@ -198,6 +200,7 @@ func TestRunScriptReportsTheFailingLineAndKillsTheBackground(t *testing.T) {
 }
 
 func TestRunScriptKillsAScriptThatHangs(t *testing.T) {
+	t.Parallel()
 	chunks := extractChunks("```sh\nsleep 300\n```\n")
 	r := runScript(t, buildScript("x.md", chunks), t.TempDir(), []string{"PATH=" + os.Getenv("PATH")}, 200*time.Millisecond)
 	if !r.TimedOut || r.Err == nil {

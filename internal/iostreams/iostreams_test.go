@@ -10,6 +10,7 @@ import (
 )
 
 func TestColorEnabled(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -38,6 +39,7 @@ func TestColorEnabled(t *testing.T) {
 }
 
 func TestForceTTY(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		value               string
 		stdin, out, errTerm bool
@@ -61,6 +63,7 @@ func TestForceTTY(t *testing.T) {
 }
 
 func TestTestStreams(t *testing.T) {
+	t.Parallel()
 	s, _, _, _ := Test()
 	if s.IsStdinTTY() || s.IsStdoutTTY() || s.IsStderrTTY() || s.CanPrompt() {
 		t.Fatal("Test() streams must not be terminals")
@@ -83,6 +86,7 @@ func TestTestStreams(t *testing.T) {
 }
 
 func TestInfofQuiet(t *testing.T) {
+	t.Parallel()
 	s, _, _, errOut := Test()
 	s.Infof("bought %s", "+14155550100")
 	s.SetQuiet(true)
@@ -93,6 +97,7 @@ func TestInfofQuiet(t *testing.T) {
 }
 
 func TestWithProgress(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("boom")
 	t.Run("not a terminal: nothing drawn, error passed through", func(t *testing.T) {
 		s, _, out, errOut := Test()
@@ -144,6 +149,7 @@ func TestWithProgress(t *testing.T) {
 }
 
 func TestPrompt(t *testing.T) {
+	t.Parallel()
 	s, in, _, errOut := Test()
 	in.WriteString("yes\r\nrest\n")
 	got, err := s.Prompt("Continue? [y/N] ")
@@ -168,6 +174,7 @@ func TestPrompt(t *testing.T) {
 }
 
 func TestPromptInterrupted(t *testing.T) {
+	t.Parallel()
 	s, _, _, _ := Test()
 	r, w := io.Pipe()
 	defer w.Close()

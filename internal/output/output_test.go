@@ -9,6 +9,7 @@ import (
 )
 
 func TestTable(t *testing.T) {
+	t.Parallel()
 	build := func(tty bool) string {
 		ios, _, out, errOut := iostreams.Test()
 		ios.SetStdoutTTY(tty)
@@ -43,6 +44,7 @@ func TestTable(t *testing.T) {
 }
 
 func TestTableTerminalExact(t *testing.T) {
+	t.Parallel()
 	ios, _, out, _ := iostreams.Test()
 	ios.SetStdoutTTY(true)
 	tbl := NewTable(ios, "Name", "webhook_url")
@@ -61,6 +63,7 @@ func TestTableTerminalExact(t *testing.T) {
 }
 
 func TestColorScheme(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	cs := NewColorScheme(ios)
 	if got := cs.Green("ok") + cs.Bold("b") + cs.SuccessIcon(); got != "okb✓" {
@@ -80,6 +83,7 @@ func TestColorScheme(t *testing.T) {
 }
 
 func TestColouredCellsAlign(t *testing.T) {
+	t.Parallel()
 	ios, _, out, _ := iostreams.Test()
 	ios.SetStdoutTTY(true)
 	ios.SetColorEnabled(true)
@@ -97,6 +101,7 @@ func TestColouredCellsAlign(t *testing.T) {
 }
 
 func TestSecret(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"k", "sk_live_abcdefghijklmnop", "0123456789abcdef0123456789abcdef0123456789abcdef"} {
 		got := Secret(s)
 		if got != secretMask {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestPinlessCallUpdateForAnUnknownCall(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	var wire bytes.Buffer
 	c, _ := newClient(t, srv, daily.WithDebug(&wire))
@@ -33,6 +34,7 @@ func TestPinlessCallUpdateForAnUnknownCall(t *testing.T) {
 }
 
 func TestPinlessCallUpdateChecksFieldsBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)

@@ -65,6 +65,9 @@ type request struct {
 	path   string // escaped, relative to the base URL, starting with "/"
 	query  url.Values
 	body   []byte // nil: no body
+	// once: a single attempt, whatever the answer. Writes that replace what another writer may
+	// have changed meanwhile (the routes) are re-sent only by a caller that re-reads first.
+	once bool
 }
 
 // idempotent reports whether a 5xx or a connection error may be retried: a POST may have
@@ -100,7 +103,18 @@ func (e *TransportError) Unwrap() error { return e.Err }
 
 // do sends in (nil, raw []byte or a value to encode as JSON) and decodes a 2xx answer into out.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	r := &request{method: method, path: path, query: query}
+	return c.doRequest(ctx, &request{method: method, path: path, query: query}, in, out)
+}
+
+// doOnce is do with a single attempt: no retry after a 429, a 5xx or a lost answer. The
+// error of a 429 or 503 carries Daily's Retry-After (APIError.RetryAfter), so that the
+// caller can wait it out, re-read and decide again before it writes again.
+func (c *Client) doOnce(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	return c.doRequest(ctx, &request{method: method, path: path, query: query, once: true}, in, out)
+}
+
+func (c *Client) doRequest(ctx context.Context, r *request, in, out any) error {
+	method, path := r.method, r.path
 	switch v := in.(type) {
 	case nil:
 	case []byte:
@@ -143,7 +157,9 @@ func (c *Client) send(ctx context.Context, r *request) (*response, error) {
 			if err != nil {
 				return nil, &TransportError{Method: r.method, Path: redactPath(r.path), Err: err}
 			}
-			return nil, c.apiError(r, resp)
+			e := c.apiError(r, resp)
+			e.RetryAfter, _ = parseRetryAfter(resp.header.Get("Retry-After"), c.now())
+			return nil, e
 		}
 		c.log.LogAttrs(ctx, slog.LevelWarn, "daily: retrying request",
 			slog.String("method", r.method), slog.String("path", redactPath(r.path)),

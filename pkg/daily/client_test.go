@@ -12,6 +12,7 @@ import (
 )
 
 func TestBaseURLAndUserAgent(t *testing.T) {
+	t.Parallel()
 	if got := daily.New("k").BaseURL(); got != daily.DefaultBaseURL {
 		t.Fatalf("default base URL %q", got)
 	}
@@ -33,6 +34,7 @@ func TestBaseURLAndUserAgent(t *testing.T) {
 // TestClientIsSafeForConcurrentUse shares one client (limiter, observer, debug log) between
 // goroutines; run with -race.
 func TestClientIsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	var wire bytes.Buffer
 	var mu sync.Mutex

@@ -14,6 +14,7 @@ import (
 )
 
 func TestDebugLogRedactsSecrets(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	var wire, logs bytes.Buffer
 	c, _ := newClient(t, srv, daily.WithDebug(&wire),

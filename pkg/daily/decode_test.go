@@ -11,6 +11,7 @@ import (
 // The documented shapes that disagree (daily-api.md §2.1, §2.4, §5.2, §9.1) all decode.
 
 func TestAvailableNumberAcceptsPhoneNumberAndNumber(t *testing.T) {
+	t.Parallel()
 	var got []daily.AvailableNumber
 	body := `[{"phoneNumber":"+13058700061","region":"FL"},{"number":"+19499800001","region":"CA"}]`
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
@@ -23,6 +24,7 @@ func TestAvailableNumberAcceptsPhoneNumberAndNumber(t *testing.T) {
 }
 
 func TestReleaseResultAcceptsBothShapes(t *testing.T) {
+	t.Parallel()
 	var a, b daily.ReleaseResult
 	if err := json.Unmarshal([]byte(`{"status":"ok"}`), &a); err != nil || a.Status != "ok" {
 		t.Fatalf("status shape: %+v, %v", a, err)
@@ -33,6 +35,7 @@ func TestReleaseResultAcceptsBothShapes(t *testing.T) {
 }
 
 func TestSIPURIWithAndWithoutPrefix(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		body string
 		want []string
@@ -59,6 +62,7 @@ func TestSIPURIWithAndWithoutPrefix(t *testing.T) {
 }
 
 func TestWebhookStateAndTimestampsAsStringsOrNumbers(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		body      string
 		state     daily.WebhookState
@@ -82,6 +86,7 @@ func TestWebhookStateAndTimestampsAsStringsOrNumbers(t *testing.T) {
 }
 
 func TestPinlessDialinEntryMarshalling(t *testing.T) {
+	t.Parallel()
 	raw := `{"phone_number":"+12095038039", "room_creation_api":"https://example.com/dialin?a=1&b=2","hmac":"c2VjcmV0","future_field":{"x":[1,2]}}`
 	var e daily.PinlessDialinEntry
 	if err := json.Unmarshal([]byte(raw), &e); err != nil {

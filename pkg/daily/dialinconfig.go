@@ -59,7 +59,7 @@ func (c *Client) CreateDialinConfig(ctx context.Context, req DialinConfigRequest
 		return nil, errors.New(`dial-in config type: must be "pinless_dialin" or "pin_dialin"`)
 	}
 	var d DialinConfig
-	if err := c.do(ctx, http.MethodPost, "/domain-dialin-config", nil, req, &d); err != nil {
+	if err := c.doOnce(ctx, http.MethodPost, "/domain-dialin-config", nil, req, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -72,7 +72,7 @@ func (c *Client) UpdateDialinConfig(ctx context.Context, id string, req DialinCo
 	}
 	req.Type = ""
 	var d DialinConfig
-	if err := c.do(ctx, http.MethodPut, "/domain-dialin-config/"+url.PathEscape(id), nil, req, &d); err != nil {
+	if err := c.doOnce(ctx, http.MethodPut, "/domain-dialin-config/"+url.PathEscape(id), nil, req, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -83,5 +83,5 @@ func (c *Client) DeleteDialinConfig(ctx context.Context, id string) error {
 	if id == "" {
 		return errors.New("dial-in config id: must not be empty")
 	}
-	return c.do(ctx, http.MethodDelete, "/domain-dialin-config/"+url.PathEscape(id), nil, nil, nil)
+	return c.doOnce(ctx, http.MethodDelete, "/domain-dialin-config/"+url.PathEscape(id), nil, nil, nil)
 }

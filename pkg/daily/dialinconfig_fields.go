@@ -38,7 +38,7 @@ func (c *Client) CreateDialinConfigFields(ctx context.Context, typ string, field
 	}
 	body["type"] = typ
 	var d PinlessDialinConfig
-	if err := c.do(ctx, http.MethodPost, "/domain-dialin-config", nil, body, &d); err != nil {
+	if err := c.doOnce(ctx, http.MethodPost, "/domain-dialin-config", nil, body, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -59,7 +59,7 @@ func (c *Client) UpdateDialinConfigFields(ctx context.Context, id string, fields
 		}
 	}
 	var d PinlessDialinConfig
-	if err := c.do(ctx, http.MethodPut, "/domain-dialin-config/"+url.PathEscape(id), nil, body, &d); err != nil {
+	if err := c.doOnce(ctx, http.MethodPut, "/domain-dialin-config/"+url.PathEscape(id), nil, body, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil

@@ -11,6 +11,7 @@ import (
 )
 
 func TestUpdateDialinConfigFieldsSendsNulls(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)

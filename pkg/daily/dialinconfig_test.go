@@ -11,6 +11,7 @@ import (
 )
 
 func TestDialinConfigLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -50,6 +51,7 @@ func TestDialinConfigLifecycle(t *testing.T) {
 }
 
 func TestDialinConfigsPagesAndFilters(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)

@@ -6,6 +6,10 @@
 // *http.Client, a base URL and a logger. Errors from Daily are *APIError. Requests are rate
 // limited on the client side at Daily's published limits; 429 is retried on any method, 5xx and
 // connection errors only on idempotent requests, and a purchase is never retried blindly.
+// Writes of the routes (pinless_dialin through POST /, and /domain-dialin-config creates,
+// updates and deletes) are sent exactly once: re-sending an array computed before a wait
+// would undo whatever another writer did meanwhile, so the caller retries after re-reading
+// (pkg/dialin/routes.Writer), with Retry-After from APIError.RetryAfter.
 //
 // Where Daily's documentation is unsure of a shape (see shared/reference/daily-api.md), the
 // decoders here accept every documented shape. Numeric fields (exp, nbf, eject_after_elapsed,

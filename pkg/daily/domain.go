@@ -18,14 +18,18 @@ func (c *Client) Domain(ctx context.Context) (*Domain, error) {
 
 // UpdateDomain sets domain properties (POST / {"properties": …}); a nil value resets a
 // property to its default. Setting pinless_dialin here replaces the whole array: prefer
-// SetPinlessDialin after a read.
+// SetPinlessDialin after a read. A write of pinless_dialin is sent once (see SetPinlessDialin).
 func (c *Client) UpdateDomain(ctx context.Context, properties map[string]any) (*Domain, error) {
 	if properties == nil {
 		properties = map[string]any{}
 	}
 	var d Domain
 	body := map[string]any{"properties": properties}
-	if err := c.do(ctx, http.MethodPost, "/", nil, body, &d); err != nil {
+	send := c.do
+	if _, ok := properties["pinless_dialin"]; ok {
+		send = c.doOnce
+	}
+	if err := send(ctx, http.MethodPost, "/", nil, body, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -35,6 +39,11 @@ func (c *Client) UpdateDomain(ctx context.Context, properties map[string]any) (*
 // Daily keeps only what is sent, and rotates the hmac of an entry sent without one, so
 // entries must be the full array as read, plus the change. Entries read from Daily and left
 // unchanged are written back byte for byte; an empty slice clears the array.
+//
+// It is sent once: a 429, a 5xx or a lost answer is returned, never re-sent, because after
+// a wait the array may have changed and re-sending it would undo another writer's change.
+// Retrying is the caller's job, after reading the array again (pkg/dialin/routes.Writer).
+// The error of a 429 carries Retry-After in APIError.RetryAfter.
 func (c *Client) SetPinlessDialin(ctx context.Context, entries []PinlessDialinEntry) (*Domain, error) {
 	// Built by hand: encoding/json would re-compact (and HTML-escape) each entry's raw bytes.
 	var buf bytes.Buffer
@@ -51,7 +60,7 @@ func (c *Client) SetPinlessDialin(ctx context.Context, entries []PinlessDialinEn
 	}
 	buf.WriteString(`]}}`)
 	var d Domain
-	if err := c.do(ctx, http.MethodPost, "/", nil, buf.Bytes(), &d); err != nil {
+	if err := c.doOnce(ctx, http.MethodPost, "/", nil, buf.Bytes(), &d); err != nil {
 		return nil, err
 	}
 	return &d, nil

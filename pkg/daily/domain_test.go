@@ -13,6 +13,7 @@ import (
 )
 
 func TestDomainAndUpdateDomain(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -54,6 +55,7 @@ func rawEntries(t *testing.T, d *daily.Domain) map[string]string {
 }
 
 func TestSetPinlessDialinKeepsOtherEntriesByteForByte(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -109,6 +111,7 @@ func TestSetPinlessDialinKeepsOtherEntriesByteForByte(t *testing.T) {
 }
 
 func TestSetPinlessDialinEmptySendsAnEmptyArray(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	var wire bytes.Buffer
 	c, _ := newClient(t, srv, daily.WithDebug(&wire))

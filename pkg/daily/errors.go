@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -19,6 +20,9 @@ type APIError struct {
 	Details []ErrorDetail
 	Method  string
 	Path    string // relative to the base URL, secrets redacted
+	// RetryAfter is Daily's Retry-After header (0 when absent), capped at 30 s. The client
+	// waits it out itself, except for the writes it sends once (see SetPinlessDialin).
+	RetryAfter time.Duration
 
 	deleted bool // the body said "deleted": true (Daily's answer to deleting an expired room)
 }

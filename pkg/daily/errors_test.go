@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecodeErrorShapes(t *testing.T) {
+	t.Parallel()
 	const key = "sk-test-0123456789abcdef"
 	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJyIjoieCJ9.c2lnbmF0dXJl"
 	cases := []struct {
@@ -72,6 +73,7 @@ func TestDecodeErrorShapes(t *testing.T) {
 }
 
 func TestErrorsFromTheEmulator(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	ctx := testContext(t)
 

@@ -20,6 +20,7 @@ import (
 var pool = []string{"+14155550201", "+14155550202", "+12125550203", "+12125550204"}
 
 func TestSearchNumbersSendsOnlyTheFiltersGiven(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithAvailableNumbers(pool...))
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -42,6 +43,7 @@ func TestSearchNumbersSendsOnlyTheFiltersGiven(t *testing.T) {
 }
 
 func TestSearchNumbersChecksFilterRulesBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	bad := []struct {
@@ -69,6 +71,7 @@ func TestSearchNumbersChecksFilterRulesBeforeSending(t *testing.T) {
 }
 
 func TestBuyListAndReleaseNumbers(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithAvailableNumbers(pool...))
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -106,6 +109,7 @@ func TestBuyListAndReleaseNumbers(t *testing.T) {
 }
 
 func TestPurchasedNumbersPagesOnPaginationID(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	base := time.Now().Add(-time.Hour)
@@ -137,6 +141,7 @@ func TestPurchasedNumbersPagesOnPaginationID(t *testing.T) {
 }
 
 func TestBuyIsNotRetriedAndIsChecked(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithAvailableNumbers(pool...))
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -173,6 +178,7 @@ func TestBuyIsNotRetriedAndIsChecked(t *testing.T) {
 // TestBuyWhoseAnswerIsLostFindsTheNumber puts a gateway in front of the emulator that passes
 // the purchase on but loses the answer (502), as a load balancer might.
 func TestBuyWhoseAnswerIsLostFindsTheNumber(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithAvailableNumbers(pool...))
 	target, _ := url.Parse(srv.URL)
 	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: target.Scheme, Host: target.Host})

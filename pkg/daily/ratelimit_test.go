@@ -18,6 +18,7 @@ func near(d, want time.Duration) bool {
 }
 
 func TestRateLimiterDelaysTheRequestAfterTheBurst(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c, clock := newClient(t, srv) // the fake clock stands still unless a wait moves it
 	ctx := testContext(t)
@@ -40,6 +41,7 @@ func TestRateLimiterDelaysTheRequestAfterTheBurst(t *testing.T) {
 }
 
 func TestRateLimiterRoomDeletesHaveTheirOwnSlowerClass(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c, clock := newClient(t, srv)
 	ctx := testContext(t)
@@ -66,6 +68,7 @@ func TestRateLimiterRoomDeletesHaveTheirOwnSlowerClass(t *testing.T) {
 }
 
 func TestWithoutRateLimitNeverWaits(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c, clock := newClient(t, srv, daily.WithoutRateLimit())
 	ctx := testContext(t)
@@ -78,6 +81,7 @@ func TestWithoutRateLimitNeverWaits(t *testing.T) {
 }
 
 func TestRateLimitWaitStopsOnContextCancel(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c := daily.New(srv.APIKey, daily.WithBaseURL(srv.URL)) // real clock
 	ctx := testContext(t)

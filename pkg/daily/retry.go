@@ -56,9 +56,12 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 }
 
 // retryDelay decides whether the failed attempt is retried and after how long:
-// 429 on any method; 5xx and connection errors only when the request is idempotent.
+// 429 on any method; 5xx and connection errors only when the request is idempotent; never
+// for a request marked once.
 func (c *Client) retryDelay(r *request, resp *response, transportErr error, attempt int) (time.Duration, bool) {
 	switch {
+	case r.once:
+		return 0, false
 	case transportErr != nil:
 		if !r.idempotent() {
 			return 0, false

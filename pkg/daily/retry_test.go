@@ -15,6 +15,7 @@ import (
 )
 
 func TestRetry429HonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c, clock := newClient(t, srv, daily.WithoutRateLimit())
 	srv.FailNext(http.StatusTooManyRequests, 1, dailytest.RetryAfter(3*time.Second))
@@ -32,6 +33,7 @@ func TestRetry429HonoursRetryAfter(t *testing.T) {
 }
 
 func TestRetry429WithoutRetryAfterBacksOffWithJitter(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	policy := daily.RetryPolicy{MaxAttempts: 4, BaseDelay: 100 * time.Millisecond, MaxDelay: 150 * time.Millisecond}
 	c, clock := newClient(t, srv, daily.WithoutRateLimit(), daily.WithRetryPolicy(policy))
@@ -58,6 +60,7 @@ func TestRetry429WithoutRetryAfterBacksOffWithJitter(t *testing.T) {
 }
 
 func TestRetry429GivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c, _ := newClient(t, srv, daily.WithoutRateLimit(), daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: 3}))
 	srv.FailNext(http.StatusTooManyRequests, 10)
@@ -72,6 +75,7 @@ func TestRetry429GivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestRetry5xxForIdempotentRequestsOnly(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	var infos []daily.RequestInfo
 	var mu sync.Mutex
@@ -145,6 +149,7 @@ func dropListener(t *testing.T) (url string, accepted *atomic.Int64) {
 }
 
 func TestConnectionErrorsRetriedForIdempotentRequestsOnly(t *testing.T) {
+	t.Parallel()
 	url, accepted := dropListener(t)
 	clock := daily.NewFakeClock(time.Unix(0, 0))
 	c := daily.New("test-key-123456", daily.WithBaseURL(url), daily.WithFakeClock(clock), daily.WithoutRateLimit())
@@ -170,6 +175,7 @@ func TestConnectionErrorsRetriedForIdempotentRequestsOnly(t *testing.T) {
 }
 
 func TestRetryWaitStopsOnContextCancel(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c := daily.New(srv.APIKey, daily.WithBaseURL(srv.URL)) // real clock: the wait is real
 	srv.FailNext(http.StatusServiceUnavailable, 1, dailytest.RetryAfter(20*time.Second))
@@ -186,6 +192,7 @@ func TestRetryWaitStopsOnContextCancel(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		in   string

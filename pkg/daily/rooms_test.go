@@ -14,6 +14,7 @@ import (
 )
 
 func TestRoomLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -61,6 +62,7 @@ func TestRoomLifecycle(t *testing.T) {
 }
 
 func TestRoomNameChecksBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -78,6 +80,7 @@ func TestRoomNameChecksBeforeSending(t *testing.T) {
 }
 
 func TestRoomsPagesOnRoomID(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)

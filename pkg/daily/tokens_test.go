@@ -11,6 +11,7 @@ import (
 )
 
 func TestMeetingTokenByREST(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
@@ -37,6 +38,7 @@ func TestMeetingTokenByREST(t *testing.T) {
 }
 
 func TestSignMeetingTokenVerifiesWithTheEmulator(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	now := time.Now()
 	p := daily.MeetingTokenProperties{RoomName: "local-room", IsOwner: true, Exp: now.Add(time.Hour).Unix(),

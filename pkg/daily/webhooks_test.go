@@ -9,6 +9,7 @@ import (
 )
 
 func TestWebhookLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)

@@ -25,6 +25,7 @@ func assertNoKey(t *testing.T, key string, outputs ...string) {
 }
 
 func TestNewCmdLogin(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		args      []string
@@ -60,6 +61,7 @@ func TestNewCmdLogin(t *testing.T) {
 }
 
 func TestLoginRun(t *testing.T) {
+	t.Parallel()
 	for _, tty := range []bool{false, true} {
 		env := cmdtest.NewWithoutKey(t)
 		env.IO.SetStdinTTY(tty)
@@ -90,6 +92,7 @@ func TestLoginRun(t *testing.T) {
 }
 
 func TestLoginRefusedKeyIsNotStored(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	const wrong = "not-the-emulator-key-0123456789"
 	env.In.WriteString(wrong)
@@ -105,6 +108,7 @@ func TestLoginRefusedKeyIsNotStored(t *testing.T) {
 }
 
 func TestLoginBadInput(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "two words", strings.Repeat("k", maxKeyInput+1)} {
 		env := cmdtest.NewWithoutKey(t)
 		env.In.WriteString(in)
@@ -121,6 +125,7 @@ func TestLoginBadInput(t *testing.T) {
 }
 
 func TestLoginPromptClosed(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	env.IO.SetStdinTTY(true)
 	opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClient}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNewCmdLogout(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	for _, tt := range []struct {
 		args    []string
@@ -25,6 +26,7 @@ func TestNewCmdLogout(t *testing.T) {
 }
 
 func TestLogoutRun(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		tty      bool
@@ -75,6 +77,7 @@ func TestLogoutRun(t *testing.T) {
 }
 
 func TestLogoutNothingStored(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	err := logoutRun(&LogoutOptions{IO: env.IO, Config: env.Factory.Config, Yes: true})
 	if err == nil || err.Error() != `no API key stored for profile "default"` {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestNewCmdStatus(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	for _, tt := range []struct {
@@ -35,6 +36,7 @@ func statusOpts(env *cmdtest.Env) *StatusOptions {
 }
 
 func TestStatusRun(t *testing.T) {
+	t.Parallel()
 	for _, tty := range []bool{true, false} {
 		env := cmdtest.New(t)
 		env.IO.SetStdoutTTY(tty)
@@ -58,6 +60,7 @@ func TestStatusRun(t *testing.T) {
 }
 
 func TestStatusRunColourAndJSON(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	env.IO.SetStdoutTTY(true)
 	env.IO.SetColorEnabled(true)
@@ -86,6 +89,7 @@ func TestStatusRunColourAndJSON(t *testing.T) {
 }
 
 func TestStatusNoKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	err := statusRun(context.Background(), statusOpts(env))
 	var na *cmdutil.NoAuthError
@@ -98,6 +102,7 @@ func TestStatusNoKey(t *testing.T) {
 }
 
 func TestStatusRefusedKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	const wrong = "stale-key-abcdefghijklmnop"
 	if err := env.LoadConfig(t).SetAPIKey(wrong); err != nil {

@@ -48,6 +48,7 @@ func smallConfig(t *testing.T) bench.Config {
 // TestBenchRunsEverySystem runs a small benchmark of the three first systems and checks that
 // every call connected and that the JSON is the documented schema, no more and no less.
 func TestBenchRunsEverySystem(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	cfg.Systems = []string{bench.SystemServe, bench.SystemWarm, bench.SystemSeed}
 	rep, err := bench.Run(context.Background(), cfg)
@@ -124,6 +125,7 @@ func keys[V any](m map[string]V) []string {
 }
 
 func TestBenchReportsAMissingPythonAsUnavailable(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	cfg.Systems = []string{bench.SystemSeed}
 	// A runner file of our own: these cases are about the interpreter, not the runner.
@@ -150,6 +152,7 @@ func TestBenchReportsAMissingPythonAsUnavailable(t *testing.T) {
 
 // TestBenchHold measures serve holding calls with a running bot each.
 func TestBenchHold(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	rep, err := bench.Hold(context.Background(), cfg, 20)
 	if err != nil {

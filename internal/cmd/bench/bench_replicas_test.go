@@ -14,6 +14,7 @@ import (
 // Redis behind the bench's balancer: every call connects, each with one bot across both
 // replicas, and the report says how many replicas ran and what the shared state cost.
 func TestBenchReplicasShareRedis(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t)
 	cfg := smallConfig(t)
 	cfg.Systems = []string{bench.SystemServe, bench.SystemWarm}

@@ -20,6 +20,7 @@ func parse(t *testing.T, args ...string) (*Options, error) {
 }
 
 func TestBenchFlags(t *testing.T) {
+	t.Parallel()
 	o, err := parse(t)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestBenchFlags(t *testing.T) {
 }
 
 func TestBenchFlagErrors(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		want string

@@ -93,6 +93,7 @@ func waitReady(t *testing.T, env *cmdtest.Env, room, sipURI string) {
 }
 
 func TestUpdateConnectsHeldCall(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	id := heldCall(t, env)
 	sipURI := roomWithParticipant(t, env, "patch-room")
@@ -132,6 +133,7 @@ func TestUpdateConnectsHeldCall(t *testing.T) {
 }
 
 func TestUpdateJSONOnSuccess(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	id := heldCall(t, env)
 	sipURI := roomWithParticipant(t, env, "json-room")
@@ -155,6 +157,7 @@ func TestUpdateJSONOnSuccess(t *testing.T) {
 }
 
 func TestUpdateTooEarlyDropsCall(t *testing.T) {
+	t.Parallel()
 	// The endpoint exists but is not ready yet (ready an hour after the join): Daily answers
 	// 404 and drops the call, which is why the hint insists on dialin-ready.
 	env := cmdtest.New(t, dailytest.WithReadyDelay(time.Hour))

@@ -22,6 +22,7 @@ func testFactory() *cmdutil.Factory {
 }
 
 func TestNewCmdUpdate(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		uri, want string
 	}{
@@ -69,6 +70,7 @@ var badArgs = []struct {
 }
 
 func TestUpdateRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	for _, tt := range badArgs {
 		err := cmdtest.Exec(NewCmdUpdate(env.Factory, nil), tt.args...)
@@ -94,6 +96,7 @@ func hintOf(err error) string {
 }
 
 func TestUpdateRunForwardingFailed(t *testing.T) {
+	t.Parallel()
 	// No such held call: Daily's 404 "Call Forwarding Failed", with the readiness hint.
 	env := cmdtest.New(t)
 	err := cmdtest.Exec(NewCmdUpdate(env.Factory, nil), "--call-id", callID, "--call-domain", env.Server.DomainID(), "--sip-uri", "room.0@h")
@@ -118,6 +121,7 @@ func TestUpdateRunForwardingFailed(t *testing.T) {
 }
 
 func TestUpdateRunDailyErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		status   int
 		wantHint string
@@ -140,6 +144,7 @@ func TestUpdateRunDailyErrors(t *testing.T) {
 }
 
 func TestUpdateWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	err := cmdtest.Exec(NewCmdUpdate(env.Factory, nil), "--call-id", callID, "--call-domain", domainID, "--sip-uri", "r.0@h")
 	var na *cmdutil.NoAuthError

@@ -12,6 +12,7 @@ import (
 )
 
 func TestNewCmdSetValidatesBeforeRunning(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	tests := []struct {
@@ -44,6 +45,7 @@ func TestNewCmdSetValidatesBeforeRunning(t *testing.T) {
 }
 
 func TestNewCmdGet(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	var got *GetOptions
@@ -59,6 +61,7 @@ func TestNewCmdGet(t *testing.T) {
 }
 
 func TestSetGetRoundTrip(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	if err := setRun(&SetOptions{IO: env.IO, Config: env.Factory.Config, Key: "default_region", Value: "gb"}); err != nil {
 		t.Fatal(err)
@@ -86,6 +89,7 @@ func TestSetGetRoundTrip(t *testing.T) {
 }
 
 func TestListRun(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	if _, err := env.LoadConfig(t).Set("default_region", "DE"); err != nil {
 		t.Fatal(err)
@@ -146,6 +150,7 @@ func TestListRun(t *testing.T) {
 }
 
 func TestProfilesRun(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	cfg, err := config.Load(config.Options{Dir: env.ConfigDir, NoEnv: true})
 	if err != nil {

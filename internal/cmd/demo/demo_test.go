@@ -31,6 +31,7 @@ func runDemo(t *testing.T, args ...string) (out, errOut string, err error) {
 }
 
 func TestDemoFlags(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	for _, tt := range []struct {
 		args []string
@@ -55,6 +56,7 @@ func TestDemoFlags(t *testing.T) {
 // TestDemoConnectsEveryCall runs the demo for real: emulator, serve, and a stand-in bot
 // process per call; every call connects and its timeline is printed.
 func TestDemoConnectsEveryCall(t *testing.T) {
+	t.Parallel()
 	out, errOut, err := runDemo(t, "--calls", "2", "--bot-startup", "50ms", "--talk-time", "50ms")
 	if err != nil {
 		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
@@ -77,6 +79,7 @@ func TestDemoConnectsEveryCall(t *testing.T) {
 
 // TestDemoPatchServeJSON: serve patches on dialin.ready; --json gives every call's timeline.
 func TestDemoPatchServeJSON(t *testing.T) {
+	t.Parallel()
 	out, errOut, err := runDemo(t, "--calls", "2", "--bot-startup", "0s", "--talk-time", "50ms", "--patch", "serve", "--json")
 	if err != nil {
 		t.Fatalf("%v\n%s\n%s", err, out, errOut)
@@ -97,6 +100,7 @@ func TestDemoPatchServeJSON(t *testing.T) {
 
 // TestDemoExitsOneWhenACallIsLost: bots that start slower than the hold lasts lose the calls.
 func TestDemoExitsOneWhenACallIsLost(t *testing.T) {
+	t.Parallel()
 	out, _, err := runDemo(t, "--calls", "1", "--bot-startup", "600ms", "--hold-timeout", "200ms", "--talk-time", "50ms")
 	if err == nil || err.Error() != "1 of 1 calls were not connected" {
 		t.Fatalf("err = %v\n%s", err, out)

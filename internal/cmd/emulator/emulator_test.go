@@ -24,6 +24,7 @@ import (
 )
 
 func TestNewCmdEmulator(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	var got *Options
@@ -122,6 +123,7 @@ func startEmulator(t *testing.T, args ...string) *running {
 var exportsPattern = regexp.MustCompile(`^export DAILY_API_URL=(http://127\.0\.0\.1:\d+/v1)\nexport DAILY_API_KEY=(\S+)\n$`)
 
 func TestEmulatorServesUntilCancelled(t *testing.T) {
+	t.Parallel()
 	em := startEmulator(t, "--api-key", "test-key-123", "--seed-number", "+14155550100", "--seed-number", "+12125550100")
 	m := exportsPattern.FindStringSubmatch(em.out.String())
 	if m == nil || m[2] != "test-key-123" || m[1] != em.srv.URL {
@@ -164,6 +166,7 @@ func TestEmulatorServesUntilCancelled(t *testing.T) {
 }
 
 func TestEmulatorJSONAndEnvFile(t *testing.T) {
+	t.Parallel()
 	envFile := filepath.Join(t.TempDir(), "emulator.env")
 	em := startEmulator(t, "--json", "--env-file", envFile, "--api-key", "it's-a-key")
 	var ep Endpoint
@@ -190,6 +193,7 @@ func TestEmulatorJSONAndEnvFile(t *testing.T) {
 }
 
 func TestEmulatorFaults(t *testing.T) {
+	t.Parallel()
 	em := startEmulator(t, "--fail-rate", "1", "--fail-status", "502")
 	c := daily.New(em.srv.APIKey, daily.WithBaseURL(em.srv.URL), daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: 1}))
 	_, err := c.Domain(context.Background())
@@ -200,6 +204,7 @@ func TestEmulatorFaults(t *testing.T) {
 }
 
 func TestEmulatorManualClock(t *testing.T) {
+	t.Parallel()
 	em := startEmulator(t, "--manual-clock")
 	base := strings.TrimSuffix(em.srv.URL, "/v1") + "/_emulator/clock"
 	first, second := clockNow(t, em, "GET", base, ""), clockNow(t, em, "GET", base, "")
@@ -230,6 +235,7 @@ func clockNow(t *testing.T, em *running, method, url, body string) time.Time {
 }
 
 func TestEmulatorAddressInUse(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -245,6 +251,7 @@ func TestEmulatorAddressInUse(t *testing.T) {
 }
 
 func TestLoopbackOnly(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]bool{"127.0.0.1:0": true, "localhost:80": true, "[::1]:1": true,
 		"0.0.0.0:8089": false, "192.168.1.2:80": false, "example.com:80": false} {
 		if got := loopbackOnly(addr); got != want {

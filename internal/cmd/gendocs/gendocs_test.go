@@ -46,6 +46,7 @@ func read(t *testing.T, path string) string {
 }
 
 func TestGendocsWritesReferenceManAndCompletions(t *testing.T) {
+	t.Parallel()
 	dir := generate(t, t.TempDir())
 
 	man := read(t, filepath.Join(dir, "docs/man/dialin-auth-login.1"))
@@ -112,6 +113,7 @@ func TestGendocsOutputIsStable(t *testing.T) {
 }
 
 func TestGendocsRemovesPagesOfRemovedCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stale := []string{"docs/reference/dialin_gone.md", "docs/man/dialin-gone.1"}
 	for _, p := range append(stale, "docs/reference/guide.md") {

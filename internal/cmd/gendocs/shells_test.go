@@ -71,6 +71,7 @@ func shellCases(t *testing.T) []shellCase {
 }
 
 func TestCompletionsLoadInShells(t *testing.T) {
+	t.Parallel()
 	dir := generate(t, t.TempDir())
 	home, bin, cfgDir := t.TempDir(), t.TempDir(), t.TempDir()
 	self, err := os.Executable()

@@ -91,6 +91,9 @@ func buyRun(ctx context.Context, opts *BuyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseOwned(ctx, opts, targets); err != nil {
+		return err
+	}
 	if !opts.Yes {
 		cs := output.NewErrColorScheme(opts.IO)
 		fmt.Fprintf(opts.IO.ErrOut, "About to buy %s on Daily:\n", describeTargets(targets))
@@ -118,6 +121,27 @@ func buyRun(ctx context.Context, opts *BuyOptions) error {
 		}
 	}
 	return err
+}
+
+// refuseOwned stops a buy of numbers the domain already owns before anything is bought or
+// asked: Daily would refuse the purchase, and after an uncertain answer (a 5xx, a lost
+// answer) the look-up that follows would find the number and call it bought.
+func refuseOwned(ctx context.Context, opts *BuyOptions, targets []string) error {
+	if opts.Random {
+		return nil
+	}
+	_, owned, err := splitOwned(ctx, opts, targets)
+	if err != nil {
+		return err
+	}
+	if len(owned) == 0 {
+		return nil
+	}
+	names := make([]string, len(owned))
+	for i, o := range owned {
+		names[i] = fmt.Sprintf("%s (id %s)", o.Number, o.ID)
+	}
+	return cmdutil.FlagErrorf("NUMBER: already owned by this domain: %s; nothing bought (leave it out, or see `dialin numbers list`)", strings.Join(names, ", "))
 }
 
 // buyTargets are the numbers to buy in E.164, or one "" for --random.

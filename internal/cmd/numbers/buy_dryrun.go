@@ -64,7 +64,7 @@ func splitOwned(ctx context.Context, opts *BuyOptions, targets []string) ([]stri
 	}
 	purchased, err := daily.Collect(client.PurchasedNumbers(ctx, daily.PurchasedNumberQuery{}))
 	if err != nil {
-		return nil, nil, fmt.Errorf("dry run: reading the purchased numbers: %w", err)
+		return nil, nil, fmt.Errorf("reading the purchased numbers: %w", err)
 	}
 	ids := make(map[string]string, len(purchased))
 	for _, p := range purchased {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -15,6 +17,7 @@ import (
 )
 
 func TestNewCmdBuy(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	ok := []struct {
@@ -39,6 +42,7 @@ func TestNewCmdBuy(t *testing.T) {
 }
 
 func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	tests := []struct {
 		args []string
@@ -67,6 +71,7 @@ func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
 }
 
 func TestBuyOnTerminalAsks(t *testing.T) {
+	t.Parallel()
 	for _, answer := range []string{"y\n", "n\n", ""} {
 		env, _ := newEnv(t)
 		env.IO.SetStdinTTY(true)
@@ -98,6 +103,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 }
 
 func TestBuyWithYes(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "4155550100", "+1 (415) 555-0101", "--yes")
 	if err != nil {
@@ -137,6 +143,7 @@ func ownedNumbers(t *testing.T, env *cmdtest.Env) map[string]string {
 }
 
 func TestBuyJSONQuietAndRandom(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "--yes", "--json"); err != nil {
 		t.Fatal(err)
@@ -160,6 +167,7 @@ func TestBuyJSONQuietAndRandom(t *testing.T) {
 }
 
 func TestBuyDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
 		t.Fatal(err)
@@ -188,6 +196,7 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 }
 
 func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	id := env.Server.SeedPurchased("+14155550100", start)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550101", "+1 415 555 0100", "--dry-run")
@@ -229,6 +238,7 @@ func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
 }
 
 func TestBuyPartialFailure(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	// +13035550100 is not in the pool: Daily refuses it (422) and the next number is still bought.
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "+13035550100", "+14155550101", "--yes")
@@ -247,9 +257,9 @@ func TestBuyPartialFailure(t *testing.T) {
 }
 
 func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
-	env.Server.FailNext(503, 1)
-	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+14155550100", "+14155550101", "+14155550102", "--yes")
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, failFirstPurchase(env, 503)), "+14155550100", "+14155550101", "+14155550102", "--yes")
 	if n := env.Server.Count("POST", "/buy-phone-number"); n != 1 {
 		t.Fatalf("%d purchase requests after a 503, want exactly 1 (no retry, no next number)", n)
 	}
@@ -271,6 +281,7 @@ func TestBuyNeverRetriesAnUncertainPurchase(t *testing.T) {
 }
 
 func TestBuyRandomUncertain(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.Server.FailNext(502, 1)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "--random", "--yes", "--json")
@@ -289,6 +300,7 @@ func TestBuyRandomUncertain(t *testing.T) {
 }
 
 func TestBuyWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	env.IO.SetStdinTTY(true)
 	env.IO.SetStdoutTTY(true)
@@ -298,4 +310,47 @@ func TestBuyWithoutKey(t *testing.T) {
 		t.Fatalf("err = %v (stderr %q): want NoAuthError before any prompt", err, env.ErrOut)
 	}
 	assertNoRequests(t, env)
+}
+
+// failFirstPurchase is a runF whose client makes Daily answer the first POST
+// /buy-phone-number with status (the requests before it, such as the ownership check, pass).
+func failFirstPurchase(env *cmdtest.Env, status int) func(*BuyOptions) error {
+	return func(o *BuyOptions) error {
+		var once sync.Once
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/buy-phone-number") {
+				once.Do(func() { env.Server.FailNext(status, 1) })
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+		c := daily.New(env.Server.APIKey, daily.WithBaseURL(env.Server.URL), daily.WithHTTPClient(&http.Client{Transport: rt}))
+		o.DailyClient = func() (*daily.Client, error) { return c, nil }
+		return buyRun(context.Background(), o)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Buying a number the domain already owns is refused before any purchase: before, a 503
+// on the purchase was followed by a look-up that found the number and printed "✓ Bought".
+func TestBuyRefusesANumberAlreadyOwned(t *testing.T) {
+	env, _ := newEnv(t)
+	c := client(t, env)
+	if _, err := c.BuyNumber(context.Background(), "+14155550100"); err != nil {
+		t.Fatal(err)
+	}
+	reset(env)
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, failFirstPurchase(env, 503)), "+14155550100", "--yes")
+	assertUsageError(t, err, "")
+	if !strings.HasPrefix(err.Error(), "NUMBER: already owned by this domain: +14155550100 (id ") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := env.Server.Count("POST", "/buy-phone-number"); n != 0 {
+		t.Fatalf("%d purchase requests, want none", n)
+	}
+	if strings.Contains(env.ErrOut.String(), "Bought") || env.Out.String() != "" {
+		t.Fatalf("stdout %q, stderr %q", env.Out, env.ErrOut)
+	}
 }

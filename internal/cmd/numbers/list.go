@@ -10,6 +10,7 @@ import (
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily"
+	dialnumbers "github.com/dialin-project/dialin/pkg/dialin/numbers"
 )
 
 // maxNumbersPage is the page size asked of Daily (its documented maximum for this list).
@@ -71,12 +72,12 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if err != nil {
 			return err
 		}
-		byNumber, err := routesByNumber(ctx, client)
+		byNumber, err := dialnumbers.RoutesByNumber(ctx, client)
 		if err != nil {
 			return err
 		}
 		for _, p := range owned {
-			rows = append(rows, listedNumber{PurchasedNumber: p, Route: byNumber[canonical(p.Number)]})
+			rows = append(rows, listedNumber{PurchasedNumber: p, Route: byNumber[dialnumbers.Canonical(p.Number)]})
 		}
 		return nil
 	})
@@ -99,10 +100,10 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	t := output.NewTable(opts.IO, "Number", "ID", "Route", "Created")
 	for _, r := range rows {
 		created := r.CreatedDate
-		if at, ok := createdAt(r.PurchasedNumber); ok && tty {
+		if at, ok := dialnumbers.BoughtAt(r.PurchasedNumber); ok && tty {
 			created = formatTime(at)
 		}
-		t.Row(displayNumber(tty, r.Number), r.ID, r.Route.summary(), created)
+		t.Row(displayNumber(tty, r.Number), r.ID, routeSummary(r.Route), created)
 	}
 	return t.Render()
 }

@@ -16,6 +16,7 @@ import (
 )
 
 func TestNewCmdList(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	for _, tt := range []struct {
@@ -59,6 +60,7 @@ func listFixture(t *testing.T) (*cmdtest.Env, map[string]string) {
 }
 
 func TestListRun(t *testing.T) {
+	t.Parallel()
 	env, ids := listFixture(t)
 	env.IO.SetStdoutTTY(true)
 	if err := cmdtest.Exec(NewCmdList(env.Factory, nil)); err != nil {
@@ -95,6 +97,7 @@ func TestListRun(t *testing.T) {
 }
 
 func TestListJSONHasRoutesWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	env, ids := listFixture(t)
 	if err := cmdtest.Exec(NewCmdList(env.Factory, nil), "--json"); err != nil {
 		t.Fatal(err)
@@ -129,6 +132,7 @@ func TestListJSONHasRoutesWithoutSecrets(t *testing.T) {
 }
 
 func TestListPagesAndLimit(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t, dailytest.WithoutRateLimit())
 	for i := range 60 {
 		env.Server.SeedPurchased(fmt.Sprintf("+1303555%04d", i), start.Add(time.Duration(i)*time.Minute))
@@ -153,6 +157,7 @@ func TestListPagesAndLimit(t *testing.T) {
 }
 
 func TestListEmpty(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.IO.SetStdoutTTY(true)
 	err := cmdtest.Exec(NewCmdList(env.Factory, nil))
@@ -166,6 +171,7 @@ func TestListEmpty(t *testing.T) {
 }
 
 func TestListWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	var na *cmdutil.NoAuthError
 	if err := cmdtest.Exec(NewCmdList(env.Factory, nil)); !errors.As(err, &na) {

@@ -9,7 +9,6 @@ package numbers
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,9 +16,6 @@ import (
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 )
-
-// releaseLock is how long after its purchase Daily refuses to release a number.
-const releaseLock = 14 * 24 * time.Hour
 
 // NewCmdNumbers is the `numbers` group.
 func NewCmdNumbers(f *cmdutil.Factory) *cobra.Command {

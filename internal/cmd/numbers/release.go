@@ -16,6 +16,7 @@ import (
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily"
+	dialnumbers "github.com/dialin-project/dialin/pkg/dialin/numbers"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 )
 
@@ -118,8 +119,8 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 		if owned, err = findOwned(ctx, client, id, number); err != nil {
 			return err
 		}
-		byNumber, err := routesByNumber(ctx, client)
-		route = byNumber[canonical(owned.Number)]
+		byNumber, err := dialnumbers.RoutesByNumber(ctx, client)
+		route = byNumber[dialnumbers.Canonical(owned.Number)]
 		return err
 	})
 	if err != nil {
@@ -136,7 +137,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "%s Releasing %s (id %s) gives it back to the carrier: calls to it stop and you may not get it back.\n",
 			cs.WarningIcon(), cs.Cyan(displayNumber(true, owned.Number)), owned.ID)
 		if route != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "%s It still has a route: %s\n", cs.WarningIcon(), route.summary())
+			fmt.Fprintf(opts.IO.ErrOut, "%s It still has a route: %s\n", cs.WarningIcon(), routeSummary(route))
 		}
 		if err := cmdutil.Confirm(opts.IO, false, "Release "+owned.Number+"?"); err != nil {
 			return err
@@ -176,7 +177,7 @@ func findOwned(ctx context.Context, client *daily.Client, id, number string) (*d
 	}
 	for i := range owned {
 		p := &owned[i]
-		if (id != "" && strings.EqualFold(p.ID, id)) || (number != "" && canonical(p.Number) == number) {
+		if (id != "" && strings.EqualFold(p.ID, id)) || (number != "" && dialnumbers.Canonical(p.Number) == number) {
 			return p, nil
 		}
 	}

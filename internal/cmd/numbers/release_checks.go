@@ -1,13 +1,12 @@
 package numbers
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/pkg/daily"
+	dialnumbers "github.com/dialin-project/dialin/pkg/dialin/numbers"
 )
 
 // checkReleasable refuses, before the release is sent, a number that a dial-in route still
@@ -16,14 +15,14 @@ import (
 func checkReleasable(p *daily.PurchasedNumber, route *numberRoute, now time.Time) error {
 	if route != nil {
 		where := "a PIN dial-in entry"
-		if route.Type == routePinless {
+		if route.Type == dialnumbers.RoutePinless {
 			where = "its pinless_dialin route to " + route.RoomCreationAPI
 		}
 		return cmdutil.FlagErrorWrap(cmdutil.WithHint(
 			fmt.Errorf("%s: still in use by %s; refusing to release a routed number", p.Number, where),
 			"remove the route first with `dialin routes remove`, or pass --force to release it anyway"))
 	}
-	if at, ok := createdAt(*p); ok && now.Before(at.Add(releaseLock)) {
+	if at, locked := dialnumbers.Locked(*p, now); locked {
 		return cmdutil.WithHint(
 			fmt.Errorf("%s: %s", p.Number, lockMessage(at)),
 			"wait until then, or pass --force to send the release and let Daily decide")
@@ -34,37 +33,17 @@ func checkReleasable(p *daily.PurchasedNumber, route *numberRoute, now time.Time
 // lockMessage explains Daily's 14-day lock for a number bought at boughtAt.
 func lockMessage(boughtAt time.Time) string {
 	return fmt.Sprintf("bought on %s; Daily refuses to release a number within 14 days of its purchase, so it can be released from %s",
-		formatTime(boughtAt), formatTime(boughtAt.Add(releaseLock)))
+		formatTime(boughtAt), formatTime(boughtAt.Add(dialnumbers.ReleaseLock)))
 }
 
 // explainReleaseError turns Daily's refusal of a release inside the 14-day lock into an
 // explanation with the date; other errors are only given the number.
 func explainReleaseError(p *daily.PurchasedNumber, now time.Time, err error) error {
-	if !isLockRefusal(p, now, err) {
+	if !dialnumbers.IsLockRefusal(*p, now, err) {
 		return fmt.Errorf("releasing %s: %w", p.Number, err)
 	}
-	if at, ok := createdAt(*p); ok {
+	if at, ok := dialnumbers.BoughtAt(*p); ok {
 		return fmt.Errorf("Daily refused to release %s: %s (%w)", p.Number, lockMessage(at), err)
 	}
 	return fmt.Errorf("Daily refused to release %s: a number cannot be released within 14 days of its purchase (%w)", p.Number, err)
-}
-
-// isLockRefusal reports whether err is Daily refusing a release because of the 14-day lock.
-// Daily's exact status and text are unconfirmed (400 in its docs, 422 in the generated
-// spec), so a 400/422 counts when its text speaks of 14 days or when the purchase date
-// says the lock is still on.
-func isLockRefusal(p *daily.PurchasedNumber, now time.Time, err error) bool {
-	var apiErr *daily.APIError
-	if !errors.As(err, &apiErr) || (apiErr.Status != 400 && apiErr.Status != 422) {
-		return false
-	}
-	text := apiErr.Info
-	for _, d := range apiErr.Details {
-		text += " " + d.Detail + " " + d.Title
-	}
-	if strings.Contains(strings.ToLower(text), "14 day") {
-		return true
-	}
-	at, ok := createdAt(*p)
-	return ok && now.Before(at.Add(releaseLock))
 }

@@ -14,6 +14,7 @@ import (
 )
 
 func TestNewCmdSearch(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	ok := []struct {
@@ -63,6 +64,7 @@ var searchRefusals = []struct {
 }
 
 func TestSearchRefusesBadFiltersBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	for _, tt := range searchRefusals {
 		err := cmdtest.Exec(NewCmdSearch(env.Factory, nil), tt.args...)
@@ -73,6 +75,7 @@ func TestSearchRefusesBadFiltersBeforeAnyRequest(t *testing.T) {
 
 // The local rules are the client's rules: the same inputs pass and fail.
 func TestValidateFiltersAgreesWithClient(t *testing.T) {
+	t.Parallel()
 	values := map[string][]string{"areacode": {"", "415", "41"}, "region": {"", "CA"}, "city": {"", "Austin"},
 		"contains": {"", "555", "55"}, "starts_with": {"", "1415"}, "ends_with": {"", "0100"}}
 	n := 0
@@ -100,6 +103,7 @@ func TestValidateFiltersAgreesWithClient(t *testing.T) {
 }
 
 func TestSearchRun(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		tty  bool
@@ -133,6 +137,7 @@ func TestSearchRun(t *testing.T) {
 }
 
 func TestSearchJSON(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	if err := cmdtest.Exec(NewCmdSearch(env.Factory, nil), "--areacode", "212", "--json"); err != nil {
 		t.Fatal(err)
@@ -148,6 +153,7 @@ func TestSearchJSON(t *testing.T) {
 }
 
 func TestSearchNothingFound(t *testing.T) {
+	t.Parallel()
 	for _, tty := range []bool{true, false} {
 		env, _ := newEnv(t)
 		env.IO.SetStdoutTTY(tty)
@@ -163,6 +169,7 @@ func TestSearchNothingFound(t *testing.T) {
 }
 
 func TestSearchWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	err := searchRun(context.Background(), &SearchOptions{IO: env.IO, DailyClient: env.Factory.DailyClient, Limit: 20})
 	var na *cmdutil.NoAuthError
@@ -173,6 +180,7 @@ func TestSearchWithoutKey(t *testing.T) {
 }
 
 func TestSearchDailyError(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.Server.FailNext(500, 4) // GETs are retried: fail every attempt
 	err := cmdtest.Exec(NewCmdSearch(env.Factory, nil), "--areacode", "415")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestNewCmdCreate(t *testing.T) {
+	t.Parallel()
 	inAnHour := start.Unix() + 3600
 	tests := []struct {
 		args     []string
@@ -80,6 +81,7 @@ var badCreateArgs = []struct {
 }
 
 func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	for _, tt := range badCreateArgs {
 		err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...)
@@ -92,6 +94,7 @@ func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
 }
 
 func TestCreateRunSIPRoom(t *testing.T) {
+	t.Parallel()
 	const host = "@dailytest.sip.dailytest.localhost"
 	args := []string{"--sip", "--name", "support-1", "--display-name", "+14155550100", "--num-endpoints", "2",
 		"--exp", "1h", "--eject-at-exp"}
@@ -194,6 +197,7 @@ func TestCreateRunSIPRoom(t *testing.T) {
 }
 
 func TestCreateRunOrdinaryRoom(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.IO.SetStdoutTTY(true)
 	if err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), "--name", "standup", "--privacy", "private"); err != nil {
@@ -220,6 +224,7 @@ func TestCreateRunOrdinaryRoom(t *testing.T) {
 }
 
 func TestCreateDuplicateNameHints(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	mustCreate(t, env, sipRoom("support-1", 1))
 	err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), "--sip", "--name", "support-1")
@@ -236,6 +241,7 @@ func TestCreateDuplicateNameHints(t *testing.T) {
 }
 
 func TestCreateLostAnswerHints(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	env.Server.FailNext(503, 1)
 	err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), "--sip", "--name", "support-1")
@@ -249,6 +255,7 @@ func TestCreateLostAnswerHints(t *testing.T) {
 }
 
 func TestCreateWithoutKey(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), "--sip")
 	var na *cmdutil.NoAuthError

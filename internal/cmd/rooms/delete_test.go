@@ -12,6 +12,7 @@ import (
 )
 
 func TestNewCmdDelete(t *testing.T) {
+	t.Parallel()
 	var got *DeleteOptions
 	run := func(o *DeleteOptions) error { got = o; return nil }
 	if err := cmdtest.Exec(NewCmdDelete(testFactory(), run), "a", "b", "a", "--yes"); err != nil {
@@ -42,6 +43,7 @@ func exists(t *testing.T, env *cmdtest.Env, name string) bool {
 }
 
 func TestDeleteRunConfirmation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		tty, yes    bool
@@ -98,6 +100,7 @@ func TestDeleteRunConfirmation(t *testing.T) {
 }
 
 func TestDeleteRunSeveral(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	mustCreate(t, env, sipRoom("a", 1))
 	mustCreate(t, env, daily.CreateRoomRequest{Name: "b"})
@@ -128,6 +131,7 @@ func TestDeleteRunSeveral(t *testing.T) {
 }
 
 func TestDeleteRefusesBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdDelete(env.Factory, nil), "a", "b")
 	wantUsageError(t, err, "Delete 2 rooms (a, b) and disconnect anyone in them: refusing without --yes when not running interactively")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestNewCmdGet(t *testing.T) {
+	t.Parallel()
 	var got *GetOptions
 	if err := cmdtest.Exec(NewCmdGet(testFactory(), func(o *GetOptions) error { got = o; return nil }), "support-1", "--jq", ".url"); err != nil {
 		t.Fatal(err)
@@ -30,6 +31,7 @@ func TestNewCmdGet(t *testing.T) {
 }
 
 func TestGetRun(t *testing.T) {
+	t.Parallel()
 	const host = "@dailytest.sip.dailytest.localhost"
 	env, clock := newEnv(t)
 	req := sipRoom("support-1", 1)
@@ -81,6 +83,7 @@ func TestGetRun(t *testing.T) {
 }
 
 func TestGetRunNotFound(t *testing.T) {
+	t.Parallel()
 	env, clock := newEnv(t)
 	req := sipRoom("short-lived", 1)
 	req.Properties.Exp = start.Add(time.Minute).Unix()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestNewCmdList(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args      []string
 		wantLimit int
@@ -68,6 +69,7 @@ func threeRooms(t *testing.T) (*cmdtest.Env, []daily.Room) {
 }
 
 func TestListRun(t *testing.T) {
+	t.Parallel()
 	const host = "@dailytest.sip.dailytest.localhost"
 	env, _ := threeRooms(t)
 
@@ -101,6 +103,7 @@ func TestListRun(t *testing.T) {
 }
 
 func TestListRunQuietJSONAndJQ(t *testing.T) {
+	t.Parallel()
 	env, _ := threeRooms(t)
 	run := func(args ...string) string {
 		t.Helper()
@@ -127,6 +130,7 @@ func TestListRunQuietJSONAndJQ(t *testing.T) {
 }
 
 func TestListRunAllPages(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	for _, n := range []string{"r1", "r2", "r3", "r4", "r5"} {
 		mustCreate(t, env, daily.CreateRoomRequest{Name: n})
@@ -155,6 +159,7 @@ func TestListRunAllPages(t *testing.T) {
 }
 
 func TestListRunEmpty(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	err := listRun(t.Context(), &ListOptions{IO: env.IO, DailyClient: env.Factory.DailyClient, Now: env.Factory.Now})
 	var nr *cmdutil.NoResultsError

@@ -27,6 +27,7 @@ func newRoot(t *testing.T) (*cobra.Command, *bytes.Buffer) {
 }
 
 func TestEveryCommandIsDocumented(t *testing.T) {
+	t.Parallel()
 	cmd, _ := newRoot(t)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -49,6 +50,7 @@ func TestEveryCommandIsDocumented(t *testing.T) {
 }
 
 func TestHelpTopics(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ topic, want string }{
 		{"exit-codes", "  64   usage"},
 		{"environment", "DAILY_API_KEY"},
@@ -77,6 +79,7 @@ func TestHelpTopics(t *testing.T) {
 }
 
 func TestHelpUnknownTopic(t *testing.T) {
+	t.Parallel()
 	cmd, out := newRoot(t)
 	cmd.SilenceErrors = true
 	cmd.SetArgs([]string{"help", "nosuch"})

@@ -32,8 +32,10 @@ func NewCmdApply(f *cmdutil.Factory, runF func(*ApplyOptions) error) *cobra.Comm
 			"which removes only routes the file manages (see managed_prefix in docs/routes.md).\n\n" +
 			"With PLANFILE (from `routes plan --out`), applies exactly that plan, and refuses with exit 1 if\n" +
 			"the routes changed since it was made (a stale plan): plan again and review.\n\n" +
-			"The write is the same as `routes set`: backup, lock, re-read, write, read back and verify; if the\n" +
-			"routes change between the plan shown and the write, nothing is written.",
+			"The write is the same as `routes set`: backup, lock, re-read, write, read back and verify. Before\n" +
+			"each attempt the file is planned again: routes someone else changed that the file does not touch\n" +
+			"are kept as they are now, and if the plan's own changes are no longer the ones shown, nothing is\n" +
+			"written (stale plan). A saved plan is written only onto the very routes it was made against.",
 		Example: "  dialin routes apply -f routes.yaml\n" +
 			"  dialin routes apply -f routes.yaml --prune --yes\n" +
 			"  dialin routes apply routes.plan --yes",
@@ -106,7 +108,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		return err
 	}
 	if opts.Exporter == nil {
-		if err := dialroutes.RenderPlan(opts.IO.Out, p, opts.IO.ColorEnabled()); err != nil {
+		if err := renderPlan(opts.IO.Out, p, output.NewColorScheme(opts.IO)); err != nil {
 			return err
 		}
 	}
@@ -121,11 +123,12 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, p.Next, nil)
-		return err
-	})
+	// A file is planned again before each attempt, a saved plan checked against its base.
+	mutate := p.Next
+	if spec != nil {
+		mutate = dialroutes.Replan(spec, opts.Prune, p)
+	}
+	wr, err := opts.writeRoutes(ctx, w, mutate)
 	if err != nil {
 		return badInput(err)
 	}

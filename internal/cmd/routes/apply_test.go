@@ -19,6 +19,7 @@ func (e *testEnv) runApply(args ...string) error {
 }
 
 func TestNewCmdApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -39,6 +40,7 @@ func TestNewCmdApply(t *testing.T) {
 }
 
 func TestApplyPruneAsksThenWrites(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.live(t)
 	file := specFile(t, specChanges)
@@ -79,6 +81,7 @@ func TestApplyPruneAsksThenWrites(t *testing.T) {
 }
 
 func TestApplySavedPlanExactlyOrRefusesWhenStale(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	planFile := filepath.Join(t.TempDir(), "routes.plan")
 	if err := e.runPlan("-f", specFile(t, specChanges), "--out", planFile); err != nil {
@@ -124,6 +127,7 @@ func TestApplySavedPlanExactlyOrRefusesWhenStale(t *testing.T) {
 }
 
 func TestApplyThroughTheConfigsAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runApply("--api", "configs", "-f", specFile(t, specChanges), "--prune", "--yes"); err != nil {
 		t.Fatal(err)

@@ -40,6 +40,7 @@ func buildDialin(t *testing.T) string {
 // file): every new route and the route that was there before must be present at the end,
 // the old one byte for byte with its hmac.
 func TestEightConcurrentSetProcessesLoseNothing(t *testing.T) {
+	t.Parallel()
 	bin := buildDialin(t)
 	srv := dailytest.New(t) // Daily's rate limits on: the client must cope with them too
 	var numbers []string
@@ -111,7 +112,7 @@ func TestEightConcurrentSetProcessesLoseNothing(t *testing.T) {
 			t.Errorf("route %s: %s", numbers[i+1], masked(got))
 		}
 	}
-	backups, _ := filepath.Glob(filepath.Join(dir, "state", "domains", srv.DomainName(), "backups", "routes-*.json"))
+	backups, _ := filepath.Glob(filepath.Join(dir, "state", "domains", srv.DomainID(), "backups", "routes-*.json"))
 	if len(backups) < 8 {
 		t.Errorf("%d backups for 8 writes", len(backups))
 	}

@@ -2,12 +2,10 @@ package routes
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +26,7 @@ const (
 const SettingRoutesAPI = "routes_api"
 
 // EnvStateDir overrides the state directory.
-const EnvStateDir = "DIALIN_STATE_DIR"
+const EnvStateDir = config.EnvStateDir
 
 // keepBackups is how many backups per domain are kept.
 const keepBackups = 100
@@ -134,7 +132,9 @@ func (s *session) read(ctx context.Context, ios *iostreams.IOStreams) ([]daily.P
 	return cur, err
 }
 
-// domainDir is the domain's state directory (backups, lock), named after the domain.
+// domainDir is the domain's state directory (backups, lock), named by the domain's id: names
+// are not unique across Daily and its emulators (every dailytest is "dailytest"), so keying
+// by name mixed an emulator's backups, secrets included, with the real domain's.
 func (d *Deps) domainDir(ctx context.Context, s *session) (string, error) {
 	root, err := d.StateDir()
 	if err != nil {
@@ -144,9 +144,9 @@ func (d *Deps) domainDir(ctx context.Context, s *session) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := safeName.ReplaceAllString(dom.Name, "_")
+	name := safeName.ReplaceAllString(dom.ID, "_")
 	if name == "" || name == "." || name == ".." {
-		return "", fmt.Errorf("domain name %q: cannot name a state directory", dom.Name)
+		return "", fmt.Errorf("domain %q: Daily gave no usable domain id (%q) to name a state directory", dom.Name, dom.ID)
 	}
 	dir := filepath.Join(root, "domains", name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -170,25 +170,5 @@ func (d *Deps) writer(ctx context.Context, s *session) (*dialroutes.Writer, erro
 	}, nil
 }
 
-// StateDir is dialin's state directory: DIALIN_STATE_DIR > $XDG_STATE_HOME/dialin >
-// %LocalAppData%\dialin\state (Windows) > ~/.local/state/dialin.
-func StateDir() (string, error) { return stateDirFrom(os.Getenv, os.UserHomeDir) }
-
-func stateDirFrom(getenv func(string) string, home func() (string, error)) (string, error) {
-	if d := getenv(EnvStateDir); d != "" {
-		return filepath.Abs(d)
-	}
-	if x := getenv("XDG_STATE_HOME"); x != "" {
-		return filepath.Join(x, "dialin"), nil
-	}
-	if runtime.GOOS == "windows" {
-		if a := getenv("LocalAppData"); a != "" {
-			return filepath.Join(a, "dialin", "state"), nil
-		}
-	}
-	h, err := home()
-	if err != nil || h == "" {
-		return "", errors.New("state directory: no home directory; set " + EnvStateDir)
-	}
-	return filepath.Join(h, ".local", "state", "dialin"), nil
-}
+// StateDir is dialin's state directory (config.StateDir).
+func StateDir() (string, error) { return config.StateDir() }

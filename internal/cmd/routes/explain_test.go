@@ -28,6 +28,7 @@ default:
 `
 
 func TestNewCmdExplain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	bad := filepath.Join(t.TempDir(), "serve.yaml")
 	if err := os.WriteFile(bad, []byte("rules: 3\n"), 0o644); err != nil {
@@ -52,6 +53,7 @@ func TestNewCmdExplain(t *testing.T) {
 }
 
 func TestExplainNormalisesNumbers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var outs []string
 	for _, to := range []string{"+1 (415) 555-0101", "14155550101", "+14155550101", "(415) 555-0101"} {
@@ -83,6 +85,7 @@ func TestExplainNormalisesNumbers(t *testing.T) {
 }
 
 func TestExplainSIPJSONAndServeRule(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	sip, _ := e.live(t)["sip:ci-trunk"]["sip_uri"].(string)
 	e.Out.Reset()
@@ -133,6 +136,7 @@ func TestExplainSIPJSONAndServeRule(t *testing.T) {
 }
 
 func TestExplainWarnsOfPatternsWithoutPlus(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cfg := filepath.Join(t.TempDir(), "serve.yaml")
 	config := `rules:

@@ -39,7 +39,9 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 			"`routes plan`/`routes apply` is one command: planning the exported file shows no changes.\n\n" +
 			"Secrets stay out of the file: each hmac is written as ${DIALIN_HMAC_<NUMBER>} (or\n" +
 			"${DIALIN_HMAC_SIP_<NAME>}), an environment variable that plan and apply read, for CI's\n" +
-			"secret store. --secrets omit leaves hmac out (plans then keep the live secrets);\n" +
+			"secret store; the file says unset_hmac: keep, so where a variable is not set the live secret\n" +
+			"is kept (and http loopback webhooks are accepted with allow_http: true). --secrets omit leaves\n" +
+			"hmac out (plans then keep the live secrets);\n" +
 			"--include-secrets writes them literally (the file is then written 0600: do not commit it).",
 		Example: "  dialin routes export > routes.yaml\n" +
 			"  dialin routes export --secrets omit -o routes.yaml",
@@ -84,7 +86,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	}
 	eo := dialroutes.ExportOptions{IncludeSecrets: opts.Secrets == SecretsInclude}
 	if opts.Secrets == SecretsEnv {
-		eo.HMACEnv = dialroutes.HMACEnvName
+		eo.HMACEnv, eo.KeepUnsetHMAC = dialroutes.HMACEnvName, true
 	}
 	data, err := dialroutes.ExportSpec(entries, eo)
 	if err != nil {
@@ -112,8 +114,9 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 			}
 		}
 		if len(names) > 0 {
-			opts.IO.Infof("The file reads %d secret(s) from the environment: %s. Set them before `routes plan` "+
-				"(the values: `dialin routes list --show-secrets`), or export with --secrets omit to keep the live secrets.",
+			opts.IO.Infof("The file reads %d secret(s) from the environment: %s. Where one is not set, planning "+
+				"keeps the live secret (unset_hmac: keep); set them in CI to manage the secrets "+
+				"(the values: `dialin routes list --show-secrets`).",
 				len(names), strings.Join(names, ", "))
 		}
 	}

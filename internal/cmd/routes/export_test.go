@@ -18,6 +18,7 @@ func (e *testEnv) runExport(args ...string) error {
 }
 
 func TestNewCmdExport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for args, want := range map[string]string{
 		"":                                    SecretsEnv,
@@ -41,6 +42,7 @@ func TestNewCmdExport(t *testing.T) {
 }
 
 func TestExportPlansWithoutChanges(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runExport(); err != nil {
 		t.Fatal(err)
@@ -84,5 +86,38 @@ func TestExportPlansWithoutChanges(t *testing.T) {
 		if fi.Mode().Perm() != tt.mode || strings.Contains(string(b), secretA) != tt.secret || strings.Contains(string(b), "hmac: ${DIALIN") {
 			t.Errorf("%v: mode %v, file:\n%s", tt.args, fi.Mode(), b)
 		}
+	}
+}
+
+// `dialin routes export > r.yaml; dialin routes plan -f r.yaml` plans clean with default
+// flags, with no secret in the environment and an http (loopback) route live: the file says
+// unset_hmac: keep and allow_http: true. Before, plan exited 64 ("environment variable
+// DIALIN_HMAC_… is not set", then "must use https").
+func TestExportThenPlanWithDefaultFlagsHasNoChanges(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if err := e.runSet("--number", "+14155550150", "--url", "http://127.0.0.1:7/dialin", "--allow-http", "--yes"); err != nil {
+		t.Fatal(err)
+	}
+	e.Out.Reset()
+	if err := e.runExport(); err != nil {
+		t.Fatal(err)
+	}
+	file := specFile(t, e.Out.String())
+	for _, want := range []string{"allow_http: true", "unset_hmac: keep", "hmac: ${DIALIN_HMAC_14155550100}"} {
+		if !strings.Contains(e.Out.String(), want) {
+			t.Errorf("export lacks %q:\n%s", want, e.Out)
+		}
+	}
+	e.Out.Reset()
+	err := cmdtest.Exec(NewCmdPlan(e.Factory, func(o *PlanOptions) error {
+		o.StateDir, o.LookupEnv = e.deps().StateDir, func(string) (string, bool) { return "", false }
+		return planRun(context.Background(), o)
+	}), "-f", file, "--detailed-exitcode")
+	if err != nil {
+		t.Fatalf("plan of the export: %v\n%s", err, e.Out)
+	}
+	if !strings.Contains(e.Out.String(), "No changes.") {
+		t.Errorf("plan:\n%s", e.Out)
 	}
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNewCmdList(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	for _, tt := range []struct {
@@ -41,6 +42,7 @@ func TestNewCmdList(t *testing.T) {
 }
 
 func TestListTableMasksSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.IO.SetStdoutTTY(true)
 	opts := &ListOptions{Deps: e.deps()}
@@ -78,6 +80,7 @@ func TestListTableMasksSecrets(t *testing.T) {
 }
 
 func TestListPipedQuietAndJSON(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	opts := &ListOptions{Deps: e.deps()}
 	if err := listRun(e.ctx, opts); err != nil {
@@ -114,6 +117,7 @@ func TestListPipedQuietAndJSON(t *testing.T) {
 }
 
 func TestListEmptyAndConfigsAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	opts := &ListOptions{Deps: e.deps()}
 	opts.API = APIConfigs

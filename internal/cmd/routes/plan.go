@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/output"
 	dialroutes "github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
@@ -123,7 +124,7 @@ func plan(ctx context.Context, opts *PlanOptions) error {
 	if opts.Exporter != nil {
 		err = opts.Exporter.Write(opts.IO, p)
 	} else {
-		err = dialroutes.RenderPlan(opts.IO.Out, p, opts.IO.ColorEnabled())
+		err = renderPlan(opts.IO.Out, p, output.NewColorScheme(opts.IO))
 	}
 	if err != nil {
 		return err

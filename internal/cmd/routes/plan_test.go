@@ -61,6 +61,7 @@ func (e *testEnv) runPlan(args ...string) error {
 }
 
 func TestNewCmdPlan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	parse := func(args ...string) (*PlanOptions, error) {
 		var got *PlanOptions
@@ -99,6 +100,7 @@ func TestNewCmdPlan(t *testing.T) {
 }
 
 func TestPlanDetailedExitCodes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	same, changes := specFile(t, specSame), specFile(t, specChanges)
 
@@ -157,6 +159,7 @@ Plan: 1 to add, 1 to change, 1 to remove.
 }
 
 func TestPlanRefusesBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for body, want := range map[string]string{
 		"routes:\n  - number: \"+14155550150\"\n    url: https://x.example.com/d\n    colour: red\n":                                 "routes.yaml:4: routes[0].colour: unknown field",
@@ -187,6 +190,7 @@ func TestPlanRefusesBeforeAnyRequest(t *testing.T) {
 }
 
 func TestPlanJSONAndSavedPlan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	planFile := filepath.Join(t.TempDir(), "routes.plan")
 	if err := e.runPlan("-f", specFile(t, specChanges), "--json", "--out", planFile); err != nil {

@@ -98,7 +98,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := dialroutes.RenderChange(opts.IO.ErrOut, change, opts.IO.ErrColorEnabled()); err != nil {
+	if err := renderChange(opts.IO.ErrOut, change, output.NewErrColorScheme(opts.IO)); err != nil {
 		return err
 	}
 	res := setResult{Change: change, DryRun: opts.DryRun}
@@ -113,16 +113,12 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
-			next, _, err := dialroutes.Remove(cur, opts.Key)
-			if errors.Is(err, dialroutes.ErrNotFound) {
-				return cur, nil // someone else removed it meanwhile: nothing left to do
-			}
-			return next, err
-		}, nil)
-		return err
+	wr, err := opts.writeRoutes(ctx, w, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+		next, _, err := dialroutes.Remove(cur, opts.Key)
+		if errors.Is(err, dialroutes.ErrNotFound) {
+			return cur, nil // someone else removed it meanwhile: nothing left to do
+		}
+		return next, err
 	})
 	if err != nil {
 		return err

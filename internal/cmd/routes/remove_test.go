@@ -18,6 +18,7 @@ func (e *testEnv) runRemove(args ...string) error {
 }
 
 func TestNewCmdRemove(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -50,6 +51,7 @@ func TestNewCmdRemove(t *testing.T) {
 }
 
 func TestRemoveKeepsTheRestAndAsks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.live(t)
 	wantExit(t, e.runRemove("--number", "+14155550100"), 64, "Remove route +14155550100: refusing without --yes")
@@ -79,6 +81,7 @@ func TestRemoveKeepsTheRestAndAsks(t *testing.T) {
 }
 
 func TestRemoveMissingDryRunJSONAndConfigs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	err := e.runRemove("--number", "+14155550150", "--yes")
 	wantExit(t, err, 1, "route +14155550150: no such route")

@@ -154,7 +154,7 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	}
 	if opts.Exporter == nil {
 		fmt.Fprintf(opts.IO.Out, "Restoring %s:\n\n", name)
-		if err := dialroutes.RenderPlan(opts.IO.Out, p, opts.IO.ColorEnabled()); err != nil {
+		if err := renderPlan(opts.IO.Out, p, output.NewColorScheme(opts.IO)); err != nil {
 			return err
 		}
 		if !p.HasChanges() {
@@ -168,17 +168,7 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	if err := cmdutil.Confirm(opts.IO, opts.Yes, "Replace the routes with "+name+"?"); err != nil {
 		return err
 	}
-	want := dialroutes.Hash(saved)
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
-			if h := dialroutes.Hash(cur); h != p.BaseHash && h != want {
-				return nil, errors.New("the routes changed while the restore was being decided; nothing restored, run restore again to see the new difference")
-			}
-			return dialroutes.Clone(saved), nil
-		}, nil)
-		return err
-	})
+	wr, err := opts.writeRoutes(ctx, w, dialroutes.RestoreGuard(saved, p.BaseHash))
 	if err != nil {
 		return badInput(err)
 	}

@@ -23,6 +23,7 @@ func (e *testEnv) runRestore(args ...string) error {
 }
 
 func TestNewCmdRestore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, args := range [][]string{{"--list", "b.json"}, {"--list", "--yes"}, {"a", "b"}} {
 		err := cmdtest.Exec(NewCmdRestore(e.Factory, func(*RestoreOptions) error { return nil }), args...)
@@ -36,6 +37,7 @@ func TestNewCmdRestore(t *testing.T) {
 }
 
 func TestRestorePutsTheRoutesBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	err := e.runRestore("--list")
 	if _, ok := err.(*cmdutil.NoResultsError); !ok {
@@ -101,6 +103,7 @@ func TestRestorePutsTheRoutesBack(t *testing.T) {
 }
 
 func TestRestoreChecksTheRoutesItPutsBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runRemove("--number", "+14155550100", "--yes"); err != nil {
 		t.Fatal(err)
@@ -121,5 +124,37 @@ func TestRestoreChecksTheRoutesItPutsBack(t *testing.T) {
 	wantExit(t, e.runRestore("--yes"), 64, "route +14155550100: phone_number: the domain does not own this number")
 	if e.writes() != w {
 		t.Fatal("written")
+	}
+}
+
+// Backups are kept by domain id: two domains with the same name (every emulator's is
+// "dailytest") sharing one state directory each list only their own backups. Keyed by name,
+// the second domain's --list showed the first one's backups too.
+func TestRestoreListShowsOnlyThisDomainsBackups(t *testing.T) {
+	t.Parallel()
+	a, b := newEnv(t), newEnv(t)
+	b.stateDir = a.stateDir
+	if a.Server.DomainName() != b.Server.DomainName() || a.Server.DomainID() == b.Server.DomainID() {
+		t.Fatalf("want two domains of one name: %s/%s, %s/%s", a.Server.DomainName(), a.Server.DomainID(), b.Server.DomainName(), b.Server.DomainID())
+	}
+	if err := a.runSet("--number", "+14155550150", "--url", "https://a.example.com/new", "--yes"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"+14155550151", "+14155550152"} {
+		if err := b.runSet("--number", n, "--url", "https://b.example.com/new", "--yes"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		e    *testEnv
+		want int
+	}{{a, 1}, {b, 2}} {
+		tt.e.Out.Reset()
+		if err := tt.e.runRestore("--list"); err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Split(strings.TrimSpace(tt.e.Out.String()), "\n"); len(lines) != tt.want {
+			t.Errorf("domain %s: --list shows %d backups, want %d:\n%s", tt.e.Server.DomainID(), len(lines), tt.want, tt.e.Out)
+		}
 	}
 }

@@ -6,7 +6,7 @@
 // Where dialin keeps state: every write first saves the routes as a backup, and writers on
 // one machine take a lock file, both under the state directory (DIALIN_STATE_DIR, else
 // $XDG_STATE_HOME/dialin, else ~/.local/state/dialin; %LocalAppData%\dialin\state on
-// Windows), in domains/<domain name>/ (backups/ and routes.lock), created 0700. Backups are
+// Windows), in domains/<domain id>/ (backups/ and routes.lock), created 0700. Backups are
 // per domain so that a backup can never be restored onto another domain by mistake; the
 // newest 100 are kept. State, not config: backups are precious but machine-local, and
 // config directories are often shared or committed.

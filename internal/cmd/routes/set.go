@@ -145,7 +145,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := dialroutes.RenderChange(opts.IO.ErrOut, change, opts.IO.ErrColorEnabled()); err != nil {
+	if err := renderChange(opts.IO.ErrOut, change, output.NewErrColorScheme(opts.IO)); err != nil {
 		return err
 	}
 	res := setResult{Change: change, DryRun: opts.DryRun}
@@ -169,13 +169,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	var wr *dialroutes.WriteResult
-	err = opts.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
-			return sameChange(cur, ec, vopts, change)
-		}, nil)
-		return err
-	})
+	wr, err := opts.writeRoutes(ctx, w, dialroutes.UpsertGuard(ec, vopts, change))
 	if err != nil {
 		return badInput(err)
 	}
@@ -208,46 +202,7 @@ func upsertChecked(cur []daily.PinlessDialinEntry, ec dialroutes.EntryChange, vo
 	if err != nil {
 		return change, cmdutil.FlagErrorWrap(err)
 	}
-	return change, badInput(dialroutes.Validate(next, judged(change, vopts)))
-}
-
-// judged narrows validation to what the change writes: the changed entry only, and an http
-// (loopback) webhook URL the change leaves as it is — Daily already holds it, so rotating a
-// secret must not need --allow-http again. A new URL still meets every rule.
-func judged(change dialroutes.Change, vopts dialroutes.ValidateOptions) dialroutes.ValidateOptions {
-	vopts.Only = change.Scope()
-	if change.Action != dialroutes.ActionAdd && change.Field(dialroutes.FieldURL) == nil {
-		vopts.AllowHTTP = true
-	}
-	return vopts
-}
-
-// sameChange is the write's mutate: ec applied to the routes as they are now, refused when
-// the change is no longer the one shown (someone changed this route meanwhile).
-func sameChange(cur []daily.PinlessDialinEntry, ec dialroutes.EntryChange, vopts dialroutes.ValidateOptions, shown dialroutes.Change) ([]daily.PinlessDialinEntry, error) {
-	next, change, err := dialroutes.Upsert(cur, ec)
-	if err != nil {
-		return nil, err
-	}
-	if err := dialroutes.Validate(next, judged(change, vopts)); err != nil {
-		return nil, err
-	}
-	if change.Changed() && !sameFields(change, shown) {
-		return nil, fmt.Errorf("route %s was changed by someone else while dialin was asking; nothing written, run the command again to see the new change", shown.Key)
-	}
-	return next, nil
-}
-
-func sameFields(a, b dialroutes.Change) bool {
-	if a.Action != b.Action || len(a.Fields) != len(b.Fields) {
-		return false
-	}
-	for i := range a.Fields {
-		if a.Fields[i] != b.Fields[i] {
-			return false
-		}
-	}
-	return true
+	return change, badInput(dialroutes.Validate(next, change.Judged(vopts)))
 }
 
 // replaceQuestion asks before a change that breaks a working route: a new webhook URL, or a

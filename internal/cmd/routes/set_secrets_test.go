@@ -6,6 +6,7 @@ import (
 )
 
 func TestSetWarnsAboutASecretInArgv(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runSet("--number", "+14155550150", "--url", "https://n.example.com/d", "--hmac", secretC); err != nil {
 		t.Fatal(err)

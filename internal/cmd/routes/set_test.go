@@ -22,6 +22,7 @@ func (e *testEnv) runSet(args ...string) error {
 }
 
 func TestNewCmdSet(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	hmacFile := filepath.Join(t.TempDir(), "hmac")
 	if err := os.WriteFile(hmacFile, []byte(secretB+"\n"), 0o600); err != nil {
@@ -78,6 +79,7 @@ func TestNewCmdSet(t *testing.T) {
 }
 
 func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.live(t)
 	if err := e.runSet("--number", "+1 415 555 0150", "--url", "https://new.example.com/dialin", "--timeout-message", "Busy"); err != nil {
@@ -110,7 +112,7 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 	if e.Out.Len() != 0 {
 		t.Errorf("stdout %q", e.Out)
 	}
-	dir := filepath.Join(e.stateDir, "domains", e.Server.DomainName())
+	dir := filepath.Join(e.stateDir, "domains", e.Server.DomainID())
 	backups, _ := filepath.Glob(filepath.Join(dir, "backups", "routes-*.json"))
 	if len(backups) != 1 {
 		t.Errorf("backups %v", backups)
@@ -125,6 +127,7 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 }
 
 func TestSetReplacingAWebhookAsks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	args := []string{"--number", "+14155550100", "--url", "https://a2.example.com/dialin"}
 	wantExit(t, e.runSet(args...), 64,
@@ -171,6 +174,7 @@ func TestSetReplacingAWebhookAsks(t *testing.T) {
 }
 
 func TestSetRefusesBeforeWriting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// A number the domain does not own: exit 64, only reads sent.
 	wantExit(t, e.runSet("--number", "+14155550199", "--url", "https://x.example.com/d"), 64,
@@ -197,6 +201,7 @@ func TestSetRefusesBeforeWriting(t *testing.T) {
 }
 
 func TestSetDryRunUnchangedAndJSON(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.runSet("--number", "+14155550100", "--url", "https://a2.example.com/dialin", "--dry-run"); err != nil {
 		t.Fatal(err)
@@ -243,6 +248,7 @@ func TestSetDryRunUnchangedAndJSON(t *testing.T) {
 }
 
 func TestSetThroughTheConfigsAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.live(t)
 	if err := e.runSet("--api", "configs", "--number", "+14155550101", "--timeout-message", "", "--yes"); err != nil {
@@ -265,6 +271,7 @@ func TestSetThroughTheConfigsAPI(t *testing.T) {
 }
 
 func TestSetRefusesWhenTheRouteChangedWhileAsking(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cur, err := dialroutes.NewDailyStore(e.client).Get(e.ctx)
 	if err != nil {
@@ -276,19 +283,19 @@ func TestSetRefusesWhenTheRouteChangedWhileAsking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sameChange(cur, ec, dialroutes.ValidateOptions{}, shown); err != nil {
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(cur); err != nil {
 		t.Fatalf("same routes: %v", err)
 	}
 	other := dialroutes.Clone(cur)
 	other[0].RoomCreationAPI = "https://someone-else.example.com/dialin"
-	if _, err := sameChange(other, ec, dialroutes.ValidateOptions{}, shown); err == nil ||
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(other); err == nil ||
 		!strings.Contains(err.Error(), "route +14155550100 was changed by someone else while dialin was asking") {
 		t.Fatalf("err = %v", err)
 	}
 	// Another route changing meanwhile is fine: the write recomputes on it.
 	other = dialroutes.Clone(cur)
 	other[1].RoomCreationAPI = "https://someone-else.example.com/dialin"
-	if _, err := sameChange(other, ec, dialroutes.ValidateOptions{}, shown); err != nil {
+	if _, err := dialroutes.UpsertGuard(ec, dialroutes.ValidateOptions{}, shown)(other); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -296,6 +303,7 @@ func TestSetRefusesWhenTheRouteChangedWhileAsking(t *testing.T) {
 // TestSetKeepsAnHTTPLoopbackURLItDoesNotChange: a route made with --allow-http can have its
 // secret or hold music changed without --allow-http again; a new http URL still needs it.
 func TestSetKeepsAnHTTPLoopbackURLItDoesNotChange(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	n := ownedNumbers[len(ownedNumbers)-1]
 	wantExit(t, e.runSet("--number", n, "--url", "http://127.0.0.1:7860/dialin", "--allow-http", "--generate-hmac", "--yes"), 0, "")

@@ -65,6 +65,7 @@ func (in *specInputs) loadSpec(ios *iostreams.IOStreams) (*dialroutes.Spec, erro
 	if err != nil {
 		return nil, badInput(err)
 	}
+	in.AllowHTTP = in.AllowHTTP || spec.AllowHTTP // the file's allow_http: true, as --allow-http
 	if err := spec.Validate(dialroutes.ValidateOptions{AllowHTTP: in.AllowHTTP}); err != nil {
 		return nil, badInput(err)
 	}

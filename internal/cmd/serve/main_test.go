@@ -28,17 +28,31 @@ func TestMain(m *testing.M) {
 // syncBuffer is a log sink safe for concurrent writes.
 type syncBuffer = testkit.SyncBuffer
 
-// freeAddr returns a loopback address nothing listens on (the route must name serve's URL
-// before serve starts, so that serve reads its secret at start-up).
+// freeAddr returns the address of a loopback listener the test holds; startServe hands that
+// very listener to serve (the route must name serve's URL before serve starts, so that serve
+// reads its secret at start-up, and a port closed and bound again later can be taken).
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := testkit.Listen(t)
 	addr := l.Addr().String()
-	l.Close()
+	heldListeners.Store(addr, l)
+	t.Cleanup(func() { heldListeners.Delete(addr) })
 	return addr
+}
+
+// heldListeners maps an address from freeAddr to its listener.
+var heldListeners sync.Map
+
+// heldListener returns the listener freeAddr holds for args' --addr, if any.
+func heldListener(args []string) net.Listener {
+	for i, a := range args {
+		if a == "--addr" && i+1 < len(args) {
+			if l, ok := heldListeners.Load(args[i+1]); ok {
+				return l.(net.Listener)
+			}
+		}
+	}
+	return nil
 }
 
 // botCmd is the stand-in bot with the seed's arguments; extra flags go before them.
@@ -69,6 +83,7 @@ func startServe(t *testing.T, e *cmdtest.Env, env map[string]string, args ...str
 		t.Fatal(err)
 	}
 	opts.Getenv = func(k string) string { return env[k] }
+	opts.listener = heldListener(args)
 	home := t.TempDir() // bots must not find a developer's own dialin credentials
 	opts.botEnv = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "GORACE=atexit_sleep_ms=0"}
 	type started struct {
@@ -105,18 +120,6 @@ func startServe(t *testing.T, e *cmdtest.Env, env map[string]string, args ...str
 		t.Fatalf("serve not ready within 20s; stderr:\n%s", errOut)
 	}
 	return nil
-}
-
-// waitFor polls cond until it holds, failing the test after 20 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // noSecrets fails if any secret appears in out.

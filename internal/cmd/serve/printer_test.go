@@ -12,6 +12,7 @@ import (
 )
 
 func TestFormatEvent(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 1, 2, 14, 3, 7, 412e6, time.UTC)
 	id := "3f2a1b2c-0000-4000-8000-000000000000"
 	long := strings.Repeat("9", 100)
@@ -43,6 +44,7 @@ func TestFormatEvent(t *testing.T) {
 // TestLoggerRedacts: known secrets are replaced in messages, values and errors, attributes
 // named like secrets are dropped, and a serve without verification marks every record.
 func TestLoggerRedacts(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	l := newLogger(&buf, LogJSON, false, []string{"KEY123", "c2VjcmV0"}, true)
 	l.With("api_key", "anything").Info("using KEY123", "err", errors.New("bad c2VjcmV0"), "token", "eyJabc", "url", "http://x/?k=KEY123")
@@ -64,6 +66,7 @@ func TestLoggerRedacts(t *testing.T) {
 // TestLoggerHumanKeepsWarningsAndBotOutput: on a terminal the event lines show each step, so
 // the log keeps only warnings, errors and what bots print.
 func TestLoggerHumanKeepsWarningsAndBotOutput(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	l := newLogger(&buf, LogText, true, nil, false)
 	l.Info("call received", "call_id", "c1")

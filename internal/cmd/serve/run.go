@@ -38,9 +38,9 @@ func serveRun(ctx context.Context, o *Options) error {
 	log := b.logger()
 	n := &notifier{o: o, b: b, log: log}
 
-	ln, err := net.Listen("tcp", o.Addr)
+	ln, err := o.listen()
 	if err != nil {
-		return fmt.Errorf("--addr: cannot listen on %s: %w", o.Addr, unwrapOp(err))
+		return err
 	}
 	handler := srv.Handler()
 	var servers []*http.Server
@@ -86,6 +86,14 @@ func serveRun(ctx context.Context, o *Options) error {
 	if ok, why := srv.Ready(); !ok {
 		n.warn("Not ready: "+why+"; webhooks are answered 503 until then (see /readyz)",
 			"not ready; webhooks are answered 503 until then", "reason", why)
+	}
+	if o.ReadyFile != "" {
+		remove, err := writeReadyFile(o.ReadyFile, url, metricsURL)
+		if err != nil {
+			n.shutdown(srv, servers)
+			return err
+		}
+		defer remove()
 	}
 	if o.ready != nil {
 		o.ready(url, srv)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
@@ -47,6 +48,7 @@ func waitCall(t *testing.T, e *cmdtest.Env, id string, states ...string) dailyte
 // bot as a real child process: the call connects, and stderr shows the banner and one
 // escaped line per event, never a secret.
 func TestServeConnectsACallOnATerminal(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	e.IO.SetStderrTTY(true)
 	addr, secret := freeAddr(t), testSecret("route")
@@ -62,7 +64,7 @@ func TestServeConnectsACallOnATerminal(t *testing.T) {
 	if _, ok := rec.At("connected"); !ok {
 		t.Fatalf("call not connected: %s %+v\n%s", rec.State, rec.Timeline, r.errOut)
 	}
-	waitFor(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), "bot_exited") })
+	testkit.Eventually(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), "bot_exited") })
 	if err := r.stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
@@ -93,6 +95,7 @@ func TestServeConnectsACallOnATerminal(t *testing.T) {
 // TestServePatchServeLogsJSON: off a terminal, logs are JSON records keyed by call_id; serve
 // patches the call on dialin.ready, verified with --events-secret-file; the bot gets no key.
 func TestServePatchServeLogsJSON(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addr, secret, evSecret := freeAddr(t), testSecret("route"), testSecret("events")
 	routeTo(t, e, addr, secret)
@@ -114,7 +117,7 @@ func TestServePatchServeLogsJSON(t *testing.T) {
 	if _, ok := rec.At("connected"); !ok {
 		t.Fatalf("call not connected: %s %+v\n%s", rec.State, rec.Timeline, r.errOut)
 	}
-	waitFor(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), `"event":"bot_exited"`) })
+	testkit.Eventually(t, "the bot to exit", func() bool { return strings.Contains(r.errOut.String(), `"event":"bot_exited"`) })
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
@@ -71,6 +72,7 @@ func postCall(t *testing.T, url, secret, callID string) int {
 // with the route's hmac is refused 401 and creates no room; one signed with the variable's
 // secret starts the bot. The banner names the variable, never the secret.
 func TestServeStaticSecretOverridesRoutes(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	addr, routeSecret, envSecret := freeAddr(t), testSecret("route"), testSecret("env")
 	routeTo(t, e, addr, routeSecret)
@@ -81,7 +83,7 @@ func TestServeStaticSecretOverridesRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "serve's answer to the emulator", func() bool {
+	testkit.Eventually(t, "serve's answer to the emulator", func() bool {
 		rec, _ := e.Server.Call(id)
 		_, ok := rec.At("webhook_answered")
 		return ok
@@ -98,7 +100,7 @@ func TestServeStaticSecretOverridesRoutes(t *testing.T) {
 	if code := postCall(t, r.url+"/dialin", envSecret, "6d8f0c2e-1111-4a8e-9c55-3f1a2b3c4d5e"); code != http.StatusOK {
 		t.Fatalf("signed with DIALIN_WEBHOOK_SECRET: %d", code)
 	}
-	waitFor(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
+	testkit.Eventually(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -112,13 +114,14 @@ func TestServeStaticSecretOverridesRoutes(t *testing.T) {
 // TestServeInsecureWarnsAndMarks: --insecure-skip-verify prints the warning, takes an unsigned
 // call, and /metrics (on --metrics-addr only) says so.
 func TestServeInsecureWarnsAndMarks(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	runner := newBotRunner(t)
 	r := startServe(t, e, nil, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--insecure-skip-verify", "--bot-url", runner.url, "--log-format", "text")
 	if code := postCall(t, r.url+"/dialin", "", "6d8f0c2e-2222-4a8e-9c55-3f1a2b3c4d5e"); code != http.StatusOK {
 		t.Fatalf("unsigned webhook: %d", code)
 	}
-	waitFor(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
+	testkit.Eventually(t, "the bot runner to get the call", func() bool { return runner.count() == 1 })
 	out := r.errOut.String()
 	for _, want := range []string{
 		"!!! WARNING: --insecure-skip-verify: webhook signatures are NOT checked.",
@@ -153,6 +156,7 @@ func TestServeInsecureWarnsAndMarks(t *testing.T) {
 // TestServeAuthErrors: no key stops serve before it listens (exit 4); a key Daily refuses
 // stops it at start-up.
 func TestServeAuthErrors(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.NewWithoutKey(t)
 	o, err := parseServe(t, "--bot-cmd", seedCmd, "--addr", "127.0.0.1:0")
 	if err != nil {

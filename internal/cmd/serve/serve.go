@@ -9,6 +9,7 @@
 package serve
 
 import (
+	"net"
 	"os"
 	"time"
 
@@ -58,6 +59,7 @@ type Options struct {
 	EventsSecretFile   string
 	InsecureSkipVerify bool
 	LogFormat          string // "" until validated: text on a terminal, JSON otherwise
+	ReadyFile          string // written with serve's URLs once it listens (readyfile.go)
 
 	// Hooks are serve's optional parts with flags of their own (see deps.go).
 	Hooks []*DepsHook
@@ -65,8 +67,9 @@ type Options struct {
 	flags *pflag.FlagSet // to tell a flag given from its default
 
 	// Test seams: extra bot environment, and a call once serve listens and has started.
-	botEnv []string
-	ready  func(url string, srv *serve.Server)
+	botEnv   []string
+	ready    func(url string, srv *serve.Server)
+	listener net.Listener // bound by the test, instead of --addr
 }
 
 // Changed reports whether the flag was given on the command line.
@@ -127,6 +130,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.BoolVar(&opts.InsecureSkipVerify, "insecure-skip-verify", false, "Accept unsigned and wrongly signed webhooks (loopback only; local experiments)")
 	fl.StringVar(&opts.MetricsAddr, "metrics-addr", "", "Serve /metrics on this HOST:PORT instead of --addr")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
+	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")
 	for _, h := range opts.Hooks {
 		if h.Flags != nil {

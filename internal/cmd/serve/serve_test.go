@@ -25,6 +25,7 @@ func parseServe(t *testing.T, args ...string) (*Options, error) {
 }
 
 func TestNewCmdServeFlags(t *testing.T) {
+	t.Parallel()
 	o, err := parseServe(t, "--bot-cmd", seedCmd)
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +88,7 @@ func writeFile(t *testing.T, name, content string) string {
 // TestLoadConfig: flags apply over the file; a file that already has a default bot refuses
 // --bot-cmd; the file's mistakes keep their line; a flag's bad value is named by the flag.
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	file := writeFile(t, "serve.yaml", "patch: serve\ncaps: {global: 10}\nrules:\n  - name: support\n    match: {to: \"+1415*\"}\n    bot: {cmd: \"bot -i {call_id}\"}\n    cap: 8\n")
 	o, err := parseServe(t, "--config", file, "--bot-cmd", seedCmd, "--tokens", "local", "--queue-timeout", "5s")
 	if err != nil {

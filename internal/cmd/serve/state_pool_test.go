@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
@@ -17,6 +18,7 @@ import (
 // With --state redis://… and --warm-rooms, two serves share one pool in Redis: it holds 3
 // rooms for both (not 3 each), one of them refills it, and calls take their rooms from it.
 func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t)
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addrA, addrB, secret := freeAddr(t), freeAddr(t), testSecret("route")
@@ -28,7 +30,7 @@ func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
 	full := func() bool {
 		return gauge(a.srv.Metrics(), "dialin_serve_room_pool_size") == 3 && gauge(b.srv.Metrics(), "dialin_serve_room_pool_size") == 3
 	}
-	waitFor(t, "the shared pool full, seen by both", full)
+	testkit.Eventually(t, "the shared pool full, seen by both", full)
 	if n := e.Server.Count("POST", "/rooms"); n != 3 {
 		t.Fatalf("%d rooms created for a shared pool of 3; want 3 (one replica refills)", n)
 	}
@@ -51,7 +53,7 @@ func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
 	if hits := gauge(a.srv.Metrics(), "dialin_serve_room_pool_hits_total"); hits != 2 {
 		t.Errorf("pool hits = %v, want 2", hits)
 	}
-	waitFor(t, "the shared pool refilled", full)
+	testkit.Eventually(t, "the shared pool refilled", full)
 	if n := e.Server.Count("POST", "/rooms"); n != 5 {
 		t.Errorf("%d rooms created in all; want 5 (3, then the 2 the calls took)", n)
 	}

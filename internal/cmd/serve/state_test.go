@@ -11,11 +11,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
 
 func TestStateFlagChecks(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"http://127.0.0.1:6379":                 `--state: scheme "http": want redis:// or rediss://`,
 		"redis://:hunter2@127.0.0.1:6379":       "--state: the URL must not hold the password: set DIALIN_REDIS_PASSWORD instead",
@@ -50,6 +52,7 @@ func readyzOf(t *testing.T, url string) (int, string) {
 // --state redis://…: the password comes from the environment and is never printed, calls
 // are recorded in Redis under the prefix, and /readyz follows Redis's reachability.
 func TestServeStateRedis(t *testing.T) {
+	t.Parallel()
 	const password = "s3cret-redis-pw"
 	srv := redistest.Start(t, "--requirepass", password)
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
@@ -86,7 +89,7 @@ func TestServeStateRedis(t *testing.T) {
 	if err := srv.StartAgain(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "ready again once Redis is back", func() bool {
+	testkit.Eventually(t, "ready again once Redis is back", func() bool {
 		code, _ := readyzOf(t, r.url)
 		return code == http.StatusOK
 	})
@@ -102,6 +105,7 @@ func TestServeStateRedis(t *testing.T) {
 
 // Without the password, serve starts but is not ready, and says why.
 func TestServeStateRedisWithoutPassword(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t, "--requirepass", "another-pw")
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	addr := freeAddr(t)

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
@@ -17,6 +18,7 @@ import (
 // --warm-bots, calls connect through pooled rooms and bots started ahead, and the only
 // requests serve makes to Daily during the calls are the pool's refills.
 func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addr, secret := freeAddr(t), testSecret("route")
 	routeTo(t, e, addr, secret)
@@ -27,7 +29,7 @@ func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
 	warmBot := fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms", self)
 	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", warmBot, "--tokens", "local", "--warm-rooms", "3", "--pool-refill", "20", "--warm-bots", "2")
 	reg := r.srv.Metrics()
-	waitFor(t, "a full pool and 2 warm bots", func() bool {
+	testkit.Eventually(t, "a full pool and 2 warm bots", func() bool {
 		return gauge(reg, "dialin_serve_room_pool_size") == 3 && gauge(reg, "dialin_serve_warm_bots_waiting") == 2
 	})
 	e.Server.ResetRequests()
@@ -63,6 +65,7 @@ func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
 }
 
 func TestServeWarmBotsRefusePlaceholders(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	err := cmdtest.Exec(NewCmdServe(e.Factory, nil), "--addr", freeAddr(t), "--bot-cmd", botCmd(t, ""), "--warm-bots", "2")
 	if err == nil || !strings.Contains(err.Error(), "--warm-bots: rule default:") || !strings.Contains(err.Error(), "{room_url}") {

@@ -17,6 +17,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/botcall"
@@ -31,6 +32,7 @@ const number = "+14155550100"
 var routeSecret = base64.StdEncoding.EncodeToString([]byte("route-secret-0123456789abcdefghi"))
 
 func TestNewCmdCallFlags(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	parse := func(args ...string) (*CallOptions, error) {
 		var got *CallOptions
@@ -151,6 +153,7 @@ func run(e *cmdtest.Env, env map[string]string, args ...string) error {
 // and the bot gets the caller's values byte for byte; signed with another secret, serve
 // answers 401, the command exits 1, and nothing starts.
 func TestSendSignedWebhook(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	runner, url := serveFor(t, e)
 	hostile := "'; rm -rf / #\n$(id)"
@@ -162,7 +165,7 @@ func TestSendSignedWebhook(t *testing.T) {
 	if e.Out.String() != want {
 		t.Fatalf("stdout %q, want %q", e.Out, want)
 	}
-	waitFor(t, func() bool { return len(runner.taken()) == 1 })
+	testkit.Eventually(t, "the condition", func() bool { return len(runner.taken()) == 1 })
 	got := runner.taken()[0]
 	if got.From != hostile || got.To != number || got.SIPHeaders["X-Tenant"] != "acme" || got.CallDomain != e.Server.DomainID() {
 		t.Fatalf("the bot got %+v", got)
@@ -198,6 +201,7 @@ func TestSendSignedWebhook(t *testing.T) {
 }
 
 func TestSendWithoutRouteOrServe(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t)
 	err := run(e, nil, "--to", number, "--from", "a")
 	if err == nil || !strings.HasPrefix(err.Error(), "no pinless_dialin route for +14155550100 on Daily") {
@@ -212,6 +216,7 @@ func TestSendWithoutRouteOrServe(t *testing.T) {
 // TestCallThroughEmulator: the emulator holds the call and sends the webhook to serve, the
 // stand-in bot patches it, and the command prints the timeline and the hold time.
 func TestCallThroughEmulator(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit(), dailytest.WithReadyDelay(20*time.Millisecond))
 	serveFor(t, e)
 	if err := run(e, nil, "--to", number, "--from", "+15550001111", "--emulator", e.Server.URL); err != nil {
@@ -228,6 +233,7 @@ func TestCallThroughEmulator(t *testing.T) {
 // TestCallThroughEmulatorLost: nothing answers the route's webhook, the hold times out, the
 // command exits 1.
 func TestCallThroughEmulatorLost(t *testing.T) {
+	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithHoldTimeout(200*time.Millisecond))
 	e.Server.SeedPurchased(number, time.Now().Add(-30*24*time.Hour))
 	client := daily.New(e.Server.APIKey, daily.WithBaseURL(e.Server.URL))
@@ -245,16 +251,5 @@ func TestCallThroughEmulatorLost(t *testing.T) {
 	}
 	if err := json.Unmarshal(e.Out.Bytes(), &rep); err != nil || rep.State != "lost" || rep.Connected || rep.HoldMS == nil || *rep.HoldMS < 200 {
 		t.Fatalf("%v %s", err, e.Out)
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func TestNewCmdStandinBotFlags(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	cases := []struct {
 		args    []string
@@ -39,6 +40,7 @@ func TestNewCmdStandinBotFlags(t *testing.T) {
 // TestStandinBotConnectsACallFromStdin hands the bot a held call as one JSON line on stdin,
 // the warm-bot contract, and checks that the emulator connects the call.
 func TestStandinBotConnectsACallFromStdin(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t, dailytest.WithReadyDelay(10*time.Millisecond))
 	srv := env.Server
 	ctx := context.Background()

@@ -31,6 +31,7 @@ func newEnv(t *testing.T) (*cmdtest.Env, *dailytest.ManualClock) {
 }
 
 func TestNewCmdCreate(t *testing.T) {
+	t.Parallel()
 	inAnHour := start.Unix() + 3600
 	for _, tt := range []struct {
 		args     []string
@@ -76,6 +77,7 @@ var badArgs = []struct {
 }
 
 func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	env, _ := newEnv(t)
 	for _, tt := range badArgs {
 		err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...)
@@ -100,6 +102,7 @@ func claimString(claims map[string]any, name string) string {
 }
 
 func TestCreateRun(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name      string
 		local     bool
@@ -160,6 +163,7 @@ func TestCreateRun(t *testing.T) {
 }
 
 func TestCreateRunJSON(t *testing.T) {
+	t.Parallel()
 	env, clock := newEnv(t)
 	for _, local := range []bool{false, true} {
 		env.Out.Reset()
@@ -206,6 +210,7 @@ func TestCreateRunJSON(t *testing.T) {
 }
 
 func TestCreateRunExpiredTokenIsRefusedByTheEmulator(t *testing.T) {
+	t.Parallel()
 	// The default --exp is one hour: past it the emulator refuses both kinds of token.
 	env, clock := newEnv(t)
 	var tokens []string
@@ -225,6 +230,7 @@ func TestCreateRunExpiredTokenIsRefusedByTheEmulator(t *testing.T) {
 }
 
 func TestCreateWithoutKey(t *testing.T) {
+	t.Parallel()
 	for _, local := range []bool{false, true} {
 		env := cmdtest.NewWithoutKey(t)
 		args := []string{"--room", "r"}
@@ -240,6 +246,7 @@ func TestCreateWithoutKey(t *testing.T) {
 }
 
 func TestCreateLocalWithRefusedKey(t *testing.T) {
+	t.Parallel()
 	// --local still reads GET / first, so a wrong key fails there instead of minting a token
 	// Daily would refuse.
 	env := cmdtest.NewWithoutKey(t)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestNewCmdVersion(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	tests := []struct {
@@ -43,6 +44,7 @@ func TestNewCmdVersion(t *testing.T) {
 }
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	info := build.Info{Version: "v1.2.3", Commit: "0123456789abcdef", Date: "2026-01-02T03:04:05Z"}
 	for _, tty := range []bool{true, false} {
 		ios, _, out, errOut := iostreams.Test()
@@ -68,6 +70,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestFormat(t *testing.T) {
+	t.Parallel()
 	tests := map[build.Info]string{
 		{Version: "dev"}:                    "dialin version dev",
 		{Version: "dev", Commit: "abc"}:     "dialin version dev (commit abc)",

@@ -78,6 +78,7 @@ func (w *world) run(verb string, args ...string) error {
 func (w *world) getenv(k string) string { return w.env[k] }
 
 func TestSign(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if err := w.run("sign", "--secret-file", w.path("secret"), w.path("body.json")); err != nil {
 		t.Fatal(err)
@@ -112,6 +113,7 @@ func TestSign(t *testing.T) {
 }
 
 func TestSignBadInput(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.write(t, "notbase64", "not base64!\n")
 	for _, tt := range []struct {
@@ -138,6 +140,7 @@ func TestSignBadInput(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ts := "1700000000"
 	sig := expected(ts, body)

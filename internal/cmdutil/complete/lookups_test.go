@@ -40,6 +40,7 @@ func wantCompletions(t *testing.T, got []cobra.Completion, want ...cobra.Complet
 }
 
 func TestPurchasedNumbers(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	bought := time.Now().Add(-30 * 24 * time.Hour)
 	env.Server.SeedPurchased("+14155550100", bought)
@@ -55,6 +56,7 @@ func TestPurchasedNumbers(t *testing.T) {
 }
 
 func TestRoomNames(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	c := client(t, env)
 	for _, name := range []string{"support-line", "support-bot", "sales"} {
@@ -75,6 +77,7 @@ func TestRoomNames(t *testing.T) {
 }
 
 func TestRouteNumbersPinlessArray(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	c := client(t, env)
 	env.Server.SeedPurchased("+14155550100", time.Now())
@@ -94,6 +97,7 @@ func TestRouteNumbersPinlessArray(t *testing.T) {
 }
 
 func TestRouteNumbersConfigsAPI(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.New(t)
 	c := client(t, env)
 	env.Server.SeedPurchased("+14155550102", time.Now())
@@ -119,7 +123,7 @@ func TestRouteNumbersConfigsAPI(t *testing.T) {
 	}
 }
 
-func TestLookupGivesUpAfterTimeout(t *testing.T) {
+func TestLookupGivesUpAfterTimeout(t *testing.T) { // serial: it sets the package's timeout
 	env := cmdtest.New(t)
 	env.Server.SeedPurchased("+14155550100", time.Now())
 	env.Server.SetLatency(500 * time.Millisecond)
@@ -131,6 +135,7 @@ func TestLookupGivesUpAfterTimeout(t *testing.T) {
 }
 
 func TestNoKeyCompletesNothing(t *testing.T) {
+	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	wantCompletions(t, run(t, RoomNames(env.Factory), &cobra.Command{}, ""))
 	if n := env.Server.Count("GET", "/rooms"); n != 0 {
@@ -139,6 +144,7 @@ func TestNoKeyCompletesNothing(t *testing.T) {
 }
 
 func TestCandidateKeepsTheProtocolIntact(t *testing.T) {
+	t.Parallel()
 	if got := candidate("+14155550100", "main\tline\nsecond"); got != "+14155550100\tmain line second" {
 		t.Fatalf("candidate = %q", got)
 	}

@@ -16,6 +16,7 @@ import (
 // TestRootProfileFlagCompletes runs cobra's hidden __complete command, which is what the shell
 // scripts call on Tab, so it checks that --profile is wired to complete.Profiles.
 func TestRootProfileFlagCompletes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := "default_profile: prod\nprofiles:\n  prod:\n    default_region: US\n  staging:\n    default_region: GB\n  sandbox: {}\n"
 	if err := os.WriteFile(filepath.Join(dir, config.ConfigFileName), []byte(cfg), 0o600); err != nil {

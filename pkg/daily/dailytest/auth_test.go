@@ -6,12 +6,14 @@ import (
 )
 
 func TestMissingAuthorizationIs400(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	res := send(t, "GET", s.URL+"/", "", nil)
 	wantError(t, res, http.StatusBadRequest, "authorization-header-error", "Authorization")
 }
 
 func TestMalformedAuthorizationIs400(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	for _, h := range []string{"Basic abc", "Bearer", s.APIKey} {
 		res := send(t, "GET", s.URL+"/", h, nil)
@@ -20,6 +22,7 @@ func TestMalformedAuthorizationIs400(t *testing.T) {
 }
 
 func TestWrongKeyIs401WithoutInfo(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	res := send(t, "GET", s.URL+"/rooms", "Bearer not-the-key", nil)
 	if res.status != http.StatusUnauthorized || string(res.body) != `{"error":"authentication-error"}`+"\n" {
@@ -28,6 +31,7 @@ func TestWrongKeyIs401WithoutInfo(t *testing.T) {
 }
 
 func TestWithAPIKeyAndDomain(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t, WithAPIKey("k-123"), WithDomain("acme", "30f866c3-9123-452a-8723-ff58322d09c5"))
 	if s.APIKey != "k-123" || s.DomainName() != "acme" || s.DomainID() != "30f866c3-9123-452a-8723-ff58322d09c5" {
 		t.Fatalf("options not applied: %q %q %q", s.APIKey, s.DomainName(), s.DomainID())
@@ -42,6 +46,7 @@ func TestWithAPIKeyAndDomain(t *testing.T) {
 }
 
 func TestBadJSONIsParsingError(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	res := api(t, s, "POST", "/rooms", `{"name": `)
 	wantError(t, res, http.StatusBadRequest, "json-parsing-error", "")
@@ -50,6 +55,7 @@ func TestBadJSONIsParsingError(t *testing.T) {
 }
 
 func TestUnknownRouteAndWrongMethod(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	wantError(t, api(t, s, "GET", "/no-such-thing", nil), http.StatusNotFound, "not-found", "/no-such-thing")
 	res := api(t, s, "PATCH", "/rooms", nil)
@@ -61,6 +67,7 @@ func TestUnknownRouteAndWrongMethod(t *testing.T) {
 }
 
 func TestURLShape(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	if len(s.URL) < len("http://127.0.0.1:1/v1") || s.URL[:17] != "http://127.0.0.1:" || s.URL[len(s.URL)-3:] != "/v1" {
 		t.Fatalf("URL = %q", s.URL)

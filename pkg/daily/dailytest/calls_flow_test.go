@@ -124,6 +124,7 @@ func rawCall(method, url, auth string, body any) (apiResult, error) {
 }
 
 func TestGoodCallTimeline(t *testing.T) {
+	t.Parallel()
 	s := New(t, WithoutRateLimit(), WithReadyDelay(20*time.Millisecond))
 	f := &fakeServe{s: s, botErrs: make(chan error, 1)}
 	srv := httptest.NewServer(f)

@@ -5,9 +5,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 func TestPinlessCallUpdateErrors(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	full := map[string]any{"callId": "a7bf8461-7d33-4083-9677-5cfdb4f337a5", "callDomain": "9c975848-a067-4de0-bf47-1b4179ceba4e", "sipUri": "sip:room.0@x"}
 	for _, k := range []string{"callId", "callDomain", "sipUri"} {
@@ -35,6 +38,7 @@ func heldCallWithRoom(t *testing.T, s *Server) (callID string, endpoints []strin
 }
 
 func TestTooEarlyUpdateDropsTheCall(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, eps := heldCallWithRoom(t, s)
 	if len(eps) != 1 || !strings.HasPrefix(eps[0], "sip:call-room.0@") {
@@ -52,6 +56,7 @@ func TestTooEarlyUpdateDropsTheCall(t *testing.T) {
 }
 
 func TestUpdateToAnUnknownEndpointDropsTheCall(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, _ := heldCallWithRoom(t, s)
 	wantError(t, update(t, s, id, s.DomainID(), "sip:nobody@nowhere"), 404, "not-found", "Call Forwarding Failed")
@@ -59,6 +64,7 @@ func TestUpdateToAnUnknownEndpointDropsTheCall(t *testing.T) {
 }
 
 func TestUpdateWrongDomainThenConnectThenSecondUpdate(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, eps := heldCallWithRoom(t, s)
 	s.Advance(DefaultReadyDelay)
@@ -83,6 +89,7 @@ func TestUpdateWrongDomainThenConnectThenSecondUpdate(t *testing.T) {
 }
 
 func TestHoldTimeoutLosesTheCall(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t, WithHoldTimeout(90*time.Second))
 	_, events := eventHook(t, s)
 	id, _ := heldCallWithRoom(t, s)
@@ -100,13 +107,14 @@ func TestHoldTimeoutLosesTheCall(t *testing.T) {
 	}
 	// The room's endpoint became ready along the way (dialin.ready), but a call that never
 	// connected emits no dialin.stopped.
-	eventually(t, "dialin.ready", func() bool { return len(eventsOf(t, events(), "dialin.ready")) == 1 })
+	testkit.Eventually(t, "dialin.ready", func() bool { return len(eventsOf(t, events(), "dialin.ready")) == 1 })
 	if n := len(eventsOf(t, events(), "dialin.stopped")); n != 0 {
 		t.Fatalf("%d dialin.stopped for a call that never connected", n)
 	}
 }
 
 func TestAdvanceOnARealClockFiresTimers(t *testing.T) {
+	t.Parallel()
 	s := New(t, WithoutRateLimit(), WithHoldTimeout(time.Hour))
 	serve, _ := webhookReceiver(t, http.StatusOK)
 	id := place(t, s, CallSpec{To: routeTo(t, s, serve.URL)})
@@ -115,6 +123,7 @@ func TestAdvanceOnARealClockFiresTimers(t *testing.T) {
 }
 
 func TestNonLoopbackWebhookLosesTheCallWithoutSending(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	num := buy(t, s, 1)[0]
 	setRoutes(t, s, map[string]any{"phone_number": num, "room_creation_api": "https://example.com/dialin"})
@@ -135,6 +144,7 @@ func TestNonLoopbackWebhookLosesTheCallWithoutSending(t *testing.T) {
 }
 
 func TestPlaceCallRouting(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	serve, got := webhookReceiver(t, http.StatusOK)
 	routed := buy(t, s, 2)
@@ -153,7 +163,7 @@ func TestPlaceCallRouting(t *testing.T) {
 	}
 	sipURI := obj(entries[1])["sip_uri"].(string)
 	id := place(t, s, CallSpec{SIPURI: "sip:" + sipURI, SIPHeaders: map[string]string{"X-Tenant": "acme"}})
-	eventually(t, "the SIP call's webhook", func() bool { return len(callWebhooks(got())) == 1 })
+	testkit.Eventually(t, "the SIP call's webhook", func() bool { return len(callWebhooks(got())) == 1 })
 	body := string(callWebhooks(got())[0].body)
 	want := `{"To":"sip:` + sipURI + `","From":"anonymous","callId":"` + id + `","callDomain":"` + s.DomainID() + `","sipHeaders":{"X-Tenant":"acme"}}`
 	if body != want {

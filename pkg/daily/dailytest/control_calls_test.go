@@ -9,6 +9,7 @@ import (
 )
 
 func TestCallControlEndpoints(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	serve, _ := webhookReceiver(t, http.StatusOK)
 	num := routeTo(t, s, serve.URL)
@@ -80,6 +81,7 @@ func TestCallControlEndpoints(t *testing.T) {
 }
 
 func TestParticipantEndpoints(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	sipRoom(t, s, "r", 1)
 	ok(t, s, "POST", "/rooms", map[string]any{"name": "plain"})
@@ -121,6 +123,7 @@ func TestParticipantEndpoints(t *testing.T) {
 }
 
 func TestDeletingTheRoomEndsItsCall(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	id, eps := heldCallWithRoom(t, s)
 	s.Advance(DefaultReadyDelay)

@@ -12,6 +12,7 @@ func control(t *testing.T, s *Server, method, path string, body any) apiResult {
 }
 
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	ok(t, s, "GET", "/", nil)
 	api(t, s, "GET", "/rooms/ghost?x=1", nil)
@@ -29,6 +30,7 @@ func TestRequestLog(t *testing.T) {
 }
 
 func TestControlEndpoints(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	if res := send(t, "GET", strings.TrimSuffix(s.URL, "/v1")+"/_emulator/requests", "", nil); res.status != 400 {
 		t.Fatalf("control endpoints need the key: %d", res.status)
@@ -80,6 +82,7 @@ func TestControlEndpoints(t *testing.T) {
 }
 
 func TestAdvanceWithRealClockUsesAnOffset(t *testing.T) {
+	t.Parallel()
 	s := New(t, WithoutRateLimit())
 	before := time.Now()
 	s.Advance(20 * 24 * time.Hour)
@@ -96,6 +99,7 @@ func TestAdvanceWithRealClockUsesAnOffset(t *testing.T) {
 }
 
 func TestStartAndHandler(t *testing.T) {
+	t.Parallel()
 	s, err := Start("127.0.0.1:0", WithAPIKey("k"))
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +119,7 @@ func TestStartAndHandler(t *testing.T) {
 }
 
 func TestLogsAreBoundedAndHoldNoTokens(t *testing.T) {
+	t.Parallel()
 	log := []int{}
 	for i := range maxLogged + 5 {
 		log = appendBounded(log, i)

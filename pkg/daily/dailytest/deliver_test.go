@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // received is one request a test webhook server got.
@@ -55,6 +57,7 @@ func checkSignature(t *testing.T, secret, ts string, body []byte, sig string) {
 }
 
 func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	srv, got := webhookReceiver(t, http.StatusOK)
 	num := buy(t, s, 1)[0]
@@ -62,7 +65,7 @@ func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
 	setRoutes(t, s,
 		map[string]any{"phone_number": num, "room_creation_api": srv.URL + "/dialin", "hmac": secret},
 		map[string]any{"name_prefix": "far", "room_creation_api": "https://example.com/dialin"})
-	eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
+	testkit.Eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
 	req := got()[0]
 	if string(req.body) != `{"Test":"test","To":"`+num+`"}` {
 		t.Fatalf("body %s", req.body)
@@ -73,7 +76,7 @@ func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
 	}
 	checkSignature(t, secret, ts, req.body, req.header.Get("X-Pinless-Signature"))
 
-	eventually(t, "two recorded deliveries", func() bool { return len(s.Deliveries()) == 2 })
+	testkit.Eventually(t, "two recorded deliveries", func() bool { return len(s.Deliveries()) == 2 })
 	var skipped, sent int
 	for _, d := range s.Deliveries() {
 		switch {
@@ -89,16 +92,18 @@ func TestPinlessVerificationIsSignedAndSentToLoopback(t *testing.T) {
 }
 
 func TestVerificationFailureDoesNotBlockTheWrite(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	srv, got := webhookReceiver(t, http.StatusInternalServerError)
 	num := buy(t, s, 1)[0]
 	if n := len(setRoutes(t, s, map[string]any{"phone_number": num, "room_creation_api": srv.URL})); n != 1 {
 		t.Fatalf("write not saved: %d entries", n)
 	}
-	eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
+	testkit.Eventually(t, "the verification POST", func() bool { return len(got()) == 1 })
 }
 
 func TestLoopbackDetection(t *testing.T) {
+	t.Parallel()
 	for host, want := range map[string]bool{
 		"localhost": true, "LOCALHOST.": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true,
 		"example.com": false, "10.0.0.1": false, "192.0.2.1": false, "localhost.example.com": false, "": false,
@@ -110,6 +115,7 @@ func TestLoopbackDetection(t *testing.T) {
 }
 
 func TestOutboundClientRefusesNonLoopbackAddresses(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -120,6 +126,7 @@ func TestOutboundClientRefusesNonLoopbackAddresses(t *testing.T) {
 }
 
 func TestOutboundClientDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	srv := httptest.NewServer(http.RedirectHandler("http://192.0.2.1/elsewhere", http.StatusTemporaryRedirect))
 	defer srv.Close()

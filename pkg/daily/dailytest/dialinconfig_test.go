@@ -7,6 +7,7 @@ import (
 )
 
 func TestDialinConfigCreateGetUpdateDelete(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	nums := buy(t, s, 2)
 	created := ok(t, s, "POST", "/domain-dialin-config", map[string]any{
@@ -45,6 +46,7 @@ func TestDialinConfigCreateGetUpdateDelete(t *testing.T) {
 }
 
 func TestDialinConfigRules(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	nums := buy(t, s, 2)
 	bad := []struct {
@@ -82,6 +84,7 @@ func TestDialinConfigRules(t *testing.T) {
 }
 
 func TestDialinConfigsAndPinlessArrayAreOneStore(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	nums := buy(t, s, 2)
 	created := ok(t, s, "POST", "/domain-dialin-config", map[string]any{"type": "pinless_dialin", "phone_number": nums[0], "room_creation_api": "https://a.example/d"})
@@ -108,6 +111,7 @@ func TestDialinConfigsAndPinlessArrayAreOneStore(t *testing.T) {
 }
 
 func TestDialinConfigListFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	nums := buy(t, s, 5)
 	var ids []string // oldest first

@@ -26,6 +26,7 @@ func setRoutes(t *testing.T, s *Server, entries ...map[string]any) []any {
 }
 
 func TestGetDomainShape(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	m := ok(t, s, "GET", "/", nil)
 	cfg := obj(m["config"])
@@ -44,6 +45,7 @@ func TestGetDomainShape(t *testing.T) {
 }
 
 func TestPinlessArrayIsReplacedWhole(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	nums := buy(t, s, 2)
 	got := setRoutes(t, s,
@@ -66,6 +68,7 @@ func TestPinlessArrayIsReplacedWhole(t *testing.T) {
 }
 
 func TestHMACIsGeneratedAndRotatedWhenOmitted(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	num := buy(t, s, 1)[0]
 	entry := map[string]any{"phone_number": num, "room_creation_api": "https://a.example/dialin"}
@@ -87,6 +90,7 @@ func TestHMACIsGeneratedAndRotatedWhenOmitted(t *testing.T) {
 }
 
 func TestUnknownEntryFieldsAndOptionalFieldsAreKept(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	num := buy(t, s, 1)[0]
 	raw := `{"properties":{"pinless_dialin":[{"phone_number":"` + num + `","room_creation_api":"https://a.example/dialin?x=1&y=2",` +
@@ -120,6 +124,7 @@ func TestUnknownEntryFieldsAndOptionalFieldsAreKept(t *testing.T) {
 var pinlessSIP = regexp.MustCompile(`^[A-Za-z0-9._-]+--\d{13}@daily-[0-9a-f-]{36}-pinless-sip\.sip\.dailytest\.localhost$`)
 
 func TestSIPURIIsStableAcrossWrites(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	num := buy(t, s, 1)[0]
 	pstn := map[string]any{"phone_number": num, "room_creation_api": "https://a.example/dialin"}
@@ -145,6 +150,7 @@ func TestSIPURIIsStableAcrossWrites(t *testing.T) {
 }
 
 func TestPinlessValidation(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	num := buy(t, s, 1)[0]
 	good := func() map[string]any {
@@ -180,6 +186,7 @@ func TestPinlessValidation(t *testing.T) {
 }
 
 func TestOtherDomainProperties(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	m := ok(t, s, "POST", "/", map[string]any{"properties": map[string]any{"lang": "de", "hide_daily_branding": true}})
 	if cfg := obj(m["config"]); cfg["lang"] != "de" || cfg["hide_daily_branding"] != true {
@@ -195,6 +202,7 @@ func TestOtherDomainProperties(t *testing.T) {
 }
 
 func TestPinDialinArray(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	nums := buy(t, s, 2)
 	m := ok(t, s, "POST", "/", map[string]any{"properties": map[string]any{

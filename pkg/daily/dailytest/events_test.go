@@ -6,9 +6,12 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 func TestDialinEventsPerEndpointConnectedAndStopped(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	secret, events := eventHook(t, s)
 	serve, _ := webhookReceiver(t, http.StatusOK)
@@ -19,7 +22,7 @@ func TestDialinEventsPerEndpointConnectedAndStopped(t *testing.T) {
 		t.Fatalf("endpoints %v", eps)
 	}
 	clock.Advance(DefaultReadyDelay)
-	eventually(t, "two dialin.ready events", func() bool { return len(eventsOf(t, events(), "dialin.ready")) == 2 })
+	testkit.Eventually(t, "two dialin.ready events", func() bool { return len(eventsOf(t, events(), "dialin.ready")) == 2 })
 
 	var got []string
 	for _, r := range events() {
@@ -41,7 +44,7 @@ func TestDialinEventsPerEndpointConnectedAndStopped(t *testing.T) {
 	if res := update(t, s, id, s.DomainID(), eps[1]); res.status != http.StatusOK {
 		t.Fatalf("update: %d %s", res.status, res.body)
 	}
-	eventually(t, "dialin.connected", func() bool { return len(eventsOf(t, events(), "dialin.connected")) == 1 })
+	testkit.Eventually(t, "dialin.connected", func() bool { return len(eventsOf(t, events(), "dialin.connected")) == 1 })
 	conn := eventsOf(t, events(), "dialin.connected")[0].Payload
 	if conn["room"] != "two" || conn["sip_from"] != "+15550001111" || conn["display_name"] != "Caller" ||
 		conn["session_id"] == "" || conn["session_id"] == id || len(obj(conn["sip_headers"])) != 0 {
@@ -56,13 +59,14 @@ func TestDialinEventsPerEndpointConnectedAndStopped(t *testing.T) {
 	if m := rec.Timeline[len(rec.Timeline)-1]; m.Detail != "last participant left the room" {
 		t.Fatalf("last mark %+v", m)
 	}
-	eventually(t, "dialin.stopped", func() bool { return len(eventsOf(t, events(), "dialin.stopped")) == 1 })
+	testkit.Eventually(t, "dialin.stopped", func() bool { return len(eventsOf(t, events(), "dialin.stopped")) == 1 })
 	if stop := eventsOf(t, events(), "dialin.stopped")[0].Payload; stop["session_id"] != conn["session_id"] {
 		t.Fatalf("stopped session %v, connected %v", stop["session_id"], conn["session_id"])
 	}
 }
 
 func TestEventTypesFilterDeliveries(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	_, events := eventHook(t, s, "dialin.connected")
 	serve, _ := webhookReceiver(t, http.StatusOK)
@@ -74,13 +78,14 @@ func TestEventTypesFilterDeliveries(t *testing.T) {
 		t.Fatalf("update: %s", res.body)
 	}
 	// Events are delivered in order, so once dialin.connected is in, a dialin.ready would be too.
-	eventually(t, "dialin.connected", func() bool { return len(eventsOf(t, events(), "dialin.connected")) == 1 })
+	testkit.Eventually(t, "dialin.connected", func() bool { return len(eventsOf(t, events(), "dialin.connected")) == 1 })
 	if n := len(events()); n != 1 {
 		t.Fatalf("%d events delivered, want only dialin.connected", n)
 	}
 }
 
 func TestFailingEventsTripTheCircuitBreaker(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if b, _ := io.ReadAll(r.Body); string(b) != `{"test":"test"}` {
@@ -92,7 +97,7 @@ func TestFailingEventsTripTheCircuitBreaker(t *testing.T) {
 	sipRoom(t, s, "r", 4)
 	joinRoom(t, s, "r", roomToken(t, s, "r"))
 	clock.Advance(DefaultReadyDelay)
-	eventually(t, "four event deliveries", func() bool {
+	testkit.Eventually(t, "four event deliveries", func() bool {
 		n := 0
 		for _, d := range s.Deliveries() {
 			if d.Kind == "webhook-event" {

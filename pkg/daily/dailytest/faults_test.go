@@ -6,6 +6,7 @@ import (
 )
 
 func TestFailNext(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	s.FailNext(503, 2)
 	s.FailNext(429, 1, RetryAfter(1500*time.Millisecond))
@@ -29,6 +30,7 @@ func TestFailNext(t *testing.T) {
 }
 
 func TestFailRateIsSeededAndReproducible(t *testing.T) {
+	t.Parallel()
 	run := func() []int {
 		s, _ := newTest(t, WithSeed(42))
 		s.FailRate(0.5, 502)
@@ -59,6 +61,7 @@ func TestFailRateIsSeededAndReproducible(t *testing.T) {
 }
 
 func TestLatencyIsAdded(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t, WithLatency(40*time.Millisecond))
 	start := time.Now()
 	ok(t, s, "GET", "/", nil)

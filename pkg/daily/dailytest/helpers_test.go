@@ -106,18 +106,6 @@ func newTest(t *testing.T, opts ...Option) (*Server, *ManualClock) {
 	return s, clock
 }
 
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func list(m map[string]any, key string) []any {
 	l, _ := m[key].([]any)
 	return l

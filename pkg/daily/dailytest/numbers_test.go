@@ -10,6 +10,7 @@ import (
 )
 
 func TestSeededPoolIsDeterministicAndVaried(t *testing.T) {
+	t.Parallel()
 	a, b := seededPool(), seededPool()
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("seeded pool differs between runs")
@@ -32,6 +33,7 @@ func TestSeededPoolIsDeterministicAndVaried(t *testing.T) {
 }
 
 func TestSearchFilters(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	cases := []struct {
 		query string
@@ -72,6 +74,7 @@ func TestSearchFilters(t *testing.T) {
 }
 
 func TestSearchFilterRules(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	bad := map[string]string{
 		"region=CA&areacode=415":              "region cannot be combined with areacode",
@@ -92,6 +95,7 @@ func TestSearchFilterRules(t *testing.T) {
 }
 
 func TestBuySpecificAndRandom(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	want := s.pool[0].number
 	m := ok(t, s, "POST", "/buy-phone-number", map[string]string{"number": want})
@@ -124,6 +128,7 @@ func TestBuySpecificAndRandom(t *testing.T) {
 }
 
 func TestBuyFromEmptyPool(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t, WithAvailableNumbers("+12065550100"))
 	ok(t, s, "POST", "/buy-phone-number", map[string]string{})
 	res := api(t, s, "POST", "/buy-phone-number", map[string]string{})
@@ -136,6 +141,7 @@ func TestBuyFromEmptyPool(t *testing.T) {
 }
 
 func TestWithAvailableNumbersKnowsRegions(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t, WithAvailableNumbers("+14155550100", "+13055550100", "+442071838750"))
 	m := ok(t, s, "GET", "/list-available-numbers?region=FL", nil)
 	if d := list(m, "data"); len(d) != 1 || obj(d[0])["phoneNumber"] != "+13055550100" {
@@ -144,6 +150,7 @@ func TestWithAvailableNumbersKnowsRegions(t *testing.T) {
 }
 
 func TestPurchasedNumbersPagination(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	var bought []string // oldest first
 	for range 60 {
@@ -180,6 +187,7 @@ func TestPurchasedNumbersPagination(t *testing.T) {
 }
 
 func TestReleaseHonoursTheFourteenDayLock(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	id := ok(t, s, "POST", "/buy-phone-number", nil)["id"].(string)
 	wantError(t, api(t, s, "DELETE", "/release-phone-number/"+id, nil), 400, "invalid-request-error", "within 14 days")
@@ -196,6 +204,7 @@ func TestReleaseHonoursTheFourteenDayLock(t *testing.T) {
 }
 
 func TestSeedPurchased(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	n := s.pool[3].number
 	id := s.SeedPurchased(n, clock.Now().Add(-30*24*time.Hour))

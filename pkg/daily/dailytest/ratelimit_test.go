@@ -7,6 +7,7 @@ import (
 )
 
 func TestRateLimitIsOnByDefault(t *testing.T) {
+	t.Parallel()
 	s := New(t)
 	for i := range 100 {
 		if res := api(t, s, "GET", "/", nil); res.status != 200 {
@@ -25,6 +26,7 @@ func TestRateLimitIsOnByDefault(t *testing.T) {
 }
 
 func TestDeleteRoomAndDialOutHaveTheirOwnClasses(t *testing.T) {
+	t.Parallel()
 	s := New(t)
 	for i := range 50 {
 		if res := api(t, s, "DELETE", "/rooms/none", nil); res.status != 404 {
@@ -40,6 +42,7 @@ func TestDeleteRoomAndDialOutHaveTheirOwnClasses(t *testing.T) {
 }
 
 func TestWithoutRateLimit(t *testing.T) {
+	t.Parallel()
 	s := New(t, WithoutRateLimit())
 	for i := range 150 {
 		if res := api(t, s, "GET", "/", nil); res.status != 200 {
@@ -49,6 +52,7 @@ func TestWithoutRateLimit(t *testing.T) {
 }
 
 func TestRateLimiterWindowSlides(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1000, 0)
 	l := newRateLimiter(func() time.Time { return now })
 	for range 5 {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateRoomDefaults(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	m := ok(t, s, "POST", "/rooms", nil)
 	name := m["name"].(string)
@@ -24,6 +25,7 @@ func TestCreateRoomDefaults(t *testing.T) {
 }
 
 func TestSIPRoom(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	exp := clock.Now().Add(time.Hour).Unix()
 	m := ok(t, s, "POST", "/rooms", map[string]any{"name": "call-1", "privacy": "private", "properties": map[string]any{
@@ -59,6 +61,7 @@ func TestSIPRoom(t *testing.T) {
 }
 
 func TestRoomValidation(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	past := clock.Now().Add(-time.Minute).Unix()
 	sip := func(kv ...any) map[string]any {
@@ -93,6 +96,7 @@ func TestRoomValidation(t *testing.T) {
 }
 
 func TestDuplicateRoomAndConcurrentCreates(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	var wg sync.WaitGroup
 	statuses := make([]int, 8)
@@ -117,6 +121,7 @@ func TestDuplicateRoomAndConcurrentCreates(t *testing.T) {
 }
 
 func TestGetUpdateDeleteRoom(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	res := api(t, s, "GET", "/rooms/ghost", nil)
 	if res.status != 404 || string(res.body) != `{"error":"not-found","info":"room ghost not found"}`+"\n" {
@@ -139,6 +144,7 @@ func TestGetUpdateDeleteRoom(t *testing.T) {
 }
 
 func TestExpiredRoomsBehaveAsDeleted(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	ok(t, s, "POST", "/rooms", map[string]any{"name": "short", "properties": map[string]any{"exp": clock.Now().Add(time.Minute).Unix()}})
 	ok(t, s, "POST", "/rooms", map[string]any{"name": "long"})
@@ -155,6 +161,7 @@ func TestExpiredRoomsBehaveAsDeleted(t *testing.T) {
 }
 
 func TestListRoomsPagination(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	var ids []string // oldest first
 	for i := range 7 {
@@ -204,6 +211,7 @@ func TestListRoomsPagination(t *testing.T) {
 }
 
 func TestDialOutStartHasNoCallToJoin(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	ok(t, s, "POST", "/rooms", map[string]any{"name": "r", "properties": map[string]any{"enable_dialout": true}})
 	wantError(t, api(t, s, "POST", "/rooms/r/dialOut/start", map[string]any{}), http.StatusBadRequest, "invalid-request-error", "sipUri or phoneNumber")

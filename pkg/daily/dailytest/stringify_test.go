@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"testing"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // oddHeader holds what Go's encoder escapes and JSON.stringify does not: U+2028, U+2029 and
@@ -21,7 +23,7 @@ func TestWebhookBodiesAreWhatJSONStringifyWrites(t *testing.T) {
 	serve, got := webhookReceiver(t, http.StatusOK)
 	number := routeTo(t, s, serve.URL)
 	id := place(t, s, CallSpec{To: number, From: "+15550001111", SIPHeaders: map[string]string{"X-Odd": oddHeader}})
-	eventually(t, "the dial-in webhook", func() bool { return len(callWebhooks(got())) == 1 })
+	testkit.Eventually(t, "the dial-in webhook", func() bool { return len(callWebhooks(got())) == 1 })
 	hook := callWebhooks(got())[0]
 	want := `{"To":"` + number + `","From":"+15550001111","callId":"` + id + `","callDomain":"` + s.DomainID() +
 		`","sipHeaders":{"X-Odd":` + oddHeaderJSON + `}}`
@@ -38,7 +40,7 @@ func TestWebhookBodiesAreWhatJSONStringifyWrites(t *testing.T) {
 	if res := update(t, s, id, s.DomainID(), eps[0]); res.status != http.StatusOK {
 		t.Fatalf("update: %d %s", res.status, res.body)
 	}
-	eventually(t, "dialin.connected", func() bool { return len(events()) == 1 })
+	testkit.Eventually(t, "dialin.connected", func() bool { return len(events()) == 1 })
 	ev := events()[0]
 	if !bytes.Contains(ev.body, []byte(`"sip_headers":{"X-Odd":`+oddHeaderJSON+`}`)) || bytes.Contains(ev.body, []byte(`\u2028`+"\u2028")) {
 		t.Fatalf("dialin.connected body %q", ev.body)

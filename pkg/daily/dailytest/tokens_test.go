@@ -26,6 +26,7 @@ func selfSign(t *testing.T, alg string, claims map[string]any, key string) strin
 }
 
 func TestCreateMeetingTokenUsesShortClaims(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	exp := clock.Now().Add(time.Hour).Unix()
 	tok := ok(t, s, "POST", "/meeting-tokens", map[string]any{"properties": map[string]any{
@@ -56,6 +57,7 @@ func TestCreateMeetingTokenUsesShortClaims(t *testing.T) {
 }
 
 func TestMeetingTokenErrors(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	past := clock.Now().Add(-time.Second).Unix()
 	cases := map[string]map[string]any{
@@ -76,6 +78,7 @@ func TestMeetingTokenErrors(t *testing.T) {
 }
 
 func TestVerifyMeetingToken(t *testing.T) {
+	t.Parallel()
 	s, clock := newTest(t)
 	now := clock.Now().Unix()
 	good := map[string]any{"r": "test", "iat": now, "d": s.DomainID(), "exp": now + 60}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestWebhookLifecycle(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	srv, got := webhookReceiver(t, http.StatusOK)
 	created := ok(t, s, "POST", "/webhooks", map[string]any{"url": srv.URL + "/events", "eventTypes": []string{"dialin.ready"}})
@@ -50,6 +51,7 @@ func TestWebhookLifecycle(t *testing.T) {
 }
 
 func TestWebhookCreateRules(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	failing, got := webhookReceiver(t, http.StatusInternalServerError)
 	wantError(t, api(t, s, "POST", "/webhooks", map[string]any{}), 400, "invalid-request-error", "url is required")
@@ -75,6 +77,7 @@ func TestWebhookCreateRules(t *testing.T) {
 }
 
 func TestWebhookUpdateFailureChangesNothing(t *testing.T) {
+	t.Parallel()
 	s, _ := newTest(t)
 	good, _ := webhookReceiver(t, http.StatusOK)
 	bad, _ := webhookReceiver(t, http.StatusNotFound)

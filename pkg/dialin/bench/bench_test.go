@@ -14,6 +14,7 @@ import (
 )
 
 func TestQuantilesNearestRank(t *testing.T) {
+	t.Parallel()
 	var ds []time.Duration
 	for i := 100; i >= 1; i-- { // unsorted on purpose
 		ds = append(ds, time.Duration(i)*time.Millisecond)
@@ -31,6 +32,7 @@ func TestQuantilesNearestRank(t *testing.T) {
 }
 
 func TestSummarizeCountsLostCallsAndSkipsThemInQuantiles(t *testing.T) {
+	t.Parallel()
 	rs := []callResult{
 		{connected: true, handoff: 10 * time.Millisecond, toConnect: 300 * time.Millisecond},
 		{connected: true, handoff: 20 * time.Millisecond, toConnect: 400 * time.Millisecond},
@@ -47,6 +49,7 @@ func TestSummarizeCountsLostCallsAndSkipsThemInQuantiles(t *testing.T) {
 }
 
 func TestScrapeSumsSeriesAndSelectsALabel(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	calls := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dialin_serve_calls_total"}, []string{"outcome"})
 	size := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "dialin_serve_room_pool_size"}, []string{"rule"})
@@ -67,6 +70,7 @@ func TestScrapeSumsSeriesAndSelectsALabel(t *testing.T) {
 }
 
 func TestReadUsageAndChildren(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command("sleep", "30")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -88,6 +92,7 @@ func TestReadUsageAndChildren(t *testing.T) {
 }
 
 func TestServeSharesFromTheLog(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/serve.log"
 	log := `{"level":"INFO","msg":"call received","event":"received","call_id":"a"}
 {"level":"INFO","msg":"call bot_started","event":"bot_started","call_id":"a","since_s":0.0025}
@@ -109,6 +114,7 @@ not json
 }
 
 func TestConfigCheckNamesTheSetting(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		tweak func(*Config)
 		want  string

@@ -39,17 +39,27 @@ func startEmulator(cfg Config, hold time.Duration) (*emu, error) {
 	return &emu{s: s, client: daily.New(s.APIKey, daily.WithBaseURL(s.URL), daily.WithoutRateLimit())}, nil
 }
 
-// route points the number's pinless route at url, with a new secret.
-func (e *emu) route(ctx context.Context, url string) error {
+// parkedRouteURL is where the route points until the system listens: not loopback, so the
+// emulator sends it no verification POST.
+const parkedRouteURL = "https://bench.invalid/dialin"
+
+// newRouteSecret is a fresh hmac secret for the route, base64.
+func newRouteSecret() string {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	_, err := e.client.SetPinlessDialin(ctx, []daily.PinlessDialinEntry{{PhoneNumber: benchNumber, RoomCreationAPI: url, HMAC: base64.StdEncoding.EncodeToString(key)}})
+	return base64.StdEncoding.EncodeToString(key)
+}
+
+// route points the number's pinless route at url, signed with secret.
+func (e *emu) route(ctx context.Context, url, secret string) error {
+	_, err := e.client.SetPinlessDialin(ctx, []daily.PinlessDialinEntry{{PhoneNumber: benchNumber, RoomCreationAPI: url, HMAC: secret}})
 	return err
 }
 
 func (e *emu) close() { e.s.Close() }
 
-// freePort returns a loopback port nothing listens on now.
+// freePort returns a loopback port nothing listens on now, for the seed runner, which takes
+// only --port (serve binds port 0 itself and tells its URL in its ready file).
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 // The balancer sends requests to each replica in turn, with their bodies and headers (the
 // webhook's signature is in its headers).
 func TestBalancerRoundRobin(t *testing.T) {
+	t.Parallel()
 	var hits [3]atomic.Int32
 	var bases []string
 	for i := range hits {
@@ -59,6 +60,7 @@ func TestBalancerRoundRobin(t *testing.T) {
 }
 
 func TestConfigCheckReplicas(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		replicas int
 		state    string
@@ -84,6 +86,7 @@ func TestConfigCheckReplicas(t *testing.T) {
 
 // A Redis that does not answer fails the run at once, saying which and why.
 func TestRunFailsWhenRedisIsUnreachable(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +108,7 @@ func TestRunFailsWhenRedisIsUnreachable(t *testing.T) {
 // Each system's replicas get a prefix of their own under the run's, after the user's, and
 // the run removes its keys.
 func TestBenchStatePrefixesAndCleansUp(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t)
 	ctx := context.Background()
 	st, err := openState(ctx, srv.URL()+"?prefix=acme:&lease_ttl=5s")

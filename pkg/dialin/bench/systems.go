@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -48,15 +49,6 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		n = max(cfg.Replicas, 1)
 	}
 	l := &launched{name: name, warmBots: (cfg.WarmBots + n - 1) / n}
-	ports := make([]int, n)
-	for i := range ports {
-		port, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		ports[i] = port
-		l.bases = append(l.bases, "http://127.0.0.1:"+strconv.Itoa(port))
-	}
 	env := []string{"DAILY_API_URL=" + e.s.URL, "DAILY_API_KEY=" + e.s.APIKey, "DIALIN_CONFIG_DIR=" + dir, "NO_COLOR=1"}
 	var runner string
 	if name == SystemServePipecat {
@@ -65,7 +57,9 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			return nil, err
 		}
 	}
-	argvOf := func(port int) []string {
+	// serve binds a port of its own (port 0) and writes its URL to a ready file; the seed
+	// runner and the Pipecat runner get a port found free.
+	argvOf := func(port int, readyFile string) []string {
 		switch name {
 		case SystemSeed:
 			return []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
@@ -76,7 +70,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		if holdBot != "" {
 			maxCalls = holdCalls + 10
 		}
-		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:" + strconv.Itoa(port), "--log-format", "json",
+		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:0", "--ready-file", readyFile, "--log-format", "json",
 			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s"}
 		switch {
 		case holdBot != "":
@@ -103,30 +97,54 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 	case SystemPipecatRunner:
 		path = "/daily-dialin-webhook"
 	}
-	l.webhook = l.bases[0] + path
-	if n > 1 {
-		var err error
-		if l.lb, err = startBalancer(l.bases); err != nil {
-			return nil, err
-		}
-		l.webhook = l.lb.base + path
-	}
-	// The route must name the system before it starts: serve reads the route's secret then.
-	if err := e.route(ctx, l.webhook); err != nil {
+	// serve reads the route's secret when it starts, and the route names serve's URL, which
+	// is known only once serve listens: the route gets its secret first, its URL after.
+	secret := newRouteSecret()
+	if err := e.route(ctx, parkedRouteURL, secret); err != nil {
 		l.stop(10 * time.Second)
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
-	for i, port := range ports {
+	for i := range n {
 		logName := name
 		if n > 1 {
 			logName = fmt.Sprintf("%s-%d", name, i+1)
 		}
-		c, err := startChild(logName, dir, argvOf(port), env)
+		port := 0
+		if !isServe(name) {
+			var err error
+			if port, err = freePort(); err != nil {
+				l.stop(10 * time.Second)
+				return nil, err
+			}
+		}
+		readyFile := filepath.Join(dir, logName+".ready")
+		c, err := startChild(logName, dir, argvOf(port, readyFile), env)
 		if err != nil {
 			l.stop(10 * time.Second)
 			return nil, err
 		}
 		l.procs = append(l.procs, c)
+		base := "http://127.0.0.1:" + strconv.Itoa(port)
+		if isServe(name) {
+			if base, err = waitServeURL(ctx, c, readyFile, startTimeout); err != nil {
+				l.stop(10 * time.Second)
+				return nil, err
+			}
+		}
+		l.bases = append(l.bases, base)
+	}
+	l.webhook = l.bases[0] + path
+	if n > 1 {
+		var err error
+		if l.lb, err = startBalancer(l.bases); err != nil {
+			l.stop(10 * time.Second)
+			return nil, err
+		}
+		l.webhook = l.lb.base + path
+	}
+	if err := e.route(ctx, l.webhook, secret); err != nil {
+		l.stop(10 * time.Second)
+		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
 	return l, nil
 }

@@ -8,6 +8,7 @@ import (
 )
 
 func TestReadCallTakesTheFirstLine(t *testing.T) {
+	t.Parallel()
 	in := `{"room_url":"https://d.daily.co/call-1","token":"tok","call_id":"c1","call_domain":"d1","sip_uri":"call-1.0@d.sip.daily.co",` +
 		`"from":"+15550001111","to":"+14155550100","sip_headers":{"X-A":"$(rm -rf /)"},"extra":true}` + "\n" + "not json\n"
 	c, err := botcall.Read(strings.NewReader(in))
@@ -27,6 +28,7 @@ func TestReadCallTakesTheFirstLine(t *testing.T) {
 }
 
 func TestReadCallRejectsMalformedLines(t *testing.T) {
+	t.Parallel()
 	full := `"room_url":"https://d.daily.co/r","token":"t","call_id":"c","call_domain":"d","sip_uri":"s"`
 	cases := map[string]string{
 		"":                                     "empty",

@@ -6,6 +6,7 @@ import (
 )
 
 func TestNormalizeAcceptsEveryCommonSpelling(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ in, region, want string }{
 		{"+1 (415) 555-0100", "", "+14155550100"},
 		{"14155550100", "", "+14155550100"},
@@ -28,6 +29,7 @@ func TestNormalizeAcceptsEveryCommonSpelling(t *testing.T) {
 }
 
 func TestNormalizeRefusesWithClearErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ in, region, want string }{
 		{"abc", "US", `phone number "abc": not a valid E.164 number (expected like +14155550100)`},
 		{"", "US", "phone number is empty (expected like +14155550100)"},
@@ -50,6 +52,7 @@ func TestNormalizeRefusesWithClearErrors(t *testing.T) {
 }
 
 func TestIsE164(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]bool{
 		"+14155550100": true, "+442071838750": true, "+1415555010": false, "14155550100": false,
 		"+04155550100": false, "+1415555010a": false, "+": false, "+493012345678901": true, "+123456789012345": false,
@@ -62,6 +65,7 @@ func TestIsE164(t *testing.T) {
 }
 
 func TestDisplayAndEqual(t *testing.T) {
+	t.Parallel()
 	if got := Display("+14155550100"); got != "+1 415-555-0100" {
 		t.Errorf("Display = %q", got)
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestBackupBeforeEveryWriteIsLoadableAndRestores(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	original, err := e.store.Get(e.ctx)
 	if err != nil {
@@ -63,6 +64,7 @@ func TestBackupBeforeEveryWriteIsLoadableAndRestores(t *testing.T) {
 }
 
 func TestBackupFailureStopsTheWrite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	blocker := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
@@ -76,6 +78,7 @@ func TestBackupFailureStopsTheWrite(t *testing.T) {
 }
 
 func TestBackupDirKeepsTheNewestAndRefusesEditedFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	clock := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	b := &BackupDir{Dir: dir, Keep: 2, Now: func() time.Time { clock = clock.Add(time.Second); return clock }}

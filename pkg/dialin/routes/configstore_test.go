@@ -23,6 +23,7 @@ func configRequests(e *testEnv) map[string]int {
 }
 
 func TestConfigStoreReadsTheSameRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t) // seeded through POST /; the emulator keeps one store for both APIs
 	got, err := NewConfigStore(e.client).Get(e.ctx)
 	if err != nil {
@@ -38,6 +39,7 @@ func TestConfigStoreReadsTheSameRoutes(t *testing.T) {
 }
 
 func TestConfigStoreWritesOnlyTheChangedEntry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.writer.Store = NewConfigStore(e.client)
 	before := e.live(t)
@@ -97,6 +99,7 @@ func TestConfigStoreWritesOnlyTheChangedEntry(t *testing.T) {
 }
 
 func TestConfigStoreRestoresABackup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	store := NewConfigStore(e.client)
 	saved, _ := store.Get(e.ctx)

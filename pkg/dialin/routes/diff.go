@@ -3,7 +3,7 @@ package routes
 import "github.com/dialin-project/dialin/pkg/daily"
 
 // Diff compares two whole arrays, for `routes restore`: what writing desired in place of
-// current would add, change and remove, in the plan's form so that RenderPlan shows it.
+// current would add, change and remove, in the plan's form so that a command can show it as a plan.
 // Entries are matched by key. Desired is desired itself (order and bytes as given); write
 // it rather than calling Next, which rebuilds the array in plan order.
 func Diff(current, desired []daily.PinlessDialinEntry) *PlanResult {

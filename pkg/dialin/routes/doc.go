@@ -24,8 +24,10 @@
 //     ${HMACEnvName(key)} placeholders).
 //   - Diff(current, desired) is the plan-shaped difference of two whole arrays, for restore.
 //   - Plan(current, spec, prune) computes a *PlanResult: Changes, Summary, HasChanges,
-//     BaseHash, Desired. json.Marshal of it is the --json form (no secrets); RenderPlan and
-//     RenderChange are the human form; EncodePlanFile / DecodePlanFile the `plan -out` file.
+//     BaseHash, Desired. json.Marshal of it is the --json form (no secrets); the commands
+//     draw the human form (plans are data here); EncodePlanFile / DecodePlanFile the
+//     `plan -out` file. Change.Same, PlanResult.SameChanges and Replan are the write guard:
+//     what is written is what was shown, checked again before each attempt.
 //   - Explain(entries, to, from, region) says which entry a call reaches, and why.
 //
 // # Writing (Store, Writer, BackupDir)
@@ -36,9 +38,13 @@
 //
 // Writer.Write(ctx, mutate, verify) is the only way commands should write: it takes the lock
 // file, reads, runs mutate, saves a backup, re-reads (and runs mutate again if the routes
-// changed meanwhile), writes, reads back and checks that every entry written is there
-// unchanged and nothing else is, retrying with jittered backoff up to MaxAttempts. Failures
-// are *WriteError naming the backup. Typical use by the commands:
+// changed meanwhile), writes once, reads back and checks that every entry written is there
+// unchanged and nothing else is. A 429, a 5xx, a lost answer or a mismatch means: wait (at
+// least Retry-After), read again, run mutate again, write again — up to MaxAttempts; the
+// API client never re-sends a write of the routes itself. After a verified write it settles
+// (Writer.Settle) and puts back its own routes that another machine's stale write undid.
+// A sent write is finished and verified even when ctx is cancelled. Failures are
+// *WriteError naming the backup. Typical use by the commands:
 //
 //	w := &routes.Writer{Store: routes.NewDailyStore(client),
 //		Backups: &routes.BackupDir{Dir: filepath.Join(stateDir, "backups"), Keep: 100},
@@ -58,11 +64,13 @@
 //		return next, nil
 //	}, nil)
 //
-//	// routes apply: plan, render, confirm, then write exactly that plan. If the routes change
-//	// after the plan was shown, Next refuses with *StalePlanError (errors.Is ErrStalePlan).
+//	// routes apply -f: plan, render, confirm, then write: Replan plans the file again before
+//	// each attempt and refuses with *StalePlanError (errors.Is ErrStalePlan) when its own
+//	// changes are no longer the ones shown. A saved plan uses p.Next, which insists on the
+//	// very routes the plan was made against.
 //	p := routes.Plan(cur, spec, prune)
 //	err := routes.Validate(p.Desired, routes.ValidateOptions{Only: p.ChangedKeys(), …})
-//	res, err := w.Write(ctx, p.Next, nil)
+//	res, err := w.Write(ctx, routes.Replan(spec, prune, p), nil)
 //
 //	// routes restore: a Write whose mutate returns the backup.
 //	saved, err := w.Backups.Load(name)

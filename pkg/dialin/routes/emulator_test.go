@@ -41,6 +41,7 @@ func newEnv(t *testing.T) *testEnv {
 		Backups:  &BackupDir{Dir: dir + "/backups"},
 		LockPath: dir + "/routes.lock",
 		Sleep:    func(context.Context, time.Duration) error { return nil },
+		Settle:   -1, // settle_test.go tests the check after a write; these count the retries' pauses
 	}
 	return &testEnv{srv: srv, client: c, store: store, writer: w, ctx: ctx}
 }
@@ -74,6 +75,7 @@ func upsert(number, url string) func([]daily.PinlessDialinEntry) ([]daily.Pinles
 }
 
 func TestWriteKeepsUnknownFieldsAndEveryOtherEntry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.live(t)
 	res, err := e.writer.Write(e.ctx, upsert("+14155550101", "https://new.example.com/dialin"), nil)
@@ -103,6 +105,7 @@ func TestWriteKeepsUnknownFieldsAndEveryOtherEntry(t *testing.T) {
 }
 
 func TestWriteNeverRotatesSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	steps := []func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error){
 		upsert("+14155550150", "https://n.example.com/dialin"), // new, no hmac: Daily generates one
@@ -134,6 +137,7 @@ func TestWriteNeverRotatesSecrets(t *testing.T) {
 }
 
 func TestWriteRecomputesWhenTheRoutesChangeBetweenReadAndWrite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	calls := 0
 	mutate := func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
@@ -184,6 +188,7 @@ func (s *clobberStore) Set(ctx context.Context, es []daily.PinlessDialinEntry) (
 }
 
 func TestWriteVerifiesAfterWritingAndRetries(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.writer.Store = &clobberStore{Store: e.store, client: e.client, n: 1}
 	var pauses []time.Duration
@@ -201,6 +206,7 @@ func TestWriteVerifiesAfterWritingAndRetries(t *testing.T) {
 }
 
 func TestWriteGivesUpWithTheBackupPath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.live(t)
 	e.writer.Store = &clobberStore{Store: e.store, client: e.client, n: 100}
@@ -243,6 +249,7 @@ func (s *failingSetStore) Set(ctx context.Context, es []daily.PinlessDialinEntry
 }
 
 func TestWriteRetriesAServerErrorAfterCheckingWhatLanded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.writer.Store = &failingSetStore{Store: e.store, srv: e.srv, status: 503}
 	res, err := e.writer.Write(e.ctx, upsert("+14155550155", "https://x.example.com/dialin"), nil)
@@ -255,6 +262,7 @@ func TestWriteRetriesAServerErrorAfterCheckingWhatLanded(t *testing.T) {
 }
 
 func TestWriteStopsOnARefusal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// Daily refuses a number the domain does not own: retrying cannot help.
 	res, err := e.writer.Write(e.ctx, upsert("+14155550199", "https://x.example.com/dialin"), nil)
@@ -268,6 +276,7 @@ func TestWriteStopsOnARefusal(t *testing.T) {
 }
 
 func TestWriteOfNoChangeWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	res, err := e.writer.Write(e.ctx, upsert("+14155550100", "https://a.example.com/dialin"), nil)
 	if err != nil || res.Changed || res.Backup != "" || e.srv.Count("POST", "/") != 1 {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestExplainMatchesNormalisedNumbers(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	for _, to := range []string{"+1 (415) 555-0101", "14155550101", "+14155550101", "4155550101"} {
 		x, err := Explain(live, to, "(415) 555-0199", "US")
@@ -24,6 +25,7 @@ func TestExplainMatchesNormalisedNumbers(t *testing.T) {
 }
 
 func TestExplainSIPAndNoMatch(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	x, err := Explain(live, "sip:static--2@X.SIP.example;transport=tls", "", "")
 	if err != nil || !x.Matched || x.Key != "sip:ci-trunk" || !x.BySIP {

@@ -20,6 +20,9 @@ type ExportOptions struct {
 	// is the usual choice): CI then supplies the secrets from its secret store, and planning
 	// the file refuses to run until every one of them is set.
 	HMACEnv func(Key) string
+	// KeepUnsetHMAC, with HMACEnv, writes unset_hmac: keep, so that planning the file where
+	// a variable is not set keeps that live secret instead of refusing to run.
+	KeepUnsetHMAC bool
 }
 
 // HMACEnvName is the environment variable `routes export` names for an entry's secret:
@@ -54,8 +57,10 @@ type exportRoute struct {
 }
 
 type exportFile struct {
-	Version int           `yaml:"version"`
-	Routes  []exportRoute `yaml:"routes"`
+	Version   int           `yaml:"version"`
+	AllowHTTP bool          `yaml:"allow_http,omitempty"`
+	UnsetHMAC string        `yaml:"unset_hmac,omitempty"`
+	Routes    []exportRoute `yaml:"routes"`
 }
 
 // ExportSpec writes entries in the spec file format, so that adopting a domain's routes is
@@ -85,13 +90,22 @@ func ExportSpec(entries []daily.PinlessDialinEntry, opts ExportOptions) ([]byte,
 		if e.TimeoutConfig != nil {
 			r.TimeoutMessage = e.TimeoutConfig.Message
 		}
+		if isHTTP(e.RoomCreationAPI) || isHTTP(e.HoldMusicURL) {
+			f.AllowHTTP = true // Daily holds it already: planning the file must accept it
+		}
 		f.Routes = append(f.Routes, r)
+	}
+	if opts.HMACEnv != nil && opts.KeepUnsetHMAC {
+		f.UnsetHMAC = "keep"
 	}
 	var buf bytes.Buffer
 	buf.WriteString("# dialin routes file: `dialin routes plan -f FILE`, `dialin routes apply -f FILE`.\n")
 	switch {
 	case opts.IncludeSecrets:
 		buf.WriteString("# This file holds hmac secrets: do not commit it.\n")
+	case opts.HMACEnv != nil && opts.KeepUnsetHMAC:
+		buf.WriteString("# Each hmac is read from the environment variable named in ${...}; where it is not set,\n" +
+			"# the live secret is kept (unset_hmac: keep). Remove that line to make a missing secret an error.\n")
 	case opts.HMACEnv != nil:
 		buf.WriteString("# Each hmac is read from the environment variable named in ${...}; set them before planning.\n")
 	default:
@@ -108,3 +122,5 @@ func ExportSpec(entries []daily.PinlessDialinEntry, opts ExportOptions) ([]byte,
 	}
 	return buf.Bytes(), nil
 }
+
+func isHTTP(u string) bool { return strings.HasPrefix(strings.ToLower(u), "http://") }

@@ -7,6 +7,7 @@ import (
 )
 
 func TestExportWithEnvPlaceholdersPlansWithoutChanges(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	out, err := ExportSpec(live, ExportOptions{HMACEnv: HMACEnvName})
 	if err != nil {
@@ -38,6 +39,7 @@ func TestExportWithEnvPlaceholdersPlansWithoutChanges(t *testing.T) {
 }
 
 func TestHMACEnvName(t *testing.T) {
+	t.Parallel()
 	for k, want := range map[Key]string{
 		NumberKey("+14155550100"): "DIALIN_HMAC_14155550100",
 		SIPKey("ci-trunk.eu"):     "DIALIN_HMAC_SIP_CI_TRUNK_EU",
@@ -49,6 +51,7 @@ func TestHMACEnvName(t *testing.T) {
 }
 
 func TestDiffForRestore(t *testing.T) {
+	t.Parallel()
 	live := entries(t, liveJSON)
 	saved := entries(t, liveJSON)
 	saved[0].RoomCreationAPI = "https://old.example.com/dialin"
@@ -71,6 +74,7 @@ func TestDiffForRestore(t *testing.T) {
 }
 
 func TestEntryChangeValidateChecksOnlyWhatIsSet(t *testing.T) {
+	t.Parallel()
 	ok := []EntryChange{
 		{Key: NumberKey("+14155550100")},
 		{Key: NumberKey("+14155550100"), URL: ptr("https://a.example.com/x"), HMAC: ptr(secretA)},

@@ -15,6 +15,7 @@ import (
 )
 
 func TestLockExcludesASecondHolderUntilReleased(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state", "routes.lock")
 	first, err := acquireLock(context.Background(), path)
 	if err != nil {
@@ -49,6 +50,7 @@ func TestLockExcludesASecondHolderUntilReleased(t *testing.T) {
 // while another is between its read and its verified write, none has to recompute or retry,
 // and every route is there at the end.
 func TestLockSerialisesWritersInOneProcess(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.srv.SetLatency(2 * time.Millisecond)
 	var inside, maxInside atomic.Int32
@@ -97,6 +99,7 @@ func TestLockSerialisesWritersInOneProcess(t *testing.T) {
 }
 
 func TestApplyRefusesAStalePlan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cur, _ := e.store.Get(e.ctx)
 	s, err := ParseSpec("f", []byte(planSpec), env(map[string]string{"ROTATED": secretC}))

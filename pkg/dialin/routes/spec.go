@@ -15,6 +15,8 @@ const SpecVersion = 1
 //
 //	version: 1                 # optional
 //	managed_prefix: ci-        # optional: what --prune may delete (see Plan)
+//	allow_http: true           # optional: http URLs on loopback hosts are accepted (development)
+//	unset_hmac: keep           # optional: an hmac: ${NAME} whose NAME is not set keeps the live secret
 //	routes:
 //	  - number: "+14155550100" # or sip: NAME for a SIP-interconnect entry
 //	    url: https://bots.example.com/dialin
@@ -30,7 +32,9 @@ const SpecVersion = 1
 type Spec struct {
 	File          string
 	ManagedPrefix string
-	Routes        []SpecRoute
+	// AllowHTTP is allow_http: the file accepts http URLs on loopback hosts, as --allow-http.
+	AllowHTTP bool
+	Routes    []SpecRoute
 }
 
 // SpecRoute is one desired entry. Line numbers point into the file for error messages.

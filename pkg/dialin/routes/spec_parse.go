@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -45,6 +44,22 @@ func ParseSpec(filename string, data []byte, env func(string) (string, bool)) (*
 type specParser struct {
 	file string
 	env  func(string) (string, bool)
+	// keepUnsetHMAC is unset_hmac: keep — an hmac that is exactly ${NAME} with NAME not set
+	// keeps the live secret instead of being an error.
+	keepUnsetHMAC bool
+}
+
+// unsetRef reports whether v is exactly one ${NAME} reference to a variable that is not set.
+func (p *specParser) unsetRef(v *yaml.Node) bool {
+	if v.Kind != yaml.ScalarNode {
+		return false
+	}
+	m := envRef.FindStringSubmatch(v.Value)
+	if m == nil || m[0] != v.Value || !envName.MatchString(m[1]) {
+		return false
+	}
+	_, set := p.env(m[1])
+	return !set
 }
 
 func (p *specParser) errf(line int, field, format string, args ...any) *SpecError {
@@ -56,49 +71,16 @@ func (p *specParser) yamlErr(err error) *SpecError {
 	return p.errf(line, "", "invalid YAML: %s", msg)
 }
 
-// fields walks a mapping, refusing unknown keys, and calls fn for each known one.
+// fields walks a mapping with yamlnode.Fields, its problems as *SpecError.
 func (p *specParser) fields(n *yaml.Node, path string, known []string, fn func(key string, keyLine int, v *yaml.Node) error) error {
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
-		field := joinPath(path, k.Value)
-		if k.Kind != yaml.ScalarNode {
-			return p.errf(k.Line, path, "keys must be plain names")
-		}
-		if !contains(known, k.Value) {
-			if k.Value == "<<" {
-				return p.errf(k.Line, field, "merge keys are not supported; write the fields out")
-			}
-			return p.errf(k.Line, field, "unknown field (known: %s)", strings.Join(known, ", "))
-		}
-		if seen[k.Value] {
-			return p.errf(k.Line, field, "given twice")
-		}
-		seen[k.Value] = true
-		if v == nil {
-			return p.errf(k.Line, field, "alias chain too deep")
-		}
-		if err := fn(k.Value, k.Line, v); err != nil {
-			return err
-		}
+	err := yamlnode.Fields(n, path, known, func(key, _ string, keyLine int, v *yaml.Node) error {
+		return fn(key, keyLine, v)
+	})
+	var fe *yamlnode.FieldError
+	if errors.As(err, &fe) {
+		return p.errf(fe.Line, fe.Field, "%s", fe.Msg)
 	}
-	return nil
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return err
 }
 
 // str reads a scalar as text, expanding ${NAME}. Numbers are taken as written, so that an

@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	topFields   = []string{"version", "managed_prefix", "routes"}
+	topFields   = []string{"version", "managed_prefix", "allow_http", "unset_hmac", "routes"}
 	routeFields = []string{"number", "sip", "url", "pipecat_cloud", "name_prefix", "hmac", "hold_music_url", "timeout_message"}
 )
 
@@ -43,6 +43,19 @@ func (p *specParser) parseTop(doc *yaml.Node) (*Spec, error) {
 				return p.errf(v.Line, key, "must not be empty (leave it out to let --prune delete nothing)")
 			}
 			spec.ManagedPrefix = s
+		case "allow_http":
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
+				return p.errf(v.Line, key, "must be true or false")
+			}
+			spec.AllowHTTP = v.Value == "true"
+		case "unset_hmac":
+			switch v.Value {
+			case "keep":
+				p.keepUnsetHMAC = true
+			case "error":
+			default:
+				return p.errf(v.Line, key, "must be keep (an hmac whose variable is not set keeps the live secret) or error")
+			}
 		case "routes":
 			routesNode = v
 		}
@@ -101,6 +114,9 @@ func (p *specParser) parseRoute(path string, n *yaml.Node) (SpecRoute, error) {
 	err := p.fields(n, path, routeFields, func(key string, line int, v *yaml.Node) error {
 		r.Lines[key] = line
 		field := path + "." + key
+		if key == "hmac" && p.keepUnsetHMAC && p.unsetRef(v) {
+			return nil // unset_hmac: keep — the live secret stays (HMAC nil)
+		}
 		s, err := p.str(field, v)
 		if err != nil {
 			return err

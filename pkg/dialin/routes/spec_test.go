@@ -28,6 +28,7 @@ func env(vars map[string]string) func(string) (string, bool) {
 }
 
 func TestParseSpecReadsRoutes(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpec("routes.yaml", []byte(goodSpec), env(map[string]string{"SUPPORT_HMAC": secretA, "BOT_HOST": "b.example.com"}))
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestParseSpecReadsRoutes(t *testing.T) {
 }
 
 func TestParseSpecErrorsNameFileLineAndField(t *testing.T) {
+	t.Parallel()
 	all := env(map[string]string{"SET": "x"})
 	cases := []struct{ name, yaml, want string }{
 		{"empty", "", "f.yaml: the file is empty; expected a \"routes:\" list"},
@@ -59,7 +61,7 @@ func TestParseSpecErrorsNameFileLineAndField(t *testing.T) {
 		{"not a mapping", "- a\n", "f.yaml:1: expected a mapping with a \"routes:\" list, got a list"},
 		{"no routes", "version: 1\n", "f.yaml:1: routes: missing; list the desired routes (an empty list is \"routes: []\")"},
 		{"bad version", "version: 2\nroutes: []\n", "f.yaml:1: version: must be 1"},
-		{"unknown top", "routes: []\nprune: true\n", "f.yaml:2: prune: unknown field (known: version, managed_prefix, routes)"},
+		{"unknown top", "routes: []\nprune: true\n", "f.yaml:2: prune: unknown field (known: version, managed_prefix, allow_http, unset_hmac, routes)"},
 		{"routes not list", "routes: {a: 1}\n", "f.yaml:1: routes: must be a list, got a mapping"},
 		{"route not mapping", "routes:\n  - +14155550100\n", "f.yaml:2: routes[0]: must be a mapping with number (or sip) and url, got a number"},
 		{"unknown field", "routes:\n  - number: \"+14155550100\"\n    urll: https://x.example.com\n",
@@ -100,6 +102,7 @@ func TestParseSpecErrorsNameFileLineAndField(t *testing.T) {
 }
 
 func TestParseSpecEnvExpansion(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpec("f", []byte("routes:\n  - sip: t\n    url: https://x.example.com/$${literal}/${EMPTY}\n"), env(map[string]string{"EMPTY": ""}))
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +116,7 @@ func TestParseSpecEnvExpansion(t *testing.T) {
 }
 
 func TestSpecValidatePointsAtTheLine(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpec("f.yaml", []byte("routes:\n  - number: \"+14155550100\"\n    url: http://x.example.com\n    hmac: ${H}\n"), env(map[string]string{"H": "not-base64!"}))
 	if err != nil {
 		t.Fatal(err)

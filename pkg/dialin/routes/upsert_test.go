@@ -9,6 +9,7 @@ import (
 )
 
 func TestUpsertUpdatesOnlyTheGivenFieldsAndKeepsEveryOtherEntryByteForByte(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	raws := rawOf(t, liveJSON)
 	next, c, err := Upsert(cur, EntryChange{Key: Key{Number: "+1 (415) 555-0101"}, URL: ptr("https://new.example.com/dialin")})
@@ -34,6 +35,7 @@ func TestUpsertUpdatesOnlyTheGivenFieldsAndKeepsEveryOtherEntryByteForByte(t *te
 }
 
 func TestUpsertKeepsUnknownFieldsOfTheEntryItChanges(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	next, _, err := Upsert(cur, EntryChange{Key: NumberKey("+14155550100"), HoldMusicURL: ptr("https://cdn.example.com/x.mp3")})
 	if err != nil {
@@ -49,6 +51,7 @@ func TestUpsertKeepsUnknownFieldsOfTheEntryItChanges(t *testing.T) {
 }
 
 func TestUpsertAddsANewEntryAtTheEnd(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	next, c, err := Upsert(cur, EntryChange{Key: Key{Number: "14155550199"}, URL: ptr("https://d.example.com/dialin"), NamePrefix: ptr("d")})
 	if err != nil {
@@ -63,6 +66,7 @@ func TestUpsertAddsANewEntryAtTheEnd(t *testing.T) {
 }
 
 func TestUpsertGeneratesASecretOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	next, c, err := Upsert(cur, EntryChange{Key: NumberKey("+14155550100"), GenerateHMAC: true})
 	if err != nil {
@@ -87,6 +91,7 @@ func TestUpsertGeneratesASecretOnlyWhenAsked(t *testing.T) {
 }
 
 func TestUpsertWithNothingNewIsUnchanged(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	next, c, err := Upsert(cur, EntryChange{Key: NumberKey("+14155550101"), URL: ptr("https://b.example.com/dialin"), TimeoutMessage: ptr("Sorry")})
 	if err != nil {
@@ -98,6 +103,7 @@ func TestUpsertWithNothingNewIsUnchanged(t *testing.T) {
 }
 
 func TestUpsertRemovesOptionalFieldsGivenEmpty(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	next, c, err := Upsert(cur, EntryChange{Key: NumberKey("+14155550101"), TimeoutMessage: ptr(""), HoldMusicURL: ptr("")})
 	if err != nil {
@@ -115,6 +121,7 @@ func TestUpsertRemovesOptionalFieldsGivenEmpty(t *testing.T) {
 }
 
 func TestUpsertRefusesBadRequests(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	cases := map[string]EntryChange{
 		"new entry without url":   {Key: NumberKey("+14155550199")},
@@ -133,6 +140,7 @@ func TestUpsertRefusesBadRequests(t *testing.T) {
 }
 
 func TestUpsertSIPEntryByName(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	next, c, err := Upsert(cur, EntryChange{Key: SIPKey("ci-trunk"), URL: ptr("https://c2.example.com/sip")})
 	if err != nil || c.Action != ActionUpdate || c.Key != "sip:ci-trunk" || next[2].RoomCreationAPI != "https://c2.example.com/sip" || next[2].HMAC != secretC {
@@ -145,6 +153,7 @@ func TestUpsertSIPEntryByName(t *testing.T) {
 }
 
 func TestRemoveKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	raws := rawOf(t, liveJSON)
 	next, c, err := Remove(cur, Key{Number: "+14155550101"})
@@ -163,6 +172,7 @@ func TestRemoveKeepsTheRest(t *testing.T) {
 }
 
 func TestParseKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Key{
 		"+1 (415) 555-0100": {Number: "+14155550100"},
 		"4155550100":        {Number: "+14155550100"},
@@ -179,6 +189,7 @@ func TestParseKey(t *testing.T) {
 }
 
 func TestChangeScopeIsTheWrittenEntry(t *testing.T) {
+	t.Parallel()
 	cur := entries(t, liveJSON)
 	_, c, _ := Upsert(cur, EntryChange{Key: Key{Number: "+1 415 555 0101"}, URL: ptr("http://x.example.com")})
 	next, _, _ := Upsert(cur, EntryChange{Key: Key{Number: "+1 415 555 0101"}, URL: ptr("http://x.example.com")})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestValidateAcceptsAGoodArray(t *testing.T) {
+	t.Parallel()
 	owned := map[string]bool{"+14155550100": true, "+14155550101": true}
 	if err := Validate(entries(t, liveJSON), ValidateOptions{OwnedNumbers: owned}); err != nil {
 		t.Fatal(err)
@@ -16,6 +17,7 @@ func TestValidateAcceptsAGoodArray(t *testing.T) {
 }
 
 func TestValidateNamesEntryFieldAndRule(t *testing.T) {
+	t.Parallel()
 	short := "c2hvcnQ=" // "short": valid base64, 5 bytes
 	cases := []struct {
 		name  string
@@ -71,6 +73,7 @@ func TestValidateNamesEntryFieldAndRule(t *testing.T) {
 }
 
 func TestValidateAcceptsWhatTheRulesAllow(t *testing.T) {
+	t.Parallel()
 	ok := []daily.PinlessDialinEntry{
 		{PhoneNumber: "+14155550100", RoomCreationAPI: "http://127.0.0.1:8080/dialin", HoldMusicURL: "https://cdn.example.com/HOLD.MP3?sig=1"},
 		{PhoneNumber: "+14155550101", RoomCreationAPI: "http://localhost/dialin"},
@@ -87,6 +90,7 @@ func TestValidateAcceptsWhatTheRulesAllow(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblemAndDuplicates(t *testing.T) {
+	t.Parallel()
 	es := []daily.PinlessDialinEntry{
 		{PhoneNumber: "+14155550100", RoomCreationAPI: "https://a.example.com"},
 		{PhoneNumber: "+14155550100", RoomCreationAPI: "http://b.example.com", HMAC: "!"},
@@ -112,6 +116,7 @@ func TestValidateReportsEveryProblemAndDuplicates(t *testing.T) {
 }
 
 func TestValidateOnlyJudgesTheChangedEntries(t *testing.T) {
+	t.Parallel()
 	es := []daily.PinlessDialinEntry{
 		{PhoneNumber: "+14155550100", RoomCreationAPI: "http://legacy.example.com", HMAC: "weird"}, // someone else's
 		{PhoneNumber: "+14155550101", RoomCreationAPI: "https://a.example.com"},

@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultMaxAttempts bounds the writes a Writer tries before giving up.
-const DefaultMaxAttempts = 5
+const DefaultMaxAttempts = 8
 
 // Writer changes the routes without losing anyone's: lock, read, compute, back up, re-read
 // and compare, write, read back and verify, retry with jittered backoff. See Write.
@@ -31,7 +31,20 @@ type Writer struct {
 	Backoff func(n int) time.Duration
 	// Sleep pauses; nil waits on a timer and stops when ctx is done.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Settle is how long after a verified write the routes are read once more (jittered,
+	// between Settle and twice it), to catch another machine's write that was computed
+	// before this one and landed just after it; 0 means DefaultSettle, negative skips it.
+	Settle time.Duration
+	// Sending, optional, is called just before each write is sent, with the path of the
+	// backup of the routes it replaces (for a command's "interrupted" message).
+	Sending func(backup string)
 }
+
+// DefaultSettle is Writer.Settle's default: longer than a write takes to land at Daily.
+const DefaultSettle = 300 * time.Millisecond
+
+// finishTimeout bounds a write and its read-back once they must finish despite ctx.
+const finishTimeout = 2 * time.Minute
 
 // WriteResult is what a Write did.
 type WriteResult struct {
@@ -41,6 +54,9 @@ type WriteResult struct {
 	Backup     string                     // path of the backup of Before ("" when nothing was written)
 	Attempts   int                        // writes tried
 	Recomputed int                        // times the routes changed under the writer and mutate ran again
+	// Restored are routes of this write that another machine's stale write undid after it
+	// had been verified, and that the writer put back (see Writer.Settle).
+	Restored []Key
 }
 
 // WriteError is a write that did not go through; the backup it names holds the routes as
@@ -70,7 +86,13 @@ func (e *WriteError) Unwrap() error { return e.Err }
 //
 // The steps: take the lock; read; mutate (unchanged: done, nothing written); back up what
 // was read; re-read and, if the routes changed meanwhile, start over on the fresh routes;
-// write; read back and verify; on a mismatch pause and start over, up to MaxAttempts.
+// write once; read back and verify the whole array; on a mismatch or a refusal Daily says is
+// temporary (429, 5xx, a lost answer), wait (at least Retry-After) and start over from a
+// fresh read, up to MaxAttempts. The client never re-sends a write of the routes by itself.
+// Then settle (see Settle): a machine whose stale write undid this one is put right.
+//
+// Once a write has been sent, cancelling ctx does not abandon it: the write and its
+// read-back finish, so that the result says what Daily holds.
 func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error), verify func(written []daily.PinlessDialinEntry) error) (*WriteResult, error) {
 	if w.LockPath != "" {
 		l, err := acquireLock(ctx, w.LockPath)
@@ -79,48 +101,82 @@ func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessD
 		}
 		defer l.release()
 	}
-	maxAttempts := w.MaxAttempts
-	if maxAttempts <= 0 {
-		maxAttempts = DefaultMaxAttempts
-	}
-	res := &WriteResult{}
-	firstBackup := "" // the routes before this Write touched them: what errors point to
-	rounds := 0
-	fail := func(err error) (*WriteResult, error) {
-		return res, &WriteError{Attempts: rounds, Backup: firstBackup, Err: err}
-	}
 	cur, err := w.Store.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	backedUp := ""
+	res := &WriteResult{}
+	r := &rounds{res: res}
+	if err := w.converge(ctx, r, cur, mutate, verify); err != nil {
+		return r.result(err)
+	}
+	if !res.Changed {
+		return res, nil
+	}
+	if err := w.settle(ctx, r, verify); err != nil {
+		return r.result(err)
+	}
+	return res, nil
+}
+
+// rounds is the state of one Write across its attempts.
+type rounds struct {
+	res         *WriteResult
+	n           int    // rounds tried
+	firstBackup string // the routes before this Write touched them: what errors point to
+	backedUp    string // Hash of the routes last backed up
+	// sentBase and sent are the last write sent and the routes it was computed from: what
+	// this Write changed, which settle puts back if another machine undoes it.
+	sentBase, sent []daily.PinlessDialinEntry
+}
+
+func (r *rounds) result(err error) (*WriteResult, error) {
+	var first firstRoundError
+	if errors.As(err, &first) {
+		return nil, first.err
+	}
+	return r.res, &WriteError{Attempts: r.n, Backup: r.firstBackup, Err: err}
+}
+
+// firstRoundError is an error before anything was written or backed up: returned as is.
+type firstRoundError struct{ err error }
+
+func (e firstRoundError) Error() string { return e.err.Error() }
+
+// converge runs the rounds of a write, from cur, until the routes read back are mutate's result.
+func (w *Writer) converge(ctx context.Context, r *rounds, cur []daily.PinlessDialinEntry, mutate func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error), verify func([]daily.PinlessDialinEntry) error) error {
+	maxAttempts := w.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	res := r.res
 	for round := 1; ; round++ {
-		rounds = round
+		r.n++
 		next, err := mutate(Clone(cur))
 		if err != nil {
-			if round == 1 {
-				return nil, err
+			if r.n == 1 {
+				return firstRoundError{err}
 			}
-			return fail(err)
+			return err
 		}
 		res.Before = cur
 		if sameArray(next, cur) {
 			// Nothing to do; on a later round, an earlier write of this Write landed after all.
 			res.Changed, res.Written = res.Attempts > 0, cur
-			return res, nil
+			return nil
 		}
-		if w.Backups != nil && Hash(cur) != backedUp {
+		if w.Backups != nil && Hash(cur) != r.backedUp {
 			if res.Backup, err = w.Backups.Save(cur); err != nil {
-				return fail(fmt.Errorf("nothing written, because the backup failed: %w", err))
+				return fmt.Errorf("nothing written, because the backup failed: %w", err)
 			}
-			backedUp = Hash(cur)
-			if firstBackup == "" {
-				firstBackup = res.Backup
+			r.backedUp = Hash(cur)
+			if r.firstBackup == "" {
+				r.firstBackup = res.Backup
 			}
 		}
 		fresh, err := w.Store.Get(ctx)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		var retry error
 		if Hash(fresh) != Hash(cur) {
@@ -128,27 +184,36 @@ func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessD
 			retry = errors.New("the routes kept changing while dialin was writing")
 			cur = fresh
 		} else {
+			if err := ctx.Err(); err != nil {
+				return err // interrupted before this write was sent
+			}
 			res.Attempts++
-			written, again, err := w.write(ctx, next, verify)
+			r.sentBase, r.sent = cur, next
+			written, again, err := w.write(ctx, next, verify, res.Backup)
 			if err == nil {
 				res.Changed, res.Written = true, written
-				return res, nil
+				return nil
 			}
 			if !again {
-				return fail(err)
+				return err
 			}
 			retry = err
 			if written != nil {
 				cur = written
 			} else if cur, err = w.Store.Get(ctx); err != nil {
-				return fail(err)
+				return err
 			}
 		}
 		if round >= maxAttempts {
-			return fail(retry)
+			return retry
 		}
-		if err := w.sleep(ctx, w.backoff(round)); err != nil {
-			return fail(err)
+		d := w.backoff(round)
+		var ae *daily.APIError
+		if errors.As(retry, &ae) && ae.RetryAfter > d {
+			d = ae.RetryAfter // Daily said when to come back; the next round reads afresh first
+		}
+		if err := w.sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 }
@@ -157,12 +222,20 @@ func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessD
 // taken effect, so the routes are read back even then; when they hold next, the write counts.
 // It returns the routes read back (nil when the read failed), whether another attempt may
 // succeed, and why the write does not count.
-func (w *Writer) write(ctx context.Context, next []daily.PinlessDialinEntry, verify func([]daily.PinlessDialinEntry) error) ([]daily.PinlessDialinEntry, bool, error) {
-	_, setErr := w.Store.Set(ctx, next)
+//
+// Once sent, the write and its read-back are finished even when ctx is cancelled (Ctrl-C):
+// stopping half way would leave the user not knowing what Daily holds.
+func (w *Writer) write(ctx context.Context, next []daily.PinlessDialinEntry, verify func([]daily.PinlessDialinEntry) error, backup string) ([]daily.PinlessDialinEntry, bool, error) {
+	if w.Sending != nil {
+		w.Sending(backup)
+	}
+	sent, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	_, setErr := w.Store.Set(sent, next)
 	if setErr != nil && !retryable(setErr) {
 		return nil, false, setErr
 	}
-	written, err := w.Store.Get(ctx)
+	written, err := w.Store.Get(sent)
 	if err != nil {
 		if setErr != nil {
 			err = setErr

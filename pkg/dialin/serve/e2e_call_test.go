@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
@@ -18,6 +19,7 @@ import (
 // A call placed through the emulator reaches a real bot process started with the seed's
 // arguments; the bot joins, patches the call, and the caller is connected.
 func TestCallConnects(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -32,8 +34,11 @@ func TestCallConnects(t *testing.T) {
 	h.waitEvent(EventConnected, id)
 
 	var recs []testbot.Record
-	waitFor(t, "the bot's record", func() bool { recs = h.records(); return len(recs) > 0 })
-	time.Sleep(20 * time.Millisecond) // a second bot, if one were started, would show now
+	testkit.Eventually(t, "the bot's record", func() bool { recs = h.records(); return len(recs) > 0 })
+	h.quiesce() // a second bot, if one were started, has been by now
+	if n := len(h.events.of(EventBotStarted, id)); n != 1 {
+		t.Fatalf("%d bots started", n)
+	}
 	if recs = h.records(); len(recs) != 1 {
 		t.Fatalf("%d bots started", len(recs))
 	}
@@ -116,6 +121,7 @@ func keys(m map[string]string) []string {
 }
 
 func TestHealthReadyAndMetricsEndpoints(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{noStart: true, noRoutes: true})
 	h.routeElsewhere()
 	get := func(path string) (int, string) {

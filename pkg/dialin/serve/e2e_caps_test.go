@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 )
@@ -14,6 +15,7 @@ import (
 // 50 simultaneous calls against a global cap of 5: never more than 5 bots alive, the queue
 // admits in arrival order, and the calls left waiting past the queue timeout are refused.
 func TestBurstRespectsCapsAndQueue(t *testing.T) {
+	t.Parallel()
 	const calls, capacity = 50, 5
 	const queueTimeout = 1500 * time.Millisecond
 	cfg := &config.Config{Caps: config.Caps{Global: capacity, QueueTimeout: queueTimeout}}
@@ -33,7 +35,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	waitFor(t, "every call started or refused", func() bool {
+	testkit.Eventually(t, "every call started or refused", func() bool {
 		return len(h.events.of(EventBotStarted, ""))+len(h.events.of(EventRefused, "")) == calls
 	})
 	started, refused := h.events.of(EventBotStarted, ""), h.events.of(EventRefused, "")
@@ -69,7 +71,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 		}
 	}
 	// Never more than the cap alive at once (each bot counted the bots running when it began).
-	waitFor(t, "every bot's record", func() bool { return len(h.records()) == len(started) })
+	testkit.Eventually(t, "every bot's record", func() bool { return len(h.records()) == len(started) })
 	for _, r := range h.records() {
 		if r.Alive > capacity || r.Alive < 1 {
 			t.Fatalf("a bot saw %d bots alive, cap %d", r.Alive, capacity)
@@ -79,7 +81,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 		h.metric("dialin_serve_calls_total", "bot_started") != float64(len(started)) {
 		t.Fatal("outcomes not counted")
 	}
-	waitFor(t, "every slot freed", func() bool {
+	testkit.Eventually(t, "every slot freed", func() bool {
 		return h.metric("dialin_serve_active_calls") == 0 && h.metric("dialin_serve_queue_depth") == 0
 	})
 	if h.emu.Count("POST", "/rooms") != len(started) {
@@ -90,6 +92,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 // A bot that crashes before its call connects is counted as failed, and its slot goes to
 // the next call.
 func TestCrashingBotFreesItsSlot(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 20 * time.Second}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvExit + "=3"}})
 	for _, id := range []string{"crash-1", "crash-2", "crash-3"} {
@@ -108,11 +111,12 @@ func TestCrashingBotFreesItsSlot(t *testing.T) {
 		h.metric("dialin_serve_calls_total", "refused_queue_timeout") != 0 {
 		t.Fatal("crashes not counted, or a call was refused")
 	}
-	waitFor(t, "the slot freed", func() bool { return h.metric("dialin_serve_active_calls") == 0 })
+	testkit.Eventually(t, "the slot freed", func() bool { return h.metric("dialin_serve_active_calls") == 0 })
 }
 
 // The maximum call duration frees a slot whose call never reported its end.
 func TestMaxCallDurationFreesSlot(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 20 * time.Second}, MaxCallDuration: time.Second}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=60s"}})
 	h.post("/dialin", callBody("long-1", testNumber, "+1", nil), h.secret, "")

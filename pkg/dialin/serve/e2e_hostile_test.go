@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
@@ -19,6 +20,7 @@ import (
 // Caller-controlled values reach the bot as literal argv, environment and stdin values, and
 // never a shell: no file appears, and each value stays one argument.
 func TestHostileValuesReachBotLiterally(t *testing.T) {
+	t.Parallel()
 	self, _ := os.Executable()
 	canary := t.TempDir() + "/pwned"
 	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Cmd: fmt.Sprintf("'%s' --from {from} --to={to} -i {call_id}", self)}}}
@@ -43,7 +45,7 @@ func TestHostileValuesReachBotLiterally(t *testing.T) {
 		}
 		h.waitEvent(EventBotStarted, id)
 		var rec testbot.Record
-		waitFor(t, "the bot record of "+id, func() bool {
+		testkit.Eventually(t, "the bot record of "+id, func() bool {
 			for _, r := range h.records() {
 				if r.Env["DIALIN_CALL_ID"] == id {
 					rec = r
@@ -84,6 +86,7 @@ func TestHostileValuesReachBotLiterally(t *testing.T) {
 }
 
 func TestDisplayName(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"+14155550100":          "+14155550100",
 		"":                      "dial-in",

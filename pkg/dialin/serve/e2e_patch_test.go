@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
@@ -14,6 +15,7 @@ import (
 // With patch: serve and two SIP endpoints, Daily sends dialin.ready twice; serve patches the
 // call exactly once, and the bot gets no API key.
 func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Patch: config.PatchServe, Room: rules.Room{NumEndpoints: 2}}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -33,7 +35,7 @@ func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
 		}
 		h.waitEvent(EventPatched, id)
 		h.waitEvent(EventConnected, id)
-		waitFor(t, "both ready events of "+id, func() bool { return len(h.events.of(EventReady, id)) == 2 })
+		testkit.Eventually(t, "both ready events of "+id, func() bool { return len(h.events.of(EventReady, id)) == 2 })
 		if n := len(h.events.of(EventPatched, id)); n != 1 {
 			t.Fatalf("%s patched %d times", id, n)
 		}
@@ -41,7 +43,7 @@ func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
 	if n := h.emu.Count("POST", "/dialin/pinlessCallUpdate"); n != len(ids) {
 		t.Fatalf("pinlessCallUpdate called %d times for %d calls", n, len(ids))
 	}
-	waitFor(t, "the bots' records", func() bool { return len(h.records()) == len(ids) })
+	testkit.Eventually(t, "the bots' records", func() bool { return len(h.records()) == len(ids) })
 	for _, r := range h.records() {
 		if _, ok := r.Env["DAILY_API_KEY"]; ok || r.Patched || len(r.Ready) != 2 {
 			t.Fatalf("bot with patch: serve: key given %v, patched %v, ready %v", ok, r.Patched, r.Ready)
@@ -62,6 +64,7 @@ func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
 }
 
 func TestEventsPathChecksSignatures(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{events: true})
 	ready := []byte(`{"version":"1.0.0","type":"dialin.ready","id":"e1","event_ts":1,"payload":{"room":"nope","sip_endpoint":"sip:a@b"}}`)
 	cases := []struct {

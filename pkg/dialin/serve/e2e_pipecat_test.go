@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/standin/pipecat"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
@@ -90,7 +91,7 @@ func TestPipecatRunnerBotConnects(t *testing.T) {
 	if rec.State != "connected" {
 		t.Fatalf("call %s: %v", rec.State, h.events.kinds(id))
 	}
-	waitFor(t, "serve sees the call connected", func() bool { return len(h.events.of(EventConnected, id)) == 1 })
+	testkit.Eventually(t, "serve sees the call connected", func() bool { return len(h.events.of(EventConnected, id)) == 1 })
 	stored := h.stored(id)
 	if stored.Room != rec.Room || stored.SessionID == "" || stored.State != callstore.Connected {
 		t.Fatalf("record %+v, call in %s", stored, rec.Room)
@@ -98,7 +99,7 @@ func TestPipecatRunnerBotConnects(t *testing.T) {
 	if _, err := h.emu.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "dialin.stopped ends the call", func() bool { return len(h.events.of(EventEnded, id)) == 1 })
+	testkit.Eventually(t, "dialin.stopped ends the call", func() bool { return len(h.events.of(EventEnded, id)) == 1 })
 	if n := h.emu.Count("POST", "/dialin/pinlessCallUpdate"); n != 1 {
 		t.Fatalf("%d patches, want the bot's 1 (serve never patches a pipecat call)", n)
 	}
@@ -148,7 +149,7 @@ func TestPipecatCloudFullPoolQueuesThenConnectsOrRefuses(t *testing.T) {
 	first := h.place(testNumber)
 	h.waitState(first, "connected")
 	second := h.place(testNumber)
-	waitFor(t, "the second start is refused with 429 at least once", func() bool { return p.starts.Load() >= 3 })
+	testkit.Eventually(t, "the second start is refused with 429 at least once", func() bool { return p.starts.Load() >= 3 })
 	if _, err := h.emu.Hangup(first); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestPipecatCloudFullPoolQueuesThenConnectsOrRefuses(t *testing.T) {
 		t.Fatalf("second call %s: %v", rec.State, h.events.kinds(second))
 	}
 	third := h.place(testNumber)
-	waitFor(t, "the third call is refused", func() bool { return len(h.events.of(EventRefused, third)) == 1 })
+	testkit.Eventually(t, "the third call is refused", func() bool { return len(h.events.of(EventRefused, third)) == 1 })
 	if r := h.events.of(EventRefused, third)[0].Reason; !strings.Contains(r, "pool stayed full (HTTP 429)") {
 		t.Fatalf("refused because %q", r)
 	}
@@ -169,7 +170,7 @@ func TestPipecatCloudBadKeyFailsOnce(t *testing.T) {
 	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{Agent: "my-agent"}}}}
 	h := newHarness(t, harnessOpts{cfg: cfg, deps: p.deps(t, 1, func(d *Deps) { d.PipecatCloudKey = "pk_wrong_secret" })})
 	id := h.place(testNumber)
-	waitFor(t, "the call fails", func() bool { return len(h.events.of(EventFailed, id)) == 1 })
+	testkit.Eventually(t, "the call fails", func() bool { return len(h.events.of(EventFailed, id)) == 1 })
 	reason := h.events.of(EventFailed, id)[0].Reason
 	if !strings.Contains(reason, "Pipecat Cloud refused the API key (HTTP 401)") || p.starts.Load() != 1 {
 		t.Fatalf("failed because %q after %d requests", reason, p.starts.Load())
@@ -197,7 +198,7 @@ func TestPipecatUpstreamFailuresAreNotRetried(t *testing.T) {
 		cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: upstream.URL + "/start"}}}}
 		hs := newHarness(t, harnessOpts{cfg: cfg})
 		id := hs.place(testNumber)
-		waitFor(t, "the call fails", func() bool { return len(hs.events.of(EventFailed, id)) == 1 })
+		testkit.Eventually(t, "the call fails", func() bool { return len(hs.events.of(EventFailed, id)) == 1 })
 		if reason := hs.events.of(EventFailed, id)[0].Reason; !strings.Contains(reason, name) || requests.Load() != 1 {
 			t.Errorf("failed because %q after %d requests; want %q after 1", reason, requests.Load(), name)
 		}

@@ -8,10 +8,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // Every bad request gets a 4xx with a short reason and starts nothing: no room, no bot.
 func TestBadRequestsStartNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.emu.ResetRequests()
 	body := callBody("call-bad", testNumber, "+15550001111", nil)
@@ -91,6 +94,7 @@ func mustReq(t *testing.T, method, url string) *http.Request {
 
 // Daily's verification bodies get 200 and start nothing, signed or not.
 func TestTestBodies(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	h.emu.ResetRequests()
 	for _, b := range []string{`{"Test":"test"}`, `{"test":"test"}`, `{"To":"+14155550100"}`, `{"Test":"test","To":"+14155550100"}`} {
@@ -109,6 +113,7 @@ func TestTestBodies(t *testing.T) {
 // A repeated delivery — the same body again, the same body replayed with the same signature,
 // or the same callId signed anew — gets the first answer and starts nothing more.
 func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{})
 	body := callBody("call-dup", testNumber, "+15550001111", nil)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -137,7 +142,7 @@ func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
 		}
 	}
 	h.waitEvent(EventBotStarted, "call-dup")
-	waitFor(t, "the bot's record", func() bool { return len(h.records()) == 1 })
+	testkit.Eventually(t, "the bot's record", func() bool { return len(h.records()) == 1 })
 	if n := h.emu.Count("POST", "/rooms"); n != 1 {
 		t.Fatalf("%d rooms for one call", n)
 	}
@@ -148,7 +153,10 @@ func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
 		h.metric("dialin_serve_webhooks_duplicate_total", "replay") < 9 {
 		t.Fatal("duplicates not counted")
 	}
-	time.Sleep(50 * time.Millisecond) // nothing more may start after the answers
+	h.quiesce() // whatever the 20 deliveries were going to start has started now
+	if n := len(h.events.of(EventBotStarted, "call-dup")); n != 1 {
+		t.Fatalf("%d bots for one call", n)
+	}
 	if n := len(h.records()); n != 1 {
 		t.Fatalf("%d bots for one call", n)
 	}
@@ -156,6 +164,7 @@ func TestDuplicateDeliveriesStartOneBot(t *testing.T) {
 
 // With no rule matching and no default, the call is refused in the first answer.
 func TestNoRuleRefuses(t *testing.T) {
+	t.Parallel()
 	cfgRules := harnessOpts{}
 	h := newHarness(t, cfgRules)
 	h.srv.cfg.Default = nil // the configuration has only rules that do not match

@@ -7,12 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
 // A route secret rotated after start-up (a route change without hmac) is picked up on the
 // first signature that matches no known secret.
 func TestRotatedSecretPickedUpOnMiss(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{deps: func(d *Deps) { d.MissRefresh = time.Millisecond }})
 	ctx := context.Background()
 	fresh := newSecret(t, "rotated")
@@ -45,6 +47,7 @@ func (c *countingSource) Secrets(ctx context.Context) (map[string]string, error)
 }
 
 func TestMissRefreshIsRateLimited(t *testing.T) {
+	t.Parallel()
 	src := &countingSource{StaticSecrets: StaticSecrets{"override": newSecret(t, "s")}}
 	h := newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.Secrets = src; d.MissRefresh = time.Hour }})
 	if src.reads.Load() != 1 {
@@ -63,14 +66,16 @@ func TestMissRefreshIsRateLimited(t *testing.T) {
 }
 
 func TestPeriodicRefresh(t *testing.T) {
+	t.Parallel()
 	src := &countingSource{StaticSecrets: StaticSecrets{"override": newSecret(t, "s")}}
 	newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.Secrets = src; d.SecretRefresh = 10 * time.Millisecond }})
-	waitFor(t, "periodic reloads", func() bool { return src.reads.Load() >= 4 })
+	testkit.Eventually(t, "periodic reloads", func() bool { return src.reads.Load() >= 4 })
 }
 
 // Daily unreachable at start-up: Start reports it, serve is not ready, and it becomes ready
 // (and takes calls) once a periodic reload works.
 func TestStartWhileDailyFails(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{noStart: true, noRoutes: true, deps: func(d *Deps) { d.SecretRefresh = 20 * time.Millisecond; d.MissRefresh = time.Hour }})
 	h.routeElsewhere()
 	h.emu.FailNext(503, 4) // every attempt of the first read (the client retries a GET)
@@ -80,7 +85,7 @@ func TestStartWhileDailyFails(t *testing.T) {
 	if ok, why := h.srv.Ready(); ok || !strings.Contains(why, "no route secrets") {
 		t.Fatalf("ready %v %q", ok, why)
 	}
-	waitFor(t, "ready after a reload", func() bool { ok, _ := h.srv.Ready(); return ok })
+	testkit.Eventually(t, "ready after a reload", func() bool { ok, _ := h.srv.Ready(); return ok })
 	if code, r := h.post("/dialin", callBody("after-outage", testNumber, "+1", nil), h.secret, ""); code != 200 || r.Status != "accepted" {
 		t.Fatalf("%d %+v", code, r)
 	}

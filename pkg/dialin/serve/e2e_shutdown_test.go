@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 )
@@ -14,6 +15,7 @@ import (
 // Shutdown in the middle of a burst: every call that was answered "accepted" has its bot
 // started by the time Shutdown returns; calls arriving after get 503 and start nothing.
 func TestShutdownDuringBurstLosesNoAcceptedCall(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 50}}
 	h := newHarness(t, harnessOpts{cfg: cfg, emuOpts: []dailytest.Option{dailytest.WithLatency(20 * time.Millisecond)}})
 	const calls = 30
@@ -42,7 +44,7 @@ func TestShutdownDuringBurstLosesNoAcceptedCall(t *testing.T) {
 			}
 		}()
 	}
-	waitFor(t, "the first calls", func() bool { return len(h.events.of(EventReceived, "")) >= 10 })
+	testkit.Eventually(t, "the first calls", func() bool { return len(h.events.of(EventReceived, "")) >= 10 })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := h.srv.Shutdown(ctx); err != nil {
@@ -78,6 +80,7 @@ func TestShutdownDuringBurstLosesNoAcceptedCall(t *testing.T) {
 // A Shutdown whose deadline passes gives up calls still waiting for a slot: they are
 // refused, never left half-done.
 func TestShutdownDeadlineRefusesWaitingCalls(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: time.Minute}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{"SERVE_TESTBOT_SLEEP=60s"}})
 	h.post("/dialin", callBody("hold-1", testNumber, "+1", nil), h.secret, "")

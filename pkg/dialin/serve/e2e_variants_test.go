@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
@@ -20,6 +21,7 @@ import (
 // The stand-in bot (what `dialin demo` runs) takes calls from serve through stdin, patches
 // them, and the calls connect; with local tokens no /meeting-tokens request is made.
 func TestStandinBotWithLocalTokens(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Tokens: config.TokensLocal}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, botEnv: []string{testbot.EnvStandin + "=1"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -55,7 +57,7 @@ func TestStandinBotWithLocalTokens(t *testing.T) {
 			t.Fatalf("stand-in exit %+v", e)
 		}
 	}
-	waitFor(t, "normal exits counted", func() bool { return h.metric("dialin_serve_bot_exits_total", "normal") == 3 })
+	testkit.Eventually(t, "normal exits counted", func() bool { return h.metric("dialin_serve_bot_exits_total", "normal") == 3 })
 	if h.metric("dialin_serve_bot_exits_total", "bot_failed") != 0 {
 		t.Fatal("a stand-in exit counted as failed")
 	}
@@ -63,6 +65,7 @@ func TestStandinBotWithLocalTokens(t *testing.T) {
 
 // A rule with a bot runner URL POSTs the call as JSON instead of starting a process.
 func TestHTTPBotRunner(t *testing.T) {
+	t.Parallel()
 	var (
 		mu  sync.Mutex
 		got []launch.CallInfo
@@ -105,6 +108,7 @@ func TestHTTPBotRunner(t *testing.T) {
 
 // A room that cannot be created fails the call: counted, its slot freed at once.
 func TestRoomFailureFreesSlot(t *testing.T) {
+	t.Parallel()
 	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 10 * time.Second}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=30s"}})
 	h.emu.FailNext(500, 1)

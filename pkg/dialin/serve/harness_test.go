@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
@@ -114,7 +115,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		}
 		// Daily verifies the new route with a test POST; let it land before the test starts
 		// counting requests (an unknown signature makes serve read the secrets).
-		waitFor(t, "Daily's verification of the route", func() bool { return len(h.events.of(EventTest, "")) == 1 })
+		testkit.Eventually(t, "Daily's verification of the route", func() bool { return len(h.events.of(EventTest, "")) == 1 })
 	}
 	if o.events {
 		if _, err := h.client.CreateWebhook(ctx, daily.WebhookRequest{URL: h.hs.URL + cfg.EventsPath, HMAC: h.evSecret}); err != nil {

@@ -1,25 +1,13 @@
 package serve
 
 import (
+	"context"
 	"fmt"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/dialin-project/dialin/internal/testkit"
 )
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // recorder is a Sink that keeps every event.
 type recorder struct {
@@ -60,10 +48,22 @@ func (r *recorder) kinds(callID string) []EventKind {
 	return out
 }
 
+// quiesce shuts the engine down and waits: every webhook it took has then reached its bot,
+// and nothing more can start. It is the barrier after which a test counts what did not
+// happen, instead of sleeping and hoping.
+func (h *harness) quiesce() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := h.srv.Shutdown(ctx); err != nil {
+		h.t.Fatalf("shutdown: %v", err)
+	}
+}
+
 func (h *harness) waitEvent(kind EventKind, callID string) Event {
 	h.t.Helper()
 	var got []Event
-	waitFor(h.t, fmt.Sprintf("event %s of %q", kind, callID), func() bool {
+	testkit.Eventually(h.t, fmt.Sprintf("event %s of %q", kind, callID), func() bool {
 		got = h.events.of(kind, callID)
 		return len(got) > 0
 	})

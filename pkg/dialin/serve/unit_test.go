@@ -15,6 +15,7 @@ import (
 )
 
 func TestMetricPath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/": "/", "": "/", "/rooms": "/rooms", "/rooms/abc-123": "/rooms/:id", "/meeting-tokens/[redacted]": "/meeting-tokens/:id",
 		"/dialin/pinlessCallUpdate": "/dialin/pinlessCallUpdate", "/webhooks/uuid?x=1": "/webhooks/:id", "/rooms?limit=100": "/rooms",
@@ -26,6 +27,7 @@ func TestMetricPath(t *testing.T) {
 }
 
 func TestLogSink(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	var seen []EventKind
 	sink := MultiSink(LogSink(slog.New(slog.NewJSONHandler(&buf, nil))), nil, SinkFunc(func(e Event) { seen = append(seen, e.Kind) }))
@@ -47,6 +49,7 @@ func TestLogSink(t *testing.T) {
 }
 
 func TestIsEventTest(t *testing.T) {
+	t.Parallel()
 	for body, want := range map[string]bool{`{"test":"test"}`: true, `{}`: true, `{"type":"dialin.ready"}`: false, `[]`: false, `{"test":1}{}`: false, `null`: false} {
 		if got := isEventTest([]byte(body)); got != want {
 			t.Errorf("isEventTest(%s) = %v", body, got)
@@ -55,6 +58,7 @@ func TestIsEventTest(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
+	t.Parallel()
 	emu := dailytest.New(t)
 	client := daily.New(emu.APIKey, daily.WithBaseURL(emu.URL))
 	bot := &rules.Rule{Bot: rules.Bot{Cmd: "no-such-bot-program-xyz {call_id}"}}
@@ -76,6 +80,7 @@ func TestNewErrors(t *testing.T) {
 // InsecureSkipVerify takes unsigned calls (for local experiments only) and reports ready
 // without secrets.
 func TestInsecureSkipVerify(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.InsecureSkipVerify = true }})
 	if ok, why := h.srv.Ready(); !ok {
 		t.Fatalf("not ready: %s", why)
@@ -89,6 +94,7 @@ func TestInsecureSkipVerify(t *testing.T) {
 // Without any secret serve cannot tell a good call from a forged one: it answers 503 (try
 // again) rather than 401, and starts nothing.
 func TestNoSecretsAnswers503(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{noRoutes: true, deps: func(d *Deps) { d.Secrets = StaticSecrets{} }})
 	code, r := h.post("/dialin", callBody("c", testNumber, "+1", nil), h.secret, "")
 	if code != 503 || r.Status != "unavailable" || !strings.Contains(r.Reason, "no route secrets") {

@@ -114,6 +114,7 @@ func names(rec dailytest.CallRecord) string {
 }
 
 func TestBotPatchesTheCallAndLeavesAfterTalkTime(t *testing.T) {
+	t.Parallel()
 	s, call := setup(t, standin.Options{Patch: true, StartupDelay: 10 * time.Millisecond, TalkTime: 50 * time.Millisecond})
 	id, hc := call()
 	rec := waitCall(t, s, id, "connected", "lost", "dropped")
@@ -149,6 +150,7 @@ func TestBotPatchesTheCallAndLeavesAfterTalkTime(t *testing.T) {
 }
 
 func TestBotWithoutPatchLeavesTheCallHeldUntilHangup(t *testing.T) {
+	t.Parallel()
 	s, call := setup(t, standin.Options{Patch: false})
 	id, hc := call()
 	ready := readyEndpoints(t, s, hc)
@@ -171,6 +173,7 @@ func TestBotWithoutPatchLeavesTheCallHeldUntilHangup(t *testing.T) {
 }
 
 func TestBotCrashBeforePatching(t *testing.T) {
+	t.Parallel()
 	s, call := setup(t, standin.Options{Patch: true, CrashAfter: standin.CrashAfterReady})
 	id, hc := call()
 	if err := botResult(t, hc); !errors.Is(err, standin.ErrCrashed) {
@@ -186,6 +189,7 @@ func TestBotCrashBeforePatching(t *testing.T) {
 }
 
 func TestBotStoppedFromOutsideLeavesTheRoom(t *testing.T) {
+	t.Parallel()
 	s, _ := setup(t, standin.Options{})
 	client := daily.New(s.APIKey, daily.WithBaseURL(s.URL), daily.WithoutRateLimit())
 	ctx := context.Background()
@@ -226,6 +230,7 @@ func readyEndpoints(t *testing.T, s *dailytest.Server, hc handedCall) []string {
 }
 
 func TestRunRefusesBadOptions(t *testing.T) {
+	t.Parallel()
 	good := standin.Options{RoomURL: "https://d.daily.co/room", Token: "t", CallID: "c", CallDomain: "d",
 		APIURL: "http://127.0.0.1:1/v1", APIKey: "k", Patch: true}
 	cases := map[string]func(o *standin.Options){

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDecodeCall(t *testing.T) {
+	t.Parallel()
 	hostile := "$(rm -rf /); `id` | tee x\n&& echo 'pwned' \"" + strings.Repeat("A", 5000)
 	body := `{"To":"+14155550100","From":` + quote(hostile) + `,"callId":"0b7c-11","callDomain":"dom-1","sipHeaders":{"X-A":"1","X-N":7}}`
 	c, test, err := DecodeCall([]byte(body))
@@ -21,6 +22,7 @@ func TestDecodeCall(t *testing.T) {
 }
 
 func TestDecodeCallTestBodies(t *testing.T) {
+	t.Parallel()
 	for _, b := range []string{`{"Test":"test"}`, `{"test":"test"}`, `{"To":"+14155550100"}`, `{"Test":"test","To":"+14155550100"}`} {
 		c, test, err := DecodeCall([]byte(b))
 		if err != nil || !test || c != nil {
@@ -30,6 +32,7 @@ func TestDecodeCallTestBodies(t *testing.T) {
 }
 
 func TestDecodeCallRejects(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		`[]`:                                 "not a JSON object",
 		`nope`:                               "not a JSON object",
@@ -50,6 +53,7 @@ func TestDecodeCallRejects(t *testing.T) {
 }
 
 func TestDecodeEvent(t *testing.T) {
+	t.Parallel()
 	e, err := DecodeEvent([]byte(`{"version":"1.0.0","type":"dialin.ready","id":"evt-1","event_ts":1724166735.5,"payload":{"room":"r"}}`))
 	if err != nil || e.Type != "dialin.ready" || e.EventTS != 1724166735.5 {
 		t.Fatalf("DecodeEvent = %+v, %v", e, err)

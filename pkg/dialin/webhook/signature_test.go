@@ -21,6 +21,7 @@ func referenceSign(secretB64, ts string, body []byte) string {
 }
 
 func TestSignMatchesReferenceConstruction(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"To":"+14155550100","From":"+14155550199","callId":"a","callDomain":"b"}`)
 	got, err := Sign(testSecret, "1724166735", body)
 	if err != nil {
@@ -32,6 +33,7 @@ func TestSignMatchesReferenceConstruction(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	body := []byte(`{"callId":"x","callDomain":"y"}`)
 	sec := strconv.FormatInt(now.Unix(), 10)
@@ -68,6 +70,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestVerifyRequestReadsEitherHeaderPair(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	body := []byte(`{"type":"dialin.ready"}`)
 	h, err := SignHeaders(testSecret, now, body)
@@ -88,6 +91,7 @@ func TestVerifyRequestReadsEitherHeaderPair(t *testing.T) {
 }
 
 func TestSignRejectsBadSecret(t *testing.T) {
+	t.Parallel()
 	if _, err := Sign("not base64!", "1", nil); !errors.Is(err, ErrBadSecret) {
 		t.Fatalf("err = %v, want ErrBadSecret", err)
 	}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestKindNameAndResolve(t *testing.T) {
+	t.Parallel()
 	var doc yaml.Node
 	src := "a: &x [1, 2]\nb: *x\nc: true\nd: ~\ne: 3\nf: text\ng: {k: v}\n"
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
@@ -26,6 +27,7 @@ func TestKindNameAndResolve(t *testing.T) {
 }
 
 func TestSyntaxError(t *testing.T) {
+	t.Parallel()
 	var v any
 	err := yaml.Unmarshal([]byte("a: 1\nb: [\n"), &v)
 	line, msg := SyntaxError(err)

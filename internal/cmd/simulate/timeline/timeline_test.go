@@ -16,6 +16,7 @@ func call(state string, marks ...string) Call {
 }
 
 func TestHoldAndOutcome(t *testing.T) {
+	t.Parallel()
 	held := call(StateHeld, "received", "webhook_sent")
 	if _, ok := held.Hold(); ok || held.Done() || held.Outcome() != "still held" {
 		t.Fatalf("held: %v %s", held.Done(), held.Outcome())
@@ -38,6 +39,7 @@ func TestHoldAndOutcome(t *testing.T) {
 }
 
 func TestRenderEscapesCallerValues(t *testing.T) {
+	t.Parallel()
 	c := call(StateConnected, "received", "connected")
 	c.Timeline[1].Detail = "\x1b[2J"
 	out := c.Render()

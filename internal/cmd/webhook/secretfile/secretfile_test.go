@@ -14,6 +14,7 @@ import (
 const secret = "c2VydmUtc2NyaXB0LXJvdXRlLXNlY3JldC0xMjM0NTY="
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	ios, in, _, _ := iostreams.Test()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "s")
@@ -39,6 +40,7 @@ func TestResolve(t *testing.T) {
 }
 
 func TestReadRefusesWhatIsNotASecret(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.Test()
 	dir := t.TempDir()
 	write := func(name, content string) string {

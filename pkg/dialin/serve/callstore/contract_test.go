@@ -11,6 +11,7 @@ import (
 // TestMemoryStoreContract: the in-memory store meets the Store contract (one store serves
 // as both "replicas").
 func TestMemoryStoreContract(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(*testing.T) (callstore.Store, callstore.Store) {
 		s := callstore.NewMemory(time.Hour, nil)
 		return s, s

@@ -22,6 +22,7 @@ func (c *clock) add(d time.Duration) {
 
 // TestRecordsAreCopies: what Put stores and Get returns share no memory with the caller.
 func TestRecordsAreCopies(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := NewMemory(time.Hour, nil)
 	rec := Record{CallID: "c1", Room: "room-a", SIPEndpoints: []string{"sip:a"}}
@@ -39,6 +40,7 @@ func TestRecordsAreCopies(t *testing.T) {
 }
 
 func TestTTL(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
 	s := NewMemory(time.Minute, c.now)
@@ -71,6 +73,7 @@ func TestTTL(t *testing.T) {
 }
 
 func TestOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := &clock{t: time.Unix(1_700_000_000, 0)}
 	s := NewMemory(time.Hour, c.now)

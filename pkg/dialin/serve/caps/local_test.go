@@ -46,6 +46,7 @@ func next(t *testing.T, out <-chan result) result {
 }
 
 func TestFIFOOrder(t *testing.T) {
+	t.Parallel()
 	g := NewLocal(2, time.Hour)
 	for _, id := range []string{"a", "b"} {
 		if a, err := g.Acquire(context.Background(), Request{CallID: id}, nil); err != nil || a.Queued {
@@ -78,6 +79,7 @@ func TestFIFOOrder(t *testing.T) {
 }
 
 func TestRuleCapDoesNotBlockOtherRules(t *testing.T) {
+	t.Parallel()
 	g := NewLocal(3, time.Hour)
 	ctx := context.Background()
 	if _, err := g.Acquire(ctx, Request{CallID: "s1", Rule: "sales", RuleCap: 1}, nil); err != nil {
@@ -105,6 +107,7 @@ func TestRuleCapDoesNotBlockOtherRules(t *testing.T) {
 }
 
 func TestQueueTimeoutRefuses(t *testing.T) {
+	t.Parallel()
 	g := NewLocal(1, 30*time.Millisecond)
 	ctx := context.Background()
 	if _, err := g.Acquire(ctx, Request{CallID: "a"}, nil); err != nil {
@@ -133,6 +136,7 @@ func TestQueueTimeoutRefuses(t *testing.T) {
 }
 
 func TestAcquireCancelled(t *testing.T) {
+	t.Parallel()
 	g := NewLocal(1, time.Hour)
 	g.Acquire(context.Background(), Request{CallID: "a"}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -150,6 +154,7 @@ func TestAcquireCancelled(t *testing.T) {
 }
 
 func TestReleaseIdempotentAndDuplicateAcquire(t *testing.T) {
+	t.Parallel()
 	g := NewLocal(0, time.Hour) // no global cap
 	ctx := context.Background()
 	for i := range 100 {
@@ -171,6 +176,7 @@ func TestReleaseIdempotentAndDuplicateAcquire(t *testing.T) {
 // Under a concurrent burst the cap holds at every instant and every call is either admitted
 // or refused.
 func TestBurstNeverExceedsCap(t *testing.T) {
+	t.Parallel()
 	const n, capacity = 200, 5
 	g := NewLocal(capacity, 200*time.Millisecond)
 	var (

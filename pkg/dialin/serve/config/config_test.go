@@ -39,6 +39,7 @@ default:
 `
 
 func TestParseFull(t *testing.T) {
+	t.Parallel()
 	c, err := Parse("serve.yaml", []byte(full))
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func TestParseFull(t *testing.T) {
 }
 
 func TestDefaultsProgrammatic(t *testing.T) {
+	t.Parallel()
 	c := &Config{Default: &rules.Rule{Bot: rules.Bot{Cmd: "bot -u {room_url}"}}}
 	if err := c.Normalize(); err != nil {
 		t.Fatal(err)
@@ -97,6 +99,7 @@ func TestDefaultsProgrammatic(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	const okDefault = "default: {bot: {cmd: bot}}\n"
 	cases := []struct{ yaml, want string }{
 		{"", "f.yaml: the file is empty"},
@@ -164,6 +167,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "serve.yaml")
 	os.WriteFile(path, []byte("default:\n  bot: {cmd: bot}\ncaps: {global: -3}\n"), 0o600)
 	_, err := Load(path)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseWarmRoomsAndBots(t *testing.T) {
+	t.Parallel()
 	c, err := Parse("serve.yaml", []byte(`pool: {rooms: 4, refill_per_second: 2.5, room_lifetime: 30m}
 rules:
   - name: warm
@@ -39,6 +40,7 @@ default:
 }
 
 func TestWarmDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := Parse("serve.yaml", []byte("default: {bot: {cmd: ./bot}}\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +51,7 @@ func TestWarmDefaults(t *testing.T) {
 }
 
 func TestWarmConfigErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ yaml, want string }{
 		{"pool: {rooms: -1}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.rooms: must be between 0 (no pool) and 1000 (got -1)"},
 		{"pool: {refill_per_second: 0}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.refill_per_second: must be above 0 and at most 20"},

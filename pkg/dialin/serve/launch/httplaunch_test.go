@@ -16,6 +16,7 @@ import (
 )
 
 func TestHTTPLaunchPostsTheCall(t *testing.T) {
+	t.Parallel()
 	var got CallInfo
 	var key, ctype string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +55,7 @@ func countingDialer(refuse int32, dials *atomic.Int32) *http.Client {
 }
 
 func TestHTTPLaunchRetriesConnectionErrorsOnly(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	status := http.StatusOK
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -93,6 +95,7 @@ func TestHTTPLaunchRetriesConnectionErrorsOnly(t *testing.T) {
 }
 
 func TestHTTPLaunchTimeoutIsNotRetried(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +114,7 @@ func TestHTTPLaunchTimeoutIsNotRetried(t *testing.T) {
 }
 
 func TestNewHTTPRejectsBadURLs(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"", "/start", "ftp://x/y", "http://", "localhost:9000/start"} {
 		if _, err := NewHTTP(HTTPConfig{URL: u}); err == nil {
 			t.Errorf("NewHTTP(%q): no error", u)

@@ -46,6 +46,7 @@ func oneRecord(t *testing.T, dir string) testbot.Record {
 }
 
 func TestProcessHostileValuesStayLiteral(t *testing.T) {
+	t.Parallel()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +92,7 @@ func TestProcessHostileValuesStayLiteral(t *testing.T) {
 }
 
 func TestProcessEnvironment(t *testing.T) {
+	t.Parallel()
 	self, _ := os.Executable()
 	env, out := botEnv(t)
 	p, err := NewProcess(ProcessConfig{Argv: []string{self}, Env: env, APIURL: "http://127.0.0.1:1/v1", APIKey: "the-key", Patch: "bot"})
@@ -139,6 +141,7 @@ func TestProcessEnvironment(t *testing.T) {
 type syncBuffer = testkit.SyncBuffer
 
 func TestProcessOutputLoggedAndExitWatched(t *testing.T) {
+	t.Parallel()
 	self, _ := os.Executable()
 	env, _ := botEnv(t, testbot.EnvExit+"=3", testbot.EnvPrint+"=hello with secret-token inside")
 	var logs syncBuffer
@@ -173,6 +176,7 @@ func TestProcessOutputLoggedAndExitWatched(t *testing.T) {
 }
 
 func TestNewProcessErrors(t *testing.T) {
+	t.Parallel()
 	for cmd, want := range map[string]string{
 		"":                               "empty",
 		"no-such-program-dialin-test -x": `program "no-such-program-dialin-test" is not in PATH`,
@@ -217,6 +221,7 @@ func TestNewProcessErrors(t *testing.T) {
 }
 
 func TestLineLoggerLongAndPartialLines(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	l := newLineLogger(slog.New(slog.NewJSONHandler(&logs, nil)), "c", "stdout", []string{"SECRET"})
 	long := strings.Repeat("x", maxLine-3) + "SECRET" + strings.Repeat("y", 10_000)

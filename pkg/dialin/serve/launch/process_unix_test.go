@@ -13,6 +13,7 @@ import (
 
 // The bot leads its own process group, so a Ctrl-C to serve's group does not reach it.
 func TestProcessOwnGroup(t *testing.T) {
+	t.Parallel()
 	self, _ := os.Executable()
 	env, _ := botEnv(t, testbot.EnvSleep+"=20s")
 	p, err := NewProcess(ProcessConfig{Argv: []string{self}, Env: env})

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSplit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in   string
 		want []string
@@ -45,6 +46,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestSplitErrors(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"":               "empty",
 		"   \n\t":        "empty",
@@ -80,6 +82,7 @@ func TestSplitErrors(t *testing.T) {
 
 // The seed's command line must split as is.
 func TestSplitSeedCommand(t *testing.T) {
+	t.Parallel()
 	got, err := Split("python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}")
 	if err != nil || len(got) != 13 {
 		t.Fatalf("Split = %q, %v", got, err)

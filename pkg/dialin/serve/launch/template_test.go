@@ -7,6 +7,7 @@ import (
 )
 
 func TestTemplateExpand(t *testing.T) {
+	t.Parallel()
 	tm, err := ParseTemplate(`bot -u {room_url} --to={to} "from: {from}" {unknown-ish} {"k": 1} {} {sip_uri}{call_id} literal`)
 	if err != nil {
 		t.Fatal(err)
@@ -22,6 +23,7 @@ func TestTemplateExpand(t *testing.T) {
 }
 
 func TestTemplateErrors(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"bot -u {roomurl}":     "argument 3: unknown placeholder {roomurl}; known: {room_url} {token}",
 		"{token} -x":           "program name",
@@ -43,6 +45,7 @@ func TestTemplateErrors(t *testing.T) {
 
 // hostile values stay one literal argument each, and are never expanded again.
 func TestTemplateHostileValues(t *testing.T) {
+	t.Parallel()
 	tm, err := ParseTemplate("bot {from} --to {to} -i {call_id} x{from}y")
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +68,7 @@ func hostileValues() []string {
 }
 
 func TestCallInfoJSON(t *testing.T) {
+	t.Parallel()
 	line := string(CallInfo{CallID: "c", From: "a\nb"}.JSON())
 	if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
 		t.Fatalf("not one line: %q", line)

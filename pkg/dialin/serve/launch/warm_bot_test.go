@@ -125,18 +125,6 @@ func warmEnv(t *testing.T, plan string, extra ...string) (env []string, dir stri
 		"DIALIN_WEBHOOK_SECRET=c2VjcmV0", "DAILY_API_KEY=inherited"}, extra...), dir
 }
 
-// eventually polls cond until it holds or 20 s pass.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // alive reports whether a process exists (and is not a zombie we could still signal).
 func alive(pid int) bool {
 	p, err := os.FindProcess(pid)

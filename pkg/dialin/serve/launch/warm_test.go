@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 type warmFixture struct {
@@ -115,8 +117,9 @@ func waitBot(t *testing.T, b *Bot) Exit {
 }
 
 func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 2, "ok", nil)
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +152,7 @@ func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
 	if f.metric(t, "dialin_serve_warm_bot_hits_total") != 1 || f.metric(t, "dialin_serve_warm_bot_misses_total") != 0 {
 		t.Error("hit/miss metrics wrong")
 	}
-	eventually(t, "the used bot replaced", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "the used bot replaced", func() bool { return f.w.Waiting() == 2 })
 	logs := f.logs.String()
 	if strings.Contains(logs, testCall.Token) || strings.Contains(logs, "the-api-key") {
 		t.Error("the token or the API key reached the logs")
@@ -163,8 +166,9 @@ func TestWarmHandsTheCallToABotStartedAhead(t *testing.T) {
 }
 
 func TestWarmBotThatDiesIsReplacedAndNeverHandedACall(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 2, "die,die,ok", nil)
-	eventually(t, "two dead bots replaced by waiting ones", func() bool {
+	testkit.Eventually(t, "two dead bots replaced by waiting ones", func() bool {
 		return f.metric(t, "dialin_serve_warm_bot_failures_total", "died") == 2 && f.w.Waiting() == 2
 	})
 	bot, err := f.w.Launch(context.Background(), testCall)
@@ -179,9 +183,10 @@ func TestWarmBotThatDiesIsReplacedAndNeverHandedACall(t *testing.T) {
 }
 
 func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
+	t.Parallel()
 	// Bot 0 says it waits but never reads; bot 1 starts later, so bot 0 is the oldest.
 	f := newWarmFixture(t, 2, "hang,ok", nil, warmBotDelay+"=300ms")
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	hung := f.w.idlePIDs()[0]
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
@@ -193,17 +198,18 @@ func TestWarmBotHangingOnStdinIsKilledAndTheCallGoesToAnother(t *testing.T) {
 		t.Fatalf("records %+v: the call should go to the other warm bot", recs)
 	}
 	// It was sent SIGKILL before the call moved on; the kernel may take a moment to reap it.
-	eventually(t, fmt.Sprintf("the hung bot %d to be gone", hung), func() bool { return !alive(hung) })
+	testkit.Eventually(t, fmt.Sprintf("the hung bot %d to be gone", hung), func() bool { return !alive(hung) })
 	if f.metric(t, "dialin_serve_warm_bot_failures_total", "hung_accept") != 1 || f.metric(t, "dialin_serve_warm_bot_hits_total") != 1 {
 		t.Error("metrics should count one hung bot and one hit")
 	}
 }
 
 func TestWarmBotsThatNeverAcknowledgeFallBackToAColdStart(t *testing.T) {
+	t.Parallel()
 	// Every warm bot reads the call and goes silent; after two tries the call gets a bot
 	// started for it, which (cold) reads its call the same way and answers.
 	f := newWarmFixture(t, 2, "noack,noack,ok", func(c *WarmConfig) { c.AcceptTimeout = 200 * time.Millisecond })
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	silent := f.w.idlePIDs()
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
@@ -225,14 +231,16 @@ func TestWarmBotsThatNeverAcknowledgeFallBackToAColdStart(t *testing.T) {
 }
 
 func TestWarmBotThatNeverSaysItWaitsIsKilledAndReplaced(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 1, "silent,ok", func(c *WarmConfig) { c.StartTimeout = 300 * time.Millisecond })
-	eventually(t, "a replacement waiting", func() bool { return f.w.Waiting() == 1 })
+	testkit.Eventually(t, "a replacement waiting", func() bool { return f.w.Waiting() == 1 })
 	if f.metric(t, "dialin_serve_warm_bot_failures_total", "hung_start") != 1 {
 		t.Error("the silent bot should count as hung_start")
 	}
 }
 
 func TestWarmWithNoBotWaitingStartsOneForTheCall(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 1, "ok", nil, warmBotDelay+"=1h") // no warm bot gets ready in time
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
@@ -245,13 +253,14 @@ func TestWarmWithNoBotWaitingStartsOneForTheCall(t *testing.T) {
 }
 
 func TestWarmCloseKillsIdleBotsAndLeavesCallsAlone(t *testing.T) {
+	t.Parallel()
 	f := newWarmFixture(t, 2, "ok", nil, warmBotStay+"=1h")
-	eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "2 warm bots waiting", func() bool { return f.w.Waiting() == 2 })
 	bot, err := f.w.Launch(context.Background(), testCall)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "a replacement", func() bool { return f.w.Waiting() == 2 })
+	testkit.Eventually(t, "a replacement", func() bool { return f.w.Waiting() == 2 })
 	idle := f.w.idlePIDs()
 	if err := f.w.Close(); err != nil {
 		t.Fatal(err)
@@ -268,6 +277,7 @@ func TestWarmCloseKillsIdleBotsAndLeavesCallsAlone(t *testing.T) {
 }
 
 func TestNewWarmRefusesPlaceholders(t *testing.T) {
+	t.Parallel()
 	_, err := NewWarm(WarmConfig{ProcessConfig: ProcessConfig{Command: "/bin/true -u {room_url}"}, Warm: 1})
 	if err == nil || !strings.Contains(err.Error(), "{room_url}") {
 		t.Fatalf("err = %v", err)

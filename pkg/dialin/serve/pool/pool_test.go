@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
@@ -99,17 +100,6 @@ func (f *fixture) status429() int {
 	return n
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // takeAll asks for n rooms at once and returns them (failing the test on any error).
 func (f *fixture) takeAll(t *testing.T, n int) []serve.Room {
 	t.Helper()
@@ -133,8 +123,9 @@ func (f *fixture) takeAll(t *testing.T, n int) []serve.Room {
 }
 
 func TestPooledRoomNeedsNoRequestAndIsHandedOutOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureOpts{rooms: 8})
-	eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 8 })
+	testkit.Eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 8 })
 	// From now on every request to Daily fails: only pooled rooms can be handed out, so a
 	// success proves the call's room cost no request.
 	f.emu.FailRate(1, 503)
@@ -155,10 +146,11 @@ func TestPooledRoomNeedsNoRequestAndIsHandedOutOnce(t *testing.T) {
 }
 
 func TestPoolExhaustedFallsBackToOnDemandWithinDailysLimit(t *testing.T) {
+	t.Parallel()
 	// Daily's rate limits are on (the emulator's default): a burst far larger than the pool
 	// must be paced so that Daily never answers 429.
 	f := newFixture(t, fixtureOpts{rooms: 5})
-	eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 5 })
+	testkit.Eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 5 })
 	rooms := f.takeAll(t, 70)
 	seen := map[string]bool{}
 	for _, r := range rooms {
@@ -191,16 +183,17 @@ func TestPoolExhaustedFallsBackToOnDemandWithinDailysLimit(t *testing.T) {
 	if names["dial-in"] < 5 || names["dial-in"] == 70 {
 		t.Errorf("display names %v: want pooled rooms as dial-in and on-demand rooms with the caller", names)
 	}
-	eventually(t, "the pool refilled", func() bool { return f.pool.Size("default") == 5 })
+	testkit.Eventually(t, "the pool refilled", func() bool { return f.pool.Size("default") == 5 })
 }
 
 func TestPoolRefillBacksOffOn429AndRecovers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureOpts{rooms: 3, noStart: true, client: []daily.Option{daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: 1})}})
 	f.emu.FailNext(429, 2)
 	if err := f.pool.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the pool to recover", func() bool { return f.pool.Size("default") == 3 })
+	testkit.Eventually(t, "the pool to recover", func() bool { return f.pool.Size("default") == 3 })
 	if got := f.metric(t, "dialin_serve_room_pool_create_errors_total"); got != 2 {
 		t.Errorf("create errors = %v, want 2", got)
 	}
@@ -221,10 +214,11 @@ func TestPoolRefillBacksOffOn429AndRecovers(t *testing.T) {
 }
 
 func TestPoolRoomsAreReplacedBeforeTheyExpire(t *testing.T) {
+	t.Parallel()
 	clock := dailytest.NewManualClock(time.Now())
 	lifetime, roomExp := 10*time.Minute, 2*time.Minute
 	f := newFixture(t, fixtureOpts{rooms: 2, lifetime: lifetime, roomExp: roomExp, now: clock.Now, emu: []dailytest.Option{dailytest.WithClock(clock)}})
-	eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 2 })
+	testkit.Eventually(t, "a full pool", func() bool { return f.pool.Size("default") == 2 })
 	old := map[string]bool{}
 	for _, p := range f.pool.rulePool("default").snapshot() {
 		old[p.Name] = true
@@ -235,7 +229,7 @@ func TestPoolRoomsAreReplacedBeforeTheyExpire(t *testing.T) {
 	// Near the end of their lifetime the rooms are still handed out, and replacements are
 	// created ahead of time.
 	clock.Advance(lifetime - 2*time.Second)
-	eventually(t, "replacements created ahead", func() bool { return f.pool.Size("default") == 4 })
+	testkit.Eventually(t, "replacements created ahead", func() bool { return f.pool.Size("default") == 4 })
 	// Past their lifetime the old rooms are never handed out, and are deleted.
 	clock.Advance(3 * time.Second)
 	for range 2 {
@@ -250,7 +244,7 @@ func TestPoolRoomsAreReplacedBeforeTheyExpire(t *testing.T) {
 			t.Errorf("handed-out room has %s left, want at least %s", left, roomExp)
 		}
 	}
-	eventually(t, "the old rooms deleted", func() bool {
+	testkit.Eventually(t, "the old rooms deleted", func() bool {
 		n := 0
 		for name := range old {
 			n += f.emu.Count("DELETE", "/rooms/"+name)
@@ -265,7 +259,7 @@ func TestPoolRoomsAreReplacedBeforeTheyExpire(t *testing.T) {
 	if f.metric(t, "dialin_serve_room_pool_retired_total") != 2 {
 		t.Errorf("retired = %v, want 2", f.metric(t, "dialin_serve_room_pool_retired_total"))
 	}
-	eventually(t, "the pool refilled", func() bool { return f.pool.Size("default") == 2 })
+	testkit.Eventually(t, "the pool refilled", func() bool { return f.pool.Size("default") == 2 })
 }
 
 // snapshot lists the pooled rooms, oldest first.

@@ -7,6 +7,7 @@ import (
 )
 
 func TestRegisterKeepsTheFirst(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	opts := prometheus.GaugeOpts{Name: "pool_size", Help: "h"}
 	first, err := Register(reg, prometheus.NewGauge(opts))

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseURL(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"REDIS_PASSWORD": "fallback-pw"}
 	getenv := func(k string) string { return env[k] }
 	c, err := redisstate.ParseURL("rediss://ops@redis.internal:6380/2?prefix=acme:&lease_ttl=20s&pool_size=7", getenv)

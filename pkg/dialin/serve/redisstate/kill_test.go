@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
 )
@@ -16,6 +17,7 @@ import (
 // TTL (calls waiting on the other replicas get them), no call is handed to a second bot, and
 // the calls that come after it are served by the two left.
 func TestKillReplicaMidBurst(t *testing.T) {
+	t.Parallel()
 	const capacity, first, later = 10, 18, 5
 	const ttl = 2 * time.Second
 	c := newCluster(t, clusterOpts{cap: capacity, leaseTTL: ttl}) // bots stay until the caller hangs up
@@ -37,13 +39,13 @@ func TestKillReplicaMidBurst(t *testing.T) {
 	for i := range first {
 		id := c.place(fmt.Sprintf("+1555%07d", i))
 		ids = append(ids, id)
-		waitFor(t, 10*time.Second, "the webhook of "+id, func() bool {
+		testkit.EventuallyWithin(t, 10*time.Second, "the webhook of "+id, func() bool {
 			rec, _ := c.emu.Call(id)
 			_, ok := rec.At("webhook_answered")
 			return ok
 		})
 	}
-	waitFor(t, 30*time.Second, "10 calls holding slots and 8 waiting", func() bool {
+	testkit.EventuallyWithin(t, 30*time.Second, "10 calls holding slots and 8 waiting", func() bool {
 		st := c.stats()
 		return st.Active == capacity && st.Waiting == first-capacity
 	})
@@ -58,7 +60,7 @@ func TestKillReplicaMidBurst(t *testing.T) {
 		}
 		return out
 	}
-	waitFor(t, 10*time.Second, "every call's record to say whether it waits", func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, "every call's record to say whether it waits", func() bool {
 		for _, rec := range records(ids) {
 			if rec.State == callstore.Accepted {
 				return false
@@ -90,7 +92,7 @@ func TestKillReplicaMidBurst(t *testing.T) {
 	proc.kill(t)
 	killed := time.Now()
 	freed := len(heldByProc)
-	waitFor(t, ttl+3*time.Second, "the killed replica's slots to go to calls waiting elsewhere", func() bool {
+	testkit.EventuallyWithin(t, ttl+loadSlack, "the killed replica's slots to go to calls waiting elsewhere", func() bool {
 		n := 0
 		for _, id := range queuedHere {
 			n += len(a.events.of(serve.EventAdmitted, id)) + len(b.events.of(serve.EventAdmitted, id))
@@ -105,7 +107,7 @@ func TestKillReplicaMidBurst(t *testing.T) {
 			}
 			continue
 		}
-		if late := admitted[0].At.Sub(killed); late > ttl+time.Second {
+		if late := admitted[0].At.Sub(killed); late > ttl+loadSlack {
 			t.Fatalf("%s got a slot %v after the kill; the lease TTL is %v", id, late, ttl)
 		}
 	}
@@ -148,7 +150,7 @@ func TestKillReplicaMidBurst(t *testing.T) {
 			t.Fatalf("call %s handed to %d bots, want %d", id, n, want)
 		}
 	}
-	waitFor(t, 3*ttl, "every slot and ticket to be gone", func() bool {
+	testkit.EventuallyWithin(t, 3*ttl, "every slot and ticket to be gone", func() bool {
 		st := c.stats()
 		return st.Active == 0 && st.Waiting == 0
 	})

@@ -8,16 +8,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
 
+// leaseTTL is the lease tests' TTL: renewals every 100 ms keep a lease through a stall of
+// more than a second and a half on a loaded machine.
+const leaseTTL = 2 * time.Second
+
 func TestLeaseOneHolderAtATime(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	rdb, prefix := client(t)
 	other := clientOf(t, redistest.Shared(t))
-	a := redisstate.NewLease(rdb, prefix, "pool-refill", "replica-a", 500*time.Millisecond)
-	b := redisstate.NewLease(other, prefix, "pool-refill", "replica-b", 500*time.Millisecond)
+	a := redisstate.NewLease(rdb, prefix, "pool-refill", "replica-a", leaseTTL)
+	b := redisstate.NewLease(other, prefix, "pool-refill", "replica-b", leaseTTL)
 	if ok, err := a.TryAcquire(ctx); !ok || err != nil {
 		t.Fatalf("a: %v %v", ok, err)
 	}
@@ -29,7 +35,7 @@ func TestLeaseOneHolderAtATime(t *testing.T) {
 	}
 	// Renewals keep it past its TTL.
 	start := time.Now()
-	for time.Since(start) < time.Second {
+	for time.Since(start) < leaseTTL+500*time.Millisecond {
 		if ok, err := a.Renew(ctx); !ok || err != nil {
 			t.Fatalf("renew: %v %v", ok, err)
 		}
@@ -48,7 +54,7 @@ func TestLeaseOneHolderAtATime(t *testing.T) {
 		t.Fatal("b could not take a released lease")
 	}
 	// A holder that stops renewing loses the lease within the TTL.
-	waitFor(t, 2*time.Second, "b's lease to expire", func() bool {
+	testkit.EventuallyWithin(t, leaseTTL+loadSlack, "b's lease to expire", func() bool {
 		ok, _ := a.TryAcquire(ctx)
 		return ok
 	})
@@ -59,6 +65,7 @@ func TestLeaseOneHolderAtATime(t *testing.T) {
 
 // Do runs the work of one holder at a time, and cancels the work when the lease is lost.
 func TestLeaseDo(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	rdb, prefix := client(t)
 	var running, most, ran atomic.Int32
@@ -67,8 +74,8 @@ func TestLeaseDo(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := redisstate.NewLease(clientOf(t, redistest.Shared(t)), prefix, "job", "r", 300*time.Millisecond)
-			deadline := time.Now().Add(5 * time.Second)
+			l := redisstate.NewLease(clientOf(t, redistest.Shared(t)), prefix, "job", "r", leaseTTL)
+			deadline := time.Now().Add(30 * time.Second)
 			for time.Now().Before(deadline) {
 				did, err := l.Do(ctx, func(context.Context) error {
 					n := running.Add(1)
@@ -96,10 +103,10 @@ func TestLeaseDo(t *testing.T) {
 		t.Fatalf("%d ran at once at most, %d ran", most.Load(), ran.Load())
 	}
 	// Work outlasting several TTLs keeps the lease; a lost lease cancels the work.
-	l := redisstate.NewLease(rdb, prefix, "long", "r", 300*time.Millisecond)
+	l := redisstate.NewLease(rdb, prefix, "long", "r", leaseTTL) // renewed every TTL/3
 	thief := redisstate.NewLease(clientOf(t, redistest.Shared(t)), prefix, "long", "thief", time.Minute)
 	did, err := l.Do(ctx, func(work context.Context) error {
-		time.Sleep(time.Second)
+		time.Sleep(2*leaseTTL + leaseTTL/4) // outlasts two TTLs
 		if ok, _ := thief.TryAcquire(ctx); ok {
 			return errors.New("lease taken while renewed")
 		}

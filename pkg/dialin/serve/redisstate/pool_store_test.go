@@ -20,6 +20,7 @@ func pooledRoom(name string, exp time.Time) serve.Room {
 // Many takers on several clients (replicas) at once: every room is handed out exactly once,
 // whole, and an empty pool says so.
 func TestPoolStoreHandsOutEachRoomOnce(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	_, prefix := client(t)
 	stores := make([]*redisstate.PoolStore, 3)
@@ -74,6 +75,7 @@ func TestPoolStoreHandsOutEachRoomOnce(t *testing.T) {
 // A room is never handed out once it has retired; the retired rooms are given to exactly
 // one caller (to delete), and Len tells the fresh rooms from those due for replacement.
 func TestPoolStoreNeverHandsOutARetiredRoom(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	rdb, prefix := client(t)
 	s := redisstate.NewPoolStore(rdb, prefix)
@@ -108,6 +110,7 @@ func TestPoolStoreNeverHandsOutARetiredRoom(t *testing.T) {
 
 // Take, Add and Len cost one round trip each.
 func TestPoolStoreRoundTrips(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	rdb, prefix := client(t)
 	rt := redisstate.CountRoundTrips(rdb)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
@@ -26,6 +27,7 @@ func secret(seed string) string {
 // running at once is exactly 10). Slots are freed by dialin.stopped events that the balancer
 // spreads too, so most are released by a replica that did not take the call.
 func TestThreeReplicasBurstOf100(t *testing.T) {
+	t.Parallel()
 	const calls, capacity = 100, 10
 	c := newCluster(t, clusterOpts{cap: capacity, talk: 300 * time.Millisecond})
 	for _, id := range []string{"a", "b", "c"} {
@@ -68,7 +70,7 @@ func TestThreeReplicasBurstOf100(t *testing.T) {
 			t.Fatalf("replica %s took only %d calls: the burst was not spread", r.id, n)
 		}
 	}
-	waitFor(t, 30*time.Second, "every slot to be freed", func() bool {
+	testkit.EventuallyWithin(t, 30*time.Second, "every slot to be freed", func() bool {
 		st := c.stats()
 		return st.Active == 0 && st.Waiting == 0
 	})
@@ -82,6 +84,7 @@ func TestThreeReplicasBurstOf100(t *testing.T) {
 // Daily's webhook for one call delivered to all three replicas at once: one bot, one room;
 // every replica answers the same bytes.
 func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t, clusterOpts{cap: 10, talk: 200 * time.Millisecond})
 	for _, id := range []string{"a", "b", "c"} {
 		c.addReplica(id)
@@ -93,7 +96,7 @@ func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
 	for i := range 5 {
 		id := c.place(fmt.Sprint("+1555000000", i))
 		c.connectedOnce(ctx, id)
-		waitFor(t, 10*time.Second, "the three answers", func() bool {
+		testkit.EventuallyWithin(t, 10*time.Second, "the three answers", func() bool {
 			return c.count(serve.EventReceived)+c.count(serve.EventDuplicate) == 3*(i+1)
 		})
 	}
@@ -128,6 +131,7 @@ func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
 // webhook: it patches the call, once, although the room has two SIP endpoints (two ready
 // events), and a ready event delivered again to the third replica patches nothing more.
 func TestReadyToAnotherReplicaPatchesOnce(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t, clusterOpts{cap: 10, patch: config.PatchServe, endpoints: 2, talk: 200 * time.Millisecond})
 	a, b, third := c.addReplica("a"), c.addReplica("b"), c.addReplica("c")
 	evSecret := secret("events")
@@ -144,9 +148,9 @@ func TestReadyToAnotherReplicaPatchesOnce(t *testing.T) {
 		if len(a.events.of(serve.EventReceived, id)) != 1 || len(b.events.of(serve.EventReceived, id)) != 0 {
 			t.Fatalf("%s: the webhook did not go to replica a only", id)
 		}
-		waitFor(t, 10*time.Second, "both ready events of "+id, func() bool { return len(b.events.of(serve.EventReady, id)) == 2 })
+		testkit.EventuallyWithin(t, 10*time.Second, "both ready events of "+id, func() bool { return len(b.events.of(serve.EventReady, id)) == 2 })
 		// The emulator connects the call before replica b has its answer and says so.
-		waitFor(t, 10*time.Second, "replica b's patch of "+id, func() bool { return len(b.events.of(serve.EventPatched, id)) >= 1 })
+		testkit.EventuallyWithin(t, 10*time.Second, "replica b's patch of "+id, func() bool { return len(b.events.of(serve.EventPatched, id)) >= 1 })
 		if pa, pb := len(a.events.of(serve.EventPatched, id)), len(b.events.of(serve.EventPatched, id)); pa != 0 || pb != 1 {
 			t.Fatalf("%s patched %d times by a, %d by b", id, pa, pb)
 		}

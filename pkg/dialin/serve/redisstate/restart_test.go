@@ -6,12 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // Redis goes away mid-run and comes back empty: meanwhile /readyz fails and a new call is
 // refused (503, with a log line saying why) rather than risk being handled twice; afterwards
 // the same replicas, not restarted, take calls again.
 func TestRedisRestartMidRun(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t, clusterOpts{cap: 10, talk: 200 * time.Millisecond, ownRedis: true})
 	c.addReplica("a")
 	c.addReplica("b")
@@ -28,7 +31,7 @@ func TestRedisRestartMidRun(t *testing.T) {
 		}
 	}
 	down := c.place("+15550000002")
-	waitFor(t, 10*time.Second, "the webhook of the call during the outage", func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, "the webhook of the call during the outage", func() bool {
 		rec, _ := c.emu.Call(down)
 		_, ok := rec.At("webhook_answered")
 		return ok
@@ -53,7 +56,7 @@ func TestRedisRestartMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range c.replicas {
-		waitFor(t, 10*time.Second, "replica "+r.id+" ready again", func() bool {
+		testkit.EventuallyWithin(t, 10*time.Second, "replica "+r.id+" ready again", func() bool {
 			code, _ := readyz(t, r.hs.URL)
 			return code == http.StatusOK
 		})
@@ -64,7 +67,7 @@ func TestRedisRestartMidRun(t *testing.T) {
 	if n := c.runner.launches(down); n != 0 {
 		t.Fatalf("the call refused during the outage reached %d bots", n)
 	}
-	waitFor(t, 10*time.Second, "every slot to be freed", func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, "every slot to be freed", func() bool {
 		st := c.stats()
 		return st.Active == 0 && st.Waiting == 0
 	})

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 )
@@ -21,6 +22,7 @@ import (
 // (queued) and shares its replica's queue looks; renewals are one round trip per replica
 // per lease_ttl/3 for all its calls.
 func TestRoundTripsPerCall(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		patch string
 		want  uint64
@@ -34,11 +36,11 @@ func TestRoundTripsPerCall(t *testing.T) {
 			// A first call loads the scripts into Redis (EVALSHA's first NOSCRIPT costs a trip).
 			warm := c.place("+15550000000")
 			c.connectedOnce(ctx, warm)
-			waitFor(t, 10*time.Second, "the first call to end", func() bool { return len(r.events.of(serve.EventEnded, warm)) == 1 })
+			testkit.EventuallyWithin(t, 10*time.Second, "the first call to end", func() bool { return len(r.events.of(serve.EventEnded, warm)) == 1 })
 			before := r.trips.Load()
 			id := c.place("+15550000001")
 			c.connectedOnce(ctx, id)
-			waitFor(t, 10*time.Second, "the call to end", func() bool { return len(r.events.of(serve.EventEnded, id)) == 1 })
+			testkit.EventuallyWithin(t, 10*time.Second, "the call to end", func() bool { return len(r.events.of(serve.EventEnded, id)) == 1 })
 			if got := r.trips.Load() - before; got != tc.want {
 				t.Fatalf("a call cost %d Redis round trips with patch: %s; docs/replicas.md says %d", got, tc.patch, tc.want)
 			}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore/storetest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
@@ -21,17 +22,19 @@ func twoStores(t *testing.T, ttl time.Duration) (*redisstate.Store, *redisstate.
 // TestStoreContractAcrossReplicas: the Redis store meets the Store contract when the two
 // stores are two replicas on two connections.
 func TestStoreContractAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) (callstore.Store, callstore.Store) {
 		return twoStores(t, time.Hour)
 	})
 }
 
 func TestStoreTTL(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	a, b := twoStores(t, 300*time.Millisecond)
 	a.Claim(ctx, callstore.Record{CallID: "c1"})
 	a.Put(ctx, callstore.Record{CallID: "c1", Room: "r1"})
-	waitFor(t, 5*time.Second, "the record to expire", func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, "the record to expire", func() bool {
 		_, ok, _ := b.Get(ctx, "c1")
 		return !ok
 	})
@@ -44,6 +47,7 @@ func TestStoreTTL(t *testing.T) {
 }
 
 func TestStoreOnce(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	a, b := twoStores(t, time.Hour)
 	if first, err := a.Once(ctx, "k", 200*time.Millisecond); !first || err != nil {
@@ -52,7 +56,7 @@ func TestStoreOnce(t *testing.T) {
 	if first, _ := b.Once(ctx, "k", 200*time.Millisecond); first {
 		t.Fatal("replay seen as first by the other replica")
 	}
-	waitFor(t, 5*time.Second, "the mark to expire", func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, "the mark to expire", func() bool {
 		first, _ := b.Once(ctx, "k", 200*time.Millisecond)
 		return first
 	})
@@ -60,6 +64,7 @@ func TestStoreOnce(t *testing.T) {
 
 // Each step is one round trip.
 func TestStoreRoundTrips(t *testing.T) {
+	t.Parallel()
 	ctx := ctxT(t)
 	rdb, prefix := client(t)
 	rdb.Ping(ctx) // connect and load nothing else

@@ -7,6 +7,7 @@ import (
 )
 
 func TestGlob(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		pattern, s string
 		want       bool
@@ -36,6 +37,7 @@ func TestGlob(t *testing.T) {
 }
 
 func TestGlobHostileLength(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 10_000)
 	if Glob("*a*a*a*a*b", long) {
 		t.Fatal("matched a string without b")
@@ -54,6 +56,7 @@ func testRules() []Rule {
 }
 
 func TestMatchFirstWins(t *testing.T) {
+	t.Parallel()
 	rs := testRules()
 	def := &Rule{Name: "default"}
 	cases := []struct {
@@ -79,6 +82,7 @@ func TestMatchFirstWins(t *testing.T) {
 }
 
 func TestMatchReasons(t *testing.T) {
+	t.Parallel()
 	rs := testRules()
 	r, why := Match(rs, nil, Call{To: "+19995550100", From: "evil\n$(rm -rf /)"})
 	if r != nil {
@@ -107,6 +111,7 @@ func TestMatchReasons(t *testing.T) {
 }
 
 func TestEmptyMatcherMatchesAll(t *testing.T) {
+	t.Parallel()
 	m := Matcher{}
 	if !m.Empty() || !m.Matches(Call{To: "anything"}) {
 		t.Fatal("an empty matcher must match every call")
@@ -114,6 +119,7 @@ func TestEmptyMatcherMatchesAll(t *testing.T) {
 }
 
 func TestRoomMerge(t *testing.T) {
+	t.Parallel()
 	on := true
 	def := Room{NumEndpoints: 1, Exp: 3600e9, Video: &on}
 	got := Room{NumEndpoints: 2}.Merge(def)
@@ -130,6 +136,7 @@ func TestRoomMerge(t *testing.T) {
 }
 
 func TestNeverMatching(t *testing.T) {
+	t.Parallel()
 	m := Matcher{
 		To:   []string{"415555*", "+1415*", "*0100", "?4155550100", "4155550100@trunk.example", "sip:4155*"},
 		From: []string{"44*", "+44*"},
