@@ -13,8 +13,10 @@ func TestCreateRoomFieldsSendsPipecatProperties(t *testing.T) {
 	srv := dailytest.New(t)
 	c, _ := newClient(t, srv)
 	ctx := testContext(t)
+	// An hour ahead of the emulator's clock, with a fraction, as time.time() + 3600 is.
+	whole := srv.Clock().Now().Unix() + 3600
 	props := map[string]any{
-		"exp": 1796595609.6178238, "eject_at_room_exp": true,
+		"exp": float64(whole) + 0.6178238, "eject_at_room_exp": true,
 		"sip": map[string]any{"display_name": "+15551230000", "sip_mode": "dial-in", "num_endpoints": 1, "video": false},
 	}
 	room, err := c.CreateRoomFields(ctx, "", props)
@@ -28,13 +30,13 @@ func TestCreateRoomFieldsSendsPipecatProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Config.Exp != 1796595609 || !got.Config.EjectAtRoomExp {
-		t.Errorf("exp %d eject_at_room_exp %v: want 1796595609 true", got.Config.Exp, got.Config.EjectAtRoomExp)
+	if got.Config.Exp != whole || !got.Config.EjectAtRoomExp {
+		t.Errorf("exp %d eject_at_room_exp %v: want %d true", got.Config.Exp, got.Config.EjectAtRoomExp, whole)
 	}
 	if got.Config.SIP == nil || got.Config.SIP.DisplayName != "+15551230000" {
 		t.Errorf("sip %+v: want the caller as display_name", got.Config.SIP)
 	}
-	tok, err := c.CreateMeetingTokenFields(ctx, map[string]any{"room_name": room.Name, "exp": 1796595609})
+	tok, err := c.CreateMeetingTokenFields(ctx, map[string]any{"room_name": room.Name, "exp": whole})
 	if err != nil {
 		t.Fatal(err)
 	}
