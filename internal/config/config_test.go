@@ -14,7 +14,7 @@ import (
 // clearEnv unsets every variable dialin reads, so the developer's own settings never leak in.
 func clearEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range []string{EnvAPIKey, EnvAPIURL, EnvProfile, EnvConfigDir, EnvDebug} {
+	for _, k := range []string{EnvAPIKey, EnvAPIURL, EnvProfile, EnvConfigDir, EnvDebug, EnvPipecatCloudKey} {
 		t.Setenv(k, "")
 	}
 }

@@ -89,7 +89,7 @@ func (c *Config) DeleteAPIKey() (bool, error) {
 		return false, nil
 	}
 	cr.APIKey, cr.APIURL = "", ""
-	if len(cr.Rest) == 0 {
+	if len(cr.Rest) == 0 && cr.PipecatCloudKey == "" {
 		delete(c.creds.Profiles, c.profile)
 	}
 	if len(c.creds.Profiles) == 0 && len(c.creds.Rest) == 0 {

@@ -22,7 +22,8 @@ type LoginOptions struct {
 	Config    func() (*config.Config, error)
 	NewClient func(apiKey, apiURL string) (*daily.Client, error)
 
-	WithToken bool // read the key from stdin
+	WithToken    bool // read the key from stdin
+	PipecatCloud bool // the key is a Pipecat Cloud key for serve's pipecat_cloud bots
 }
 
 // NewCmdLogin builds `auth login`; runF replaces the run function in tests.
@@ -37,11 +38,15 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
 			"profile's last login, else Daily), and stored with that URL: commands send the stored\n" +
 			"key there and nowhere else, unless --api-url or DAILY_API_URL says otherwise.\n\n" +
 			"On a terminal the key is asked for without echo. Otherwise pass it on stdin with\n" +
-			"--with-token. The key is never accepted as a flag value: argv is visible to other users.",
+			"--with-token. The key is never accepted as a flag value: argv is visible to other users.\n\n" +
+			"With --pipecat-cloud the key is a Pipecat Cloud public key, which `dialin serve` uses to\n" +
+			"start pipecat_cloud bots when PIPECAT_CLOUD_API_KEY is not set. It is stored as it is,\n" +
+			"not checked: Pipecat Cloud refuses a wrong key at the first call.",
 		Example: "  dialin auth login\n" +
 			"  dialin auth login --with-token < daily-key.txt\n" +
 			"  dialin auth login --profile staging\n" +
-			"  DAILY_API_URL=http://127.0.0.1:8089/v1 dialin auth login --profile emulator",
+			"  DAILY_API_URL=http://127.0.0.1:8089/v1 dialin auth login --profile emulator\n" +
+			"  dialin auth login --pipecat-cloud --with-token < pipecat-cloud-key.txt",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if !opts.WithToken && !opts.IO.IsStdinTTY() {
@@ -54,6 +59,7 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
 		},
 	}
 	cmd.Flags().BoolVar(&opts.WithToken, "with-token", false, "Read the API key from standard input")
+	cmd.Flags().BoolVar(&opts.PipecatCloud, "pipecat-cloud", false, "Store a Pipecat Cloud public key for serve's pipecat_cloud bots instead")
 	return cmd
 }
 
@@ -62,7 +68,10 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	key, err := readKey(opts)
+	if opts.PipecatCloud {
+		return storePipecatCloudKey(opts, cfg)
+	}
+	key, err := readKey(opts, "Paste your Daily API key (input hidden): ")
 	if err != nil {
 		return err
 	}
@@ -100,7 +109,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 // maxKeyInput bounds what --with-token reads: a key, not a file someone piped by mistake.
 const maxKeyInput = 4096
 
-func readKey(opts *LoginOptions) (string, error) {
+func readKey(opts *LoginOptions, prompt string) (string, error) {
 	if opts.WithToken {
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxKeyInput+1))
 		if err != nil {
@@ -111,9 +120,32 @@ func readKey(opts *LoginOptions) (string, error) {
 		}
 		return strings.TrimSpace(string(b)), nil
 	}
-	key, err := opts.IO.ReadSecret("Paste your Daily API key (input hidden): ")
+	key, err := opts.IO.ReadSecret(prompt)
 	if errors.Is(err, io.EOF) {
 		return "", cmdutil.ErrCancel
 	}
 	return strings.TrimSpace(key), err
+}
+
+// storePipecatCloudKey stores a Pipecat Cloud key for the profile. There is nothing to check
+// it against without starting an agent, so only its shape is checked.
+func storePipecatCloudKey(opts *LoginOptions, cfg *config.Config) error {
+	key, err := readKey(opts, "Paste your Pipecat Cloud public key (input hidden): ")
+	if err != nil {
+		return err
+	}
+	if err := cfg.SetPipecatCloudKey(key); err != nil {
+		var iv *config.InvalidValueError
+		if errors.As(err, &iv) {
+			return cmdutil.FlagErrorWrap(err)
+		}
+		return fmt.Errorf("storing the Pipecat Cloud key: %w", err)
+	}
+	cs := output.NewErrColorScheme(opts.IO)
+	fmt.Fprintf(opts.IO.ErrOut, "%s Pipecat Cloud key stored for profile %s in %s\n", cs.SuccessIcon(), cfg.Profile(), cfg.CredentialsFile())
+	if _, origin := cfg.PipecatCloudKey(); origin.Source == config.SourceEnv {
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s is set and is used instead of the stored key until you unset it\n",
+			cs.WarningIcon(), config.EnvPipecatCloudKey)
+	}
+	return nil
 }

@@ -138,7 +138,7 @@ func explainRun(ctx context.Context, opts *ExplainOptions) error {
 	}
 	fmt.Fprintf(w, "Call:    %s\n", call)
 	if x.Matched {
-		fmt.Fprintf(w, "Route:   entry #%d, %s → %s\n", x.Index+1, x.Key, showURL(x.Webhook, false))
+		fmt.Fprintf(w, "Route:   entry #%d, %s → %s\n", x.Index+1, x.Key, dialroutes.WebhookName(showURL(x.Webhook, false)))
 	} else {
 		fmt.Fprintf(w, "Route:   none\n")
 	}

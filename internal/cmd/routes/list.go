@@ -101,7 +101,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if opts.ShowSecrets {
 			hmac = e.HMAC
 		}
-		t.Row(addr, showURL(e.RoomCreationAPI, opts.ShowSecrets), e.NamePrefix,
+		t.Row(addr, dialroutes.WebhookName(showURL(e.RoomCreationAPI, opts.ShowSecrets)), e.NamePrefix,
 			showURL(e.HoldMusicURL, opts.ShowSecrets), msg, hmac)
 	}
 	return t.Render()
@@ -125,6 +125,9 @@ func listedEntry(e daily.PinlessDialinEntry, showSecrets bool) (map[string]json.
 	}
 	set("key", dialroutes.KeyOf(e).String())
 	m["has_hmac"] = json.RawMessage(strconv.FormatBool(e.HMAC != ""))
+	if agent, ok := dialroutes.PipecatCloudAgent(e.RoomCreationAPI); ok {
+		set("pipecat_cloud", agent)
+	}
 	if !showSecrets {
 		if e.HMAC != "" {
 			m["hmac"] = json.RawMessage("null") // masked: a string here would look like the secret

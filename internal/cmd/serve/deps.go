@@ -128,7 +128,7 @@ func buildDeps(ctx context.Context, o *Options, cfg *servecfg.Config) (*DepsBuil
 		}
 	}
 	b.Human = b.Format == LogText && o.IO.IsStderrTTY()
-	cloudKey := pipecatCloudDeps(o, d)
+	cloudKey := pipecatCloudDeps(o, dcfg, d)
 	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, append([]string{key, webhookSecret, eventsSecret, cloudKey}, botURLSecrets(cfg)...), o.InsecureSkipVerify)
 	o.logger, o.logJSON = d.Logger, b.Format == LogJSON
 	if b.Human {
