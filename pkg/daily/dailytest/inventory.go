@@ -32,8 +32,8 @@ var seedAreas = []areaCode{
 // numbersPerArea × len(seedAreas) is the size of the seeded inventory (528).
 const numbersPerArea = 24
 
-// seededInventory builds the same inventory on every run: the seed is fixed so tests and docs can name
-// numbers from it.
+// seededInventory builds the same inventory on every run: its random seed is fixed so tests
+// and docs can name numbers from it.
 func seededInventory() []availableNumber {
 	rng := rand.New(rand.NewPCG(2026, 415))
 	seen := map[string]bool{}
