@@ -15,8 +15,7 @@ type TokenMinter interface {
 }
 
 // tokenProps are the properties of a bot's token: the room only, owner (as Pipecat's dial-in
-// example's bot is),
-// expiring with the room.
+// example's bot is), expiring with the room.
 func tokenProps(room Room) daily.MeetingTokenProperties {
 	p := daily.MeetingTokenProperties{RoomName: room.Name, IsOwner: true}
 	if !room.Exp.IsZero() {
