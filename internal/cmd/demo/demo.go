@@ -2,8 +2,8 @@
 // Daily account, no network and no other program. It starts the Daily emulator in process,
 // buys a number in it, points the number's route at an in-process `serve` (the real engine),
 // uses this same binary's hidden `standin-bot` command as the bot (a real child process per
-// call, started by serve with the arguments of Pipecat's 2024 dial-in bot), places a few calls at once, and
-// prints each call's timeline and hold time.
+// call, started by serve with the arguments of Pipecat's 2024 dial-in bot), places a few
+// calls at once, and prints each call's timeline and hold time.
 package demo
 
 import (

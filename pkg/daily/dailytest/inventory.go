@@ -90,7 +90,8 @@ func sortInventory(inventory []availableNumber) {
 	slices.SortFunc(inventory, func(a, b availableNumber) int { return strings.Compare(a.number, b.number) })
 }
 
-// takeFromInventory removes number from the inventory and reports whether it was there. Caller holds s.mu.
+// takeFromInventory removes number from the inventory and reports whether it was there.
+// Caller holds s.mu.
 func (st *state) takeFromInventory(number string) bool {
 	for i, a := range st.inventory {
 		if a.number == number {
