@@ -14,6 +14,6 @@
 // Where Daily's documentation is unsure of a shape (its pages and its SDKs disagree on some
 // fields), the decoders here accept every documented shape. Numeric fields (exp, nbf,
 // eject_after_elapsed, max_participants, num_endpoints, pagination_id, …) stay Go integers
-// but decode from any JSON number, as Daily echoes what it was sent: 1796595609, 1796595609.0, and Pipecat's
-// fractional 1796595609.6178238, rounded down to 1796595609.
+// but decode from any JSON number, as Daily echoes what it was sent: 1796595609,
+// 1796595609.0, and Pipecat's fractional 1796595609.6178238, rounded down to 1796595609.
 package daily
