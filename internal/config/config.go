@@ -96,40 +96,24 @@ func Load(opts Options) (*Config, error) {
 	return c, nil
 }
 
-func (c *Config) resolveProfile() (string, Origin) {
-	if f := c.changedFlag(FlagProfile); f != nil {
-		return f.Value.String(), Origin{SourceFlag, "--" + FlagProfile}
-	}
-	if p := c.getenv(EnvProfile); p != "" {
-		return p, Origin{SourceEnv, EnvProfile}
-	}
-	if c.file.DefaultProfile != "" {
-		return c.file.DefaultProfile, Origin{SourceFile, c.ConfigFile()}
-	}
-	return DefaultProfileName, Origin{Source: SourceDefault}
-}
+// profileKey is the active profile as a setting: --profile, DIALIN_PROFILE, default_profile
+// in config.yaml, "default".
+var profileKey = Key{Name: "profile", Default: DefaultProfileName, Env: EnvProfile, Flag: FlagProfile}
 
-func (c *Config) changedFlag(name string) *pflag.Flag {
-	if c.flags == nil || name == "" {
-		return nil
+func (c *Config) resolveProfile() (string, Origin) {
+	v := viper.New()
+	c.bind(v, profileKey)
+	if c.file.DefaultProfile != "" {
+		fileLayer(v, map[string]any{profileKey.Name: c.file.DefaultProfile})
 	}
-	if f := c.flags.Lookup(name); f != nil && f.Changed {
-		return f
-	}
-	return nil
+	return c.resolve(v, profileKey)
 }
 
 // newViper layers default < profile in config.yaml < environment < flag for every key.
 func (c *Config) newViper() *viper.Viper {
 	v := viper.New()
 	for _, k := range keys {
-		v.SetDefault(k.Name, k.Default)
-		if k.Env != "" && !c.noEnv {
-			_ = v.BindEnv(k.Name, k.Env)
-		}
-		if f := c.flags; f != nil && k.Flag != "" && f.Lookup(k.Flag) != nil {
-			_ = v.BindPFlag(k.Name, f.Lookup(k.Flag))
-		}
+		c.bind(v, k)
 	}
 	settings := map[string]any{}
 	for name, val := range c.file.Profiles[c.profile] {
@@ -140,7 +124,7 @@ func (c *Config) newViper() *viper.Viper {
 			settings[k.Name] = val
 		}
 	}
-	_ = v.MergeConfigMap(settings)
+	fileLayer(v, settings)
 	return v
 }
 
@@ -181,7 +165,8 @@ func (c *Config) Get(key string) (Value, error) {
 	if !ok {
 		return Value{}, unknownKey(key)
 	}
-	v := Value{Key: k.Name, Value: c.v.GetString(k.Name), Origin: c.origin(k)}
+	val, origin := c.resolve(c.v, k)
+	v := Value{Key: k.Name, Value: val, Origin: origin}
 	if k.Name == "api_url" && v.Origin.Source != SourceFlag && v.Origin.Source != SourceEnv {
 		if u, ok := c.storedKeyURL(); ok {
 			v.Value, v.Origin = u, Origin{SourceFile, c.CredentialsFile()}
@@ -198,35 +183,6 @@ func (c *Config) List() []Value {
 		out = append(out, v)
 	}
 	return out
-}
-
-// origin mirrors viper's precedence to say which layer answered.
-func (c *Config) origin(k Key) Origin {
-	if c.changedFlag(k.Flag) != nil {
-		return Origin{SourceFlag, "--" + k.Flag}
-	}
-	if k.Env != "" && c.getenv(k.Env) != "" {
-		return Origin{SourceEnv, k.Env}
-	}
-	if _, ok := c.fileSetting(k); ok {
-		return Origin{SourceFile, c.ConfigFile()}
-	}
-	return Origin{Source: SourceDefault}
-}
-
-// fileSetting is k's value in the active profile of config.yaml, under its name or an old one.
-func (c *Config) fileSetting(k Key) (any, bool) {
-	if v, ok := c.file.Profiles[c.profile][k.Name]; ok {
-		return v, true
-	}
-	for old, renamed := range renamedKeys {
-		if renamed == k.Name {
-			if v, ok := c.file.Profiles[c.profile][old]; ok {
-				return v, true
-			}
-		}
-	}
-	return nil, false
 }
 
 // Deprecations are notes about old key names in config.yaml, one per profile and key, for

@@ -2,8 +2,8 @@
 // Daily account, no network and no other program. It starts the Daily emulator in process,
 // buys a number in it, points the number's route at an in-process `serve` (the real engine),
 // uses this same binary's hidden `standin-bot` command as the bot (a real child process per
-// call, started by serve with the seed bot's arguments), places a few calls at once, and
-// prints each call's timeline and hold time.
+// call, started by serve with the arguments of Pipecat's 2024 dial-in bot), places a few
+// calls at once, and prints each call's timeline and hold time.
 package demo
 
 import (
@@ -43,7 +43,7 @@ func NewCmdDemo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Short: "Watch calls reach a bot end to end, on this machine, without an account",
 		Long: "Run the whole dial-in flow locally: the Daily API emulator, a bought number whose route\n" +
 			"points at `dialin serve` (the real server, in this process), and a stand-in bot that is a\n" +
-			"real child process per call (this binary's `standin-bot`, started with the Pipecat seed's\n" +
+			"real child process per call (this binary's `standin-bot`, started with the Pipecat bot's\n" +
 			"arguments -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}). It places\n" +
 			"--calls calls at once and prints each call's timeline, every step with its time since Daily\n" +
 			"received the call, and the hold time: how long the caller heard hold music.\n\n" +

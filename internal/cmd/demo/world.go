@@ -143,7 +143,8 @@ func (w *world) displayBotCmd(self string) string {
 	return strings.Replace(w.botCmd, shellQuote(self), "dialin", 1)
 }
 
-// botCommand is the stand-in bot with the seed's arguments, run from this binary.
+// botCommand is the stand-in bot with the arguments of Pipecat's 2024 dial-in bot
+// (-u -t -i -d -s), run from this binary.
 func botCommand(self string, o *Options) string {
 	patch := ""
 	if o.Patch == servecfg.PatchServe {

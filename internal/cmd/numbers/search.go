@@ -84,7 +84,8 @@ func trimFilters(s daily.NumberSearch) daily.NumberSearch {
 	return s
 }
 
-// validateFilters checks Daily's filter rules (daily-api.md §2.1), the same ones
+// validateFilters checks Daily's filter rules
+// (https://docs.daily.co/reference/rest-api/phone-numbers/list-available), the same ones
 // daily.NumberSearch.Validate checks, with errors that name the flags.
 func validateFilters(s daily.NumberSearch) error {
 	if s.AreaCode != "" && !allDigits(s.AreaCode, 3, 3) {

@@ -16,7 +16,7 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
-// Daily's limits for SIP rooms (daily-api.md §5.2).
+// Daily's limits for SIP rooms (https://docs.daily.co/reference/rest-api/rooms/create-room).
 const (
 	maxEndpoints       = 5                    // max_sip_pstn_sessions_per_room default
 	maxPSTNRoomExp     = 365 * 24 * time.Hour // PSTN rooms need exp < 365 days out

@@ -55,7 +55,7 @@ DIALIN_REDIS_PASSWORD  serve --state redis://…: the Redis password (else REDIS
                     never in the URL, so it stays out of argv and logs.
 DIALIN_HMAC_…       routes files: the ${…} variables "dialin routes export" names hold
                     each route's hmac secret.
-DIALIN_SEED_RUNNER  bench: path of the seed's bot runner (seed_bot_runner.py).
+DIALIN_SEED_RUNNER  bench: path of the Python bot runner it compares with (seed_bot_runner.py).
 NO_COLOR            Any non-empty value turns colour off.
 CLICOLOR_FORCE      Non-empty and not "0": colour even when piped (NO_COLOR still wins).
 

@@ -25,8 +25,8 @@ type RoomRequest struct {
 type Room struct {
 	Name string
 	URL  string
-	// SIPURI is the room's sip_uri.endpoint as Daily returned it (the seed's bot gets it as
-	// is with -s; Pipecat prefixes "sip:" itself).
+	// SIPURI is the room's sip_uri.endpoint as Daily returned it (Pipecat's dial-in bot gets
+	// it as is with -s; Pipecat prefixes "sip:" itself).
 	SIPURI string
 	// Endpoints are all SIP endpoints of the room, each with the "sip:" prefix.
 	Endpoints []string

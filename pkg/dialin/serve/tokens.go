@@ -14,8 +14,8 @@ type TokenMinter interface {
 	Token(ctx context.Context, room Room) (string, error)
 }
 
-// tokenProps are the properties of a bot's token: the room only, owner (the seed's bot is),
-// expiring with the room.
+// tokenProps are the properties of a bot's token: the room only, owner (as Pipecat's dial-in
+// example's bot is), expiring with the room.
 func tokenProps(room Room) daily.MeetingTokenProperties {
 	p := daily.MeetingTokenProperties{RoomName: room.Name, IsOwner: true}
 	if !room.Exp.IsZero() {

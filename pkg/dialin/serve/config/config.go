@@ -38,7 +38,7 @@ import (
 
 // Patch modes: who calls pinlessCallUpdate once the room's SIP endpoint is ready.
 const (
-	PatchBot   = "bot"   // the bot, on its dialin-ready event (the seed's pattern)
+	PatchBot   = "bot"   // the bot, on its dialin-ready event (Pipecat's dial-in example does this)
 	PatchServe = "serve" // serve, on Daily's dialin.ready webhook, once per call
 )
 
