@@ -67,7 +67,9 @@ func serveRun(ctx context.Context, o *Options) error {
 		start(mln, mux)
 		metricsURL = listenURL(o.MetricsAddr, mln.Addr()) + "/metrics"
 	}
-	start(ln, handler)
+	// Capped, so that slow or idle clients cannot use up the descriptors; health answers
+	// past the cap.
+	start(serve.LimitListener(ln, o.MaxConns, srv.HealthHandler()), handler)
 	url := listenURL(o.Addr, ln.Addr())
 	n.banner(url, metricsURL, srv)
 

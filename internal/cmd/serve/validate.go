@@ -26,6 +26,9 @@ func validate(o *Options) error {
 			return cmdutil.FlagErrorf("--metrics-addr: must differ from --addr (both are %s)", o.Addr)
 		}
 	}
+	if o.MaxConns < 1 {
+		return cmdutil.FlagErrorf("--max-conns: must be at least 1, not %d", o.MaxConns)
+	}
 	switch {
 	case o.BotCmd != "" && o.BotURL != "":
 		return cmdutil.FlagErrorf("--bot-cmd, --bot-url: give one, not both")
