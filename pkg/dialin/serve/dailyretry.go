@@ -38,7 +38,10 @@ func transient(err error) bool {
 	if errors.As(err, &ae) {
 		return ae.Status >= 500 || ae.Status == http.StatusTooManyRequests
 	}
-	return true // no answer: the request may or may not have been applied
+	// No answer (the request may or may not have been applied); any other error (a request
+	// the client refused to send, an undecodable answer) would only repeat.
+	var te *daily.TransportError
+	return errors.As(err, &te) || errors.Is(err, errRoomVanished)
 }
 
 // retryStep runs attempt until it succeeds, fails with an error that is not transient, or
