@@ -75,7 +75,9 @@ func serveRun(ctx context.Context, o *Options) error {
 		start(mln, mux)
 		metricsURL = listenURL(o.MetricsAddr, mln.Addr()) + "/metrics"
 	}
-	start(ln, handler)
+	// Capped, so that slow or idle clients cannot use up the descriptors; health answers
+	// past the cap.
+	start(serve.LimitListener(ln, o.MaxConns, srv.HealthHandler()), handler)
 	url := listenURL(o.Addr, ln.Addr())
 	// The key is checked before the banner says serve is listening: a wrong key ends here.
 	if err := checkKey(ctx, b); err != nil {

@@ -46,6 +46,7 @@ type Options struct {
 
 	Addr           string
 	MetricsAddr    string
+	MaxConns       int // open connections on --addr (serve.LimitListener)
 	ConfigFile     string
 	BotCmd, BotURL string
 	// BotPipecat, BotPipecatCloud and BotForward are bots that make their own room (pipecat.go).
@@ -157,6 +158,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.EventsSecretFile, "events-secret-file", "", "Verify /webhooks events with the base64 secret in `FILE` instead of the subscription's hmac")
 	fl.BoolVar(&opts.InsecureSkipVerify, "insecure-skip-verify", false, "Accept unsigned and wrongly signed webhooks (loopback only; local experiments)")
 	fl.StringVar(&opts.MetricsAddr, "metrics-addr", "", "Serve /metrics on this HOST:PORT instead of --addr")
+	fl.IntVar(&opts.MaxConns, "max-conns", serve.DefaultMaxConns, "Open connections on --addr; past them /healthz and /readyz still answer, webhooks get 503")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
 	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")

@@ -27,6 +27,9 @@ func validate(o *Options) error {
 			bad("--metrics-addr: must differ from --addr (both are %s)", o.Addr)
 		}
 	}
+	if o.MaxConns < 1 {
+		bad("--max-conns: must be at least 1, not %d", o.MaxConns)
+	}
 	// The bot and the file: without a usable one of them there is no configuration to read.
 	canLoad := false
 	botFlags, _ := o.flagBots()

@@ -157,7 +157,7 @@ func TestSendSignedWebhook(t *testing.T) {
 	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	runner, url := serveFor(t, e)
-	hostile := "'; rm -rf / #\n$(id)"
+	hostile := "'; rm -rf / # $(id)"
 	err := run(e, nil, "--to", number, "--from", hostile, "--header", "X-Tenant=acme", "--url", url, "--call-id", "11111111-2222-4333-8444-555555555555")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, e.ErrOut)

@@ -98,6 +98,9 @@ func New(cfg *config.Config, d Deps) (*Server, error) {
 	if s.d.EventSecrets == nil {
 		s.d.EventSecrets = &WebhookSecrets{Client: d.Client}
 	}
+	if s.d.HoldBudget <= 0 {
+		s.d.HoldBudget = DefaultHoldBudget
+	}
 	if s.d.SecretRefresh <= 0 {
 		s.d.SecretRefresh = 5 * time.Minute
 	}

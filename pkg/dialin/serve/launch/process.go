@@ -23,8 +23,8 @@ type ProcessConfig struct {
 	// Dir is the bot's working directory; "" is serve's.
 	Dir string
 	// Env is the base environment; nil means serve's own (os.Environ). Inherited DIALIN_*
-	// variables and DAILY_API_KEY are always removed from it (the webhook secret must not
-	// reach bots); the call's values are then added.
+	// variables and every secret serve reads (ServeSecretEnv) are always removed from it;
+	// the call's values are then added.
 	Env []string
 	// APIURL and APIKey are given to the bot as DAILY_API_URL and DAILY_API_KEY (the key in
 	// the environment only, never in arguments), for a bot that patches the call itself.
@@ -114,13 +114,13 @@ func checkExecutable(program, dir string) error {
 	return nil
 }
 
-// cleanEnv removes what a bot must not inherit: serve's DIALIN_* settings (among them the
-// webhook secret) and the API key, which is added back only when configured.
+// cleanEnv removes what a bot must not inherit: serve's DIALIN_* settings and every secret
+// serve reads (ServeSecretEnv); the API key is added back only when configured.
 func cleanEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "DIALIN_") || name == "DAILY_API_KEY" || name == "DAILY_API_URL" {
+		if IsServeSecret(name) {
 			continue
 		}
 		out = append(out, kv)
