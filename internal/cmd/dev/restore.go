@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -77,6 +80,7 @@ func (o *Options) restoreLeftover(ctx context.Context, s *devroute.Session) erro
 // (Ctrl-C), so the restore has its own deadline. The error says the route was not put back.
 func (o *Options) restoreAtExit(s *devroute.Session, why string) error {
 	o.IO.Infof("Ending the dev session (%s): putting %s's route back", why, o.Number)
+	defer o.holdInterrupts()()
 	ctx, cancel := context.WithTimeout(context.Background(), restoreTimeout)
 	defer cancel()
 	res, err := s.Restore(ctx)
@@ -84,6 +88,29 @@ func (o *Options) restoreAtExit(s *devroute.Session, why string) error {
 		return o.restoreFailed(err)
 	}
 	return o.reportRestore(res)
+}
+
+// holdInterrupts keeps SIGINT and SIGTERM from killing dev while it puts the route back
+// (dialin's main restores their default action after the first one); it says what is going
+// on instead. The returned function lets them through again.
+func (o *Options) holdInterrupts() func() {
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ch:
+				o.IO.Infof("Still putting %s's route back; if dialin is killed now, the journal keeps it for `dialin dev --restore --number %s`", o.Number, o.Number)
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 func (o *Options) restoreFailed(err error) error {
