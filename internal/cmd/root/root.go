@@ -26,6 +26,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/demo"
 	"github.com/dialin-project/dialin/internal/cmd/dev"
+	"github.com/dialin-project/dialin/internal/cmd/doctor"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/gendocs"
 	"github.com/dialin-project/dialin/internal/cmd/numbers"
@@ -76,6 +77,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(dev.NewCmdDev(f, nil))
+	cmd.AddCommand(doctor.NewCmdDoctor(f, nil))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(gendocs.NewCmdGendocs(f))
 	cmd.AddCommand(numbers.NewCmdNumbers(f))
