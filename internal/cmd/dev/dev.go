@@ -162,6 +162,12 @@ func (o *Options) check(c *cobra.Command) error {
 		}
 		o.Tunnel = TunnelNgrok
 	}
+	// The tunnel's own requirements (a token, a binary on PATH), before any request.
+	p, err := o.openProvider()
+	if err != nil {
+		return cmdutil.FlagErrorWrap(err)
+	}
+	o.provider = p
 	return nil
 }
 

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
+	"github.com/dialin-project/dialin/pkg/dialin/tunnel"
 )
 
 // TestBadInputIsRefusedBeforeAnyRequest: each bad flag gets one error naming the flag and
@@ -29,6 +31,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{[]string{"--number", prodNumber, "--public-url", "http://x.example.com", "--allow-http", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: http is allowed for loopback hosts only"},
 		{[]string{"--number", prodNumber, "--public-url", "https://x.example.com/?a=1", "--bot-url", "http://127.0.0.1:9/start"}, "--public-url: must be a base URL without a query"},
 		{[]string{"--number", prodNumber, "--public-url", "https://x.example.com"}, "no bot: give --bot-cmd"},
+		{[]string{"--number", prodNumber, "--tunnel", "ngrok", "--bot-url", "http://127.0.0.1:9/start"}, "--tunnel ngrok: NGROK_AUTHTOKEN is not set"},
 	} {
 		_, err := w.parse(t, nil, tc.args...)
 		var fe *cmdutil.FlagError
@@ -142,5 +145,23 @@ func TestRestoreRefusesWhileASessionRuns(t *testing.T) {
 	}
 	if e := w.entry(t, prodNumber); e.RoomCreationAPI != s.url {
 		t.Fatalf("the live session's route was touched: %s", e.RoomCreationAPI)
+	}
+}
+
+// TestNgrokIsTheDefaultWhenItsTokenIsSet: no --tunnel, no --public-url, NGROK_AUTHTOKEN set:
+// the embedded ngrok, with the token from the environment.
+func TestNgrokIsTheDefaultWhenItsTokenIsSet(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	opts := &Options{
+		StateDir: func() (string, error) { return w.state, nil },
+		Getenv:   func(k string) string { return map[string]string{tunnel.EnvNgrokAuthtoken: "2abcTOKEN"}[k] },
+	}
+	if err := cmdtest.Exec(newCmdDev(w.Factory, opts, func(*Options) error { return nil }), "--number", prodNumber, "--bot-url", "http://127.0.0.1:9/start"); err != nil {
+		t.Fatal(err)
+	}
+	n, ok := opts.provider.(*tunnel.Ngrok)
+	if opts.Tunnel != TunnelNgrok || !ok || n.Authtoken != "2abcTOKEN" {
+		t.Fatalf("tunnel %q, provider %T", opts.Tunnel, opts.provider)
 	}
 }

@@ -56,10 +56,7 @@ func devRun(ctx context.Context, o *Options) error {
 	if err := o.restoreLeftover(ctx, s); err != nil {
 		return err
 	}
-	provider, err := o.openProvider()
-	if err != nil {
-		return cmdutil.FlagErrorWrap(err)
-	}
+	provider := o.provider // chosen and checked by check
 	path, err := servecmd.WebhookPath(o.Serve)
 	if err != nil {
 		return err
