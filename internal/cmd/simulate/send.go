@@ -12,7 +12,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/dialin-project/dialin/internal/cmd/webhook/secretfile"
+	"github.com/dialin-project/dialin/internal/cmd/webhookcmd/secretfile"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"

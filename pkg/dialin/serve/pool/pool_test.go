@@ -13,14 +13,14 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 type fixture struct {
 	emu    *dailytest.Server
 	client *daily.Client
-	cfg    *config.Config
+	cfg    *serveconfig.Config
 	pool   *Pool
 	reg    *prometheus.Registry
 }
@@ -43,7 +43,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	if o.refill == 0 {
 		o.refill = 20
 	}
-	f.cfg = &config.Config{
+	f.cfg = &serveconfig.Config{
 		Room:    rules.Room{Exp: o.roomExp},
 		Pool:    rules.Pool{Rooms: o.rooms, RefillPerSecond: o.refill, RoomLifetime: o.lifetime},
 		Default: &rules.Rule{Bot: rules.Bot{Cmd: "/bin/true"}},

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 )
 
