@@ -61,7 +61,7 @@ func (s *Server) verify(ctx context.Context, c *secretCache, h http.Header, body
 		return "unverified", nil
 	}
 	name, err := c.verifier(s.cfg.SignatureWindow).VerifyRequest(h, body)
-	if errors.Is(err, webhook.ErrBadSignature) && c.refreshOnMiss(ctx) {
+	if errors.Is(err, webhook.ErrBadSignature) && c.refreshOnMiss(ctx, "") {
 		name, err = c.verifier(s.cfg.SignatureWindow).VerifyRequest(h, body)
 	}
 	return name, err
