@@ -17,8 +17,9 @@ const queueLen = 4096
 // Update is what subscribers get for each event recorded: the call as it now stands
 // (without its body) and the step just added.
 type Update struct {
-	Call Call `json:"call"`
-	Step Step `json:"step"`
+	Call  Call `json:"call"`
+	Step  Step `json:"step"`
+	Index int  `json:"index"` // the step's place in Call.Steps
 }
 
 // Recorder is a serve.Sink that records calls to a Store. Emit only queues the event; one
@@ -29,7 +30,11 @@ type Recorder struct {
 	events  chan serve.Event
 	done    chan struct{}
 	dropped atomic.Uint64
-	once    sync.Once
+
+	// closeMu lets Close close events while no Emit sends on it: a bot that exits after
+	// serve stopped still emits.
+	closeMu sync.RWMutex
+	closed  bool
 
 	mu   sync.Mutex
 	subs map[chan Update]struct{}
@@ -57,6 +62,11 @@ func (r *Recorder) Emit(e serve.Event) {
 	if e.CallID == "" {
 		return
 	}
+	r.closeMu.RLock()
+	defer r.closeMu.RUnlock()
+	if r.closed {
+		return
+	}
 	select {
 	case r.events <- e:
 	default:
@@ -64,9 +74,14 @@ func (r *Recorder) Emit(e serve.Event) {
 	}
 }
 
-// Close records the events queued so far and stops; Emit must not be called after.
+// Close records the events queued so far and stops; later events are not recorded.
 func (r *Recorder) Close() {
-	r.once.Do(func() { close(r.events) })
+	r.closeMu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.events)
+	}
+	r.closeMu.Unlock()
 	<-r.done
 }
 
@@ -114,7 +129,7 @@ func (r *Recorder) record(e serve.Event) {
 		r.log.Warn("call history: write failed", "call_id", e.CallID, "err", err)
 	}
 	c.Body = ""
-	u := Update{Call: c, Step: step}
+	u := Update{Call: c, Step: step, Index: len(c.Steps) - 1}
 	r.mu.Lock()
 	for ch := range r.subs {
 		select {

@@ -1,0 +1,107 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/pkg/dialin/serve"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/admin"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/history"
+)
+
+// Defaults of the call history.
+const (
+	DefaultCallHistory    = 1000
+	DefaultCallHistoryTTL = 24 * time.Hour
+)
+
+// adminSetup is what the admin hook decided, for serveRun to start once the engine exists.
+type adminSetup struct {
+	addr     string
+	explicit bool
+	recorder *history.Recorder // nil with --call-history 0
+}
+
+// newAdminHook adds --call-history, --call-history-ttl and --admin-addr: serve records
+// each call's timeline (pkg/dialin/serve/history; in Redis with --state redis://) and
+// serves it with health and metrics on the admin listener (pkg/dialin/serve/admin).
+func newAdminHook() *DepsHook {
+	var (
+		keep  int
+		ttl   time.Duration
+		addr  string
+		flags *pflag.FlagSet
+	)
+	h := &DepsHook{}
+	h.Flags = func(fs *pflag.FlagSet) {
+		flags = fs
+		fs.IntVar(&keep, "call-history", DefaultCallHistory, "Keep the last `N` calls with their timeline and webhook body for `dialin calls` and the inspector (0: off)")
+		fs.DurationVar(&ttl, "call-history-ttl", DefaultCallHistoryTTL, "Forget a call this long after its last event (the history holds callers' numbers)")
+		fs.StringVar(&addr, "admin-addr", admin.DefaultAddr, "Admin listener HOST:PORT: the inspector page, the calls API, /healthz /readyz /metrics (\"\": off; loopback only unless "+admin.TokenEnv+" is set)")
+	}
+	h.Check = func(*Options) error {
+		if keep < 0 {
+			return cmdutil.FlagErrorf("--call-history: 0 or more calls")
+		}
+		if ttl <= 0 {
+			return cmdutil.FlagErrorf("--call-history-ttl: a positive duration, such as 24h")
+		}
+		if addr != "" {
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return cmdutil.FlagErrorf("--admin-addr: HOST:PORT, such as 127.0.0.1:7861")
+			}
+		}
+		return nil
+	}
+	h.Apply = func(_ context.Context, b *DepsBuild) error {
+		b.admin = &adminSetup{addr: addr, explicit: flags != nil && flags.Changed("admin-addr")}
+		if keep == 0 {
+			return nil
+		}
+		var store history.Store = history.NewMemory(keep, ttl, nil)
+		if b.shared != nil {
+			store = history.NewRedis(b.shared.rdb, b.shared.cfg.Prefix, keep, ttl)
+		}
+		rec := history.NewRecorder(store, b.logger())
+		b.admin.recorder = rec
+		b.Deps.Sink = serve.MultiSink(b.Deps.Sink, rec)
+		b.OnClose(rec.Close)
+		return nil
+	}
+	h.Banner = func() string {
+		if keep == 0 {
+			return "call history: off"
+		}
+		return fmt.Sprintf("call history: the last %d calls, each for %s", keep, ttl)
+	}
+	return h
+}
+
+// startAdmin binds and serves the admin listener; it returns its URL, or "" when there is
+// none (off, or the default address was taken: then it warns).
+func startAdmin(ctx context.Context, n *notifier, srv *serve.Server, webhookURL string, start func(net.Listener, http.Handler)) (string, error) {
+	a := n.b.admin
+	if a == nil {
+		return "", nil
+	}
+	ln, warning, err := admin.Listen(a.addr, a.explicit)
+	if err != nil {
+		return "", err
+	}
+	if warning != "" {
+		n.warn(warning, "no admin listener", "addr", a.addr, "reason", "address in use")
+		return "", nil
+	}
+	if ln == nil {
+		return "", nil
+	}
+	getenv := n.o.Getenv
+	start(ln, admin.Handler(admin.Options{Server: srv, Recorder: a.recorder, WebhookURL: webhookURL, Token: getenv(admin.TokenEnv), Done: ctx.Done()}))
+	return listenURL(a.addr, ln.Addr()), nil
+}
