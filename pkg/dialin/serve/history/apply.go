@@ -24,6 +24,7 @@ func Apply(c *Call, e serve.Event) Step {
 	case serve.EventEnded:
 		if c.Outcome == InProgress {
 			c.Outcome, c.Reason, c.HoldMs = Unanswered, "ended before connecting: "+e.Reason, st.SinceMs
+			c.FailedStep = "connected"
 		}
 	default:
 		if c.Outcome == InProgress {
