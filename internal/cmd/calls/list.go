@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,7 +37,8 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the calls a running serve took, newest first",
 		Long: "List the calls `dialin serve` keeps in its history (--call-history), newest first:\n" +
 			"CALL RECEIVED OUTCOME FROM TO RULE HOLD. Outcomes: in_progress, answered, unanswered\n" +
-			"(ended before connecting), refused (no rule, no slot), failed (room, token, bot or patch).\n" +
+			"(ended before connecting), ended (serve heard no Daily event: it cannot tell), refused (no\n" +
+			"rule, no slot), failed (room, token, bot or patch).\n" +
 			"Piped, each call is one tab-separated line with an RFC 3339 time and the hold in ms.",
 		Example: "  dialin calls list\n" +
 			"  dialin calls list --outcome failed --since 1h\n" +
@@ -51,13 +53,13 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Outcome, "outcome", "", "Only calls with this outcome: in_progress, answered, unanswered, refused, failed")
+	fl.StringVar(&opts.Outcome, "outcome", "", "Only calls with this outcome: "+strings.Join(history.Outcomes, ", "))
 	fl.StringVar(&opts.Number, "number", "", "Only calls from or to a number containing this")
 	fl.StringVar(&opts.Since, "since", "", "Only calls received since a `time` (RFC 3339) or for a duration (15m, 2h)")
 	fl.IntVarP(&opts.Limit, "limit", "L", 0, "Show at most `N` calls (default: all kept)")
 	addServeFlag(cmd, &opts.Serve)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
-	_ = cmd.RegisterFlagCompletionFunc("outcome", cobra.FixedCompletions([]string{history.InProgress, history.Answered, history.Unanswered, history.Refused, history.Failed}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("outcome", cobra.FixedCompletions(history.Outcomes, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -104,6 +104,10 @@ func writeTimeline(w io.Writer, c history.Call, cs *output.ColorScheme) {
 		fmt.Fprintf(w, "\n%s %s at %s: %s\n", cs.FailureIcon(), c.Outcome, step, escape.Printable(c.Reason, 300))
 		fmt.Fprintf(w, "  what to do: %s\n", advice(step))
 	}
+	if c.Outcome == history.Ended {
+		fmt.Fprintln(w, "\n  serve cannot tell whether the caller connected: no Daily event (dialin.ready, .connected) reached its\n"+
+			"  /events for this call. Subscribe the domain's /webhooks to it to see the whole timeline (docs/calls.md).")
+	}
 }
 
 // advice says what to do about a call that did not reach step.

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/history"
@@ -46,10 +48,8 @@ func ParseFilter(q map[string][]string, now time.Time) (history.Filter, error) {
 		return ""
 	}
 	f := history.Filter{Outcome: get("outcome"), Number: get("number")}
-	switch f.Outcome {
-	case "", history.InProgress, history.Answered, history.Unanswered, history.Refused, history.Failed:
-	default:
-		return f, fmt.Errorf("outcome: one of %s, %s, %s, %s, %s", history.InProgress, history.Answered, history.Unanswered, history.Refused, history.Failed)
+	if f.Outcome != "" && !slices.Contains(history.Outcomes, f.Outcome) {
+		return f, fmt.Errorf("outcome: one of %s", strings.Join(history.Outcomes, ", "))
 	}
 	if s := get("since"); s != "" {
 		if d, err := time.ParseDuration(s); err == nil && d >= 0 {

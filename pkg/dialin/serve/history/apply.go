@@ -22,9 +22,11 @@ func Apply(c *Call, e serve.Event) Step {
 		c.FailedStep = failedStep(c, e)
 		c.HoldMs = st.SinceMs
 	case serve.EventEnded:
-		if c.Outcome == InProgress {
+		if c.Outcome == InProgress && heardOf(c) {
 			c.Outcome, c.Reason, c.HoldMs = Unanswered, "ended before connecting: "+e.Reason, st.SinceMs
 			c.FailedStep = "connected"
+		} else if c.Outcome == InProgress {
+			c.Outcome = Ended
 		}
 	default:
 		if c.Outcome == InProgress {
@@ -32,6 +34,17 @@ func Apply(c *Call, e serve.Event) Step {
 		}
 	}
 	return st
+}
+
+// heardOf reports whether serve knows that the call did not connect: Daily's ready event
+// reached it (so connected would have too), or the bot failed.
+func heardOf(c *Call) bool {
+	for _, s := range c.Steps {
+		if s.Kind == string(serve.EventReady) || (s.Kind == string(serve.EventBotExited) && !strings.HasPrefix(s.Detail, "exit 0")) {
+			return true
+		}
+	}
+	return false
 }
 
 // failedStep names the step that did not happen, from the reason serve gave or else the

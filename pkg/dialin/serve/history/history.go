@@ -16,9 +16,15 @@ const (
 	InProgress = "in_progress" // no answer yet
 	Answered   = "answered"    // the caller reached the room (connected)
 	Unanswered = "unanswered"  // it ended without connecting (e.g. the bot exited first)
-	Refused    = "refused"     // no rule, no slot in time, or serve shutting down
-	Failed     = "failed"      // the room, token, bot start or patch failed
+	// Ended: it ended and serve cannot tell whether the caller connected, since no Daily
+	// event (ready, connected) reached its /events for this call.
+	Ended   = "ended"
+	Refused = "refused" // no rule, no slot in time, or serve shutting down
+	Failed  = "failed"  // the room, token, bot start or patch failed
 )
+
+// Outcomes lists every outcome, for filters and completions.
+var Outcomes = []string{InProgress, Answered, Unanswered, Ended, Refused, Failed}
 
 // Step is one event of a call's timeline.
 type Step struct {

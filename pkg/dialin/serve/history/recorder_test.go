@@ -76,3 +76,29 @@ func TestRefusedWithoutRule(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+// TestEndedWithoutDailyEvents: a call that ended with serve hearing no Daily event is
+// "ended" (serve cannot tell); one whose bot failed first, or that was ready but never
+// connected, is "unanswered" at the connected step.
+func TestEndedWithoutDailyEvents(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		before []serve.Event
+		want   string
+	}{
+		{"no events", []serve.Event{{Kind: serve.EventBotExited, ExitCode: 0}}, history.Ended},
+		{"bot failed", []serve.Event{{Kind: serve.EventBotExited, ExitCode: 1}}, history.Unanswered},
+		{"ready, not connected", []serve.Event{{Kind: serve.EventReady, SIPURI: "sip:a"}}, history.Unanswered},
+	} {
+		var c history.Call
+		history.Apply(&c, serve.Event{Kind: serve.EventReceived, Rule: "r"})
+		for _, e := range tc.before {
+			history.Apply(&c, e)
+		}
+		history.Apply(&c, serve.Event{Kind: serve.EventEnded, Reason: "bot_exit"})
+		if c.Outcome != tc.want || (tc.want == history.Unanswered && c.FailedStep != "connected") {
+			t.Errorf("%s: %+v", tc.name, c)
+		}
+	}
+}
