@@ -10,6 +10,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmd/serve/escape"
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/history"
@@ -21,32 +22,43 @@ type ShowOptions struct {
 	Exporter cmdutil.Exporter
 	Serve    string
 	CallID   string
+
+	// Emulator reads the call's timeline from the emulator at DAILY_API_URL instead of serve.
+	Emulator bool
+	Config   func() (*config.Config, error)
 }
 
 // NewCmdShow builds `calls show CALL_ID`.
 func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams}
+	opts := &ShowOptions{IO: f.IOStreams, Config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "show CALL_ID",
 		Short: "Show a call's timeline, where the caller's wait went, and why it failed",
 		Long: "Show one call from serve's history: each step with its time since the webhook was\n" +
 			"received, the caller's hold time, the step that took longest, and for a refused or failed\n" +
 			"call the step that did not happen, serve's reason, and what to do about it.\n" +
-			"--json adds the webhook's body as Daily sent it.",
+			"--json adds the webhook's body as Daily sent it.\n\n" +
+			"--emulator shows the call as `dialin emulator` (at DAILY_API_URL) saw it instead: held,\n" +
+			"webhook answered, ready, updated, connected, as `simulate call --via-emulator` prints it.",
 		Example: "  dialin calls show 3f2a1b2c-9d0e-4f5a-8b6c-7d8e9f0a1b2c\n" +
-			"  dialin calls list --outcome failed --jq '.[0].callId' | xargs dialin calls show",
+			"  dialin calls list --outcome failed --jq '.[0].callId' | xargs dialin calls show\n" +
+			"  dialin calls show 3f2a1b2c-9d0e-4f5a-8b6c-7d8e9f0a1b2c --emulator",
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.CallID = args[0]
 			return showRun(c.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Emulator, "emulator", false, "Show the call's timeline as the emulator at DAILY_API_URL saw it")
 	addServeFlag(cmd, &opts.Serve)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	return cmd
 }
 
 func showRun(ctx context.Context, o *ShowOptions) error {
+	if o.Emulator {
+		return showEmulated(ctx, o)
+	}
 	c, err := newAdminClient(o.Serve)
 	if err != nil {
 		return err
