@@ -25,8 +25,8 @@ type jsonErrorBody struct {
 }
 
 // printError writes err to stderr: "error: …" and a "hint: …" line, or one JSON object
-// under --json. Errors that mean "say nothing" (ErrSilent, a declined prompt, an empty list
-// off a terminal) print nothing.
+// under --json. Errors that mean "say nothing" (ErrSilent, an empty list off a terminal)
+// print nothing; a declined prompt says that nothing was changed.
 func printError(ios *iostreams.IOStreams, err error, jsonMode bool) {
 	if err == nil {
 		return
@@ -46,7 +46,11 @@ func printError(ios *iostreams.IOStreams, err error, jsonMode bool) {
 			fmt.Fprintln(ios.ErrOut, changes.Message)
 		}
 		return
-	case errors.Is(err, cmdutil.ErrSilent), errors.Is(err, cmdutil.ErrCancel):
+	case errors.Is(err, cmdutil.ErrSilent):
+		return
+	case errors.Is(err, cmdutil.ErrCancel) && !jsonMode:
+		// The user said no: not an error to report, but never a silent exit either.
+		fmt.Fprintln(ios.ErrOut, "Cancelled; nothing was changed.")
 		return
 	}
 	msg := oneLine(err.Error())
@@ -73,8 +77,8 @@ func oneLine(s string) string {
 	return strings.TrimSpace(first)
 }
 
-// hintFor is the advice under the message: the error's own Hint(), else one for auth and
-// rate-limit answers from Daily.
+// hintFor is the advice under the message: the error's own Hint(), else the one for Daily's
+// answer (cmdutil.APIHint).
 func hintFor(err error) string {
 	var h interface{ Hint() string }
 	if errors.As(err, &h) && h.Hint() != "" {
@@ -84,12 +88,8 @@ func hintFor(err error) string {
 	switch {
 	case errors.As(err, &noAuth):
 		return "" // the message already says what to do
-	case daily.IsAuth(err):
-		return "the API key was refused: run `dialin auth login` or set DAILY_API_KEY to a valid key"
-	case daily.IsRateLimited(err):
-		return "Daily's rate limit was hit and the retries ran out; wait a minute and try again"
 	}
-	return ""
+	return cmdutil.APIHint(err)
 }
 
 // codeFor names the error for JSON: Daily's own type when there is one.
@@ -104,6 +104,9 @@ func codeFor(err error) string {
 	case ExitAuth:
 		return "auth-required"
 	case ExitInterrupted:
+		if errors.Is(err, cmdutil.ErrCancel) {
+			return "cancelled"
+		}
 		return "interrupted"
 	}
 	return "error"

@@ -16,13 +16,24 @@ import (
 
 // Main runs dialin with args (without the program name) and returns the exit code.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
 	defer stop()
 	go func() {
 		<-ctx.Done()
 		stop() // the first Ctrl-C cancels the command; a second one kills the process
 	}()
 	return Run(ctx, cmdutil.NewFactory(), args)
+}
+
+// stopSignals end a command the way Ctrl-C does, so it cleans up (files it wrote, bots it
+// started): SIGINT, SIGTERM, and SIGHUP (its terminal closed) unless SIGHUP is ignored, as
+// under nohup, where catching it would undo nohup.
+func stopSignals() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
 }
 
 // Run executes one command line with the given factory; tests call it with iostreams.Test().

@@ -25,7 +25,8 @@ func FlagErrorWrap(err error) error {
 	return &FlagError{err: err}
 }
 
-// ErrCancel means the user declined (answered no to a prompt). Exit code 130, no message.
+// ErrCancel means the user declined (answered no to a prompt): exit code 130, as for Ctrl-C
+// at the prompt, and "Cancelled; nothing was changed." on stderr.
 var ErrCancel = errors.New("cancelled")
 
 // ErrSilent means the command already told the user what went wrong. Exit code 1, no message.

@@ -7,6 +7,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -32,6 +33,9 @@ type Factory struct {
 	// NewDailyClient builds a client for the configured api_url with an explicit key
 	// (auth login checks a key before storing it).
 	NewDailyClient func(apiKey string) (*daily.Client, error)
+	// NewDailyClientAt builds a client for an explicit key and API URL (auth login checks a
+	// key against the URL it will be stored with).
+	NewDailyClientAt func(apiKey, apiURL string) (*daily.Client, error)
 
 	Now            func() time.Time
 	ExecutableName string
@@ -57,7 +61,8 @@ func NewFactoryWith(ios *iostreams.IOStreams, opts config.Options) *Factory {
 	}
 	f.Config = configFunc(f, opts)      // depends on GlobalFlags
 	f.NewDailyClient = newClientFunc(f) // depends on Config, IOStreams
-	f.DailyClient = dailyClientFunc(f)  // depends on Config, NewDailyClient
+	f.NewDailyClientAt = newClientAtFunc(f)
+	f.DailyClient = dailyClientFunc(f) // depends on Config, NewDailyClient
 	return f
 }
 
@@ -78,8 +83,23 @@ func configFunc(f *Factory, opts config.Options) func() (*config.Config, error) 
 			opts.Flags = f.GlobalFlags
 			cfg, err = config.Load(opts)
 			loaded, loadedFor = true, f.GlobalFlags
+			if err == nil && f.IOStreams != nil {
+				for _, note := range cfg.Deprecations() {
+					fmt.Fprintln(f.IOStreams.ErrOut, "warning: "+note)
+				}
+			}
 		}
 		return cfg, err
+	}
+}
+
+func newClientAtFunc(f *Factory) func(apiKey, apiURL string) (*daily.Client, error) {
+	return func(apiKey, apiURL string) (*daily.Client, error) {
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, err
+		}
+		return daily.New(apiKey, ClientOptions(cfg, f.IOStreams, apiURL)...), nil
 	}
 }
 

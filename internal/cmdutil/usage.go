@@ -57,5 +57,5 @@ func groupRunE(c *cobra.Command, args []string) error {
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
 		return WithHint(err, "did you mean "+strings.Join(s, " or ")+"?")
 	}
-	return err
+	return WithHint(err, "run `"+c.CommandPath()+" --help` to see its commands")
 }

@@ -35,6 +35,9 @@ func TestMarkUsageErrors(t *testing.T) {
 		{[]string{"numbers", "release"}, "accepts 1 arg(s), received 0", "run `dialin numbers release --help` for usage"},
 		{[]string{"numbers", "relase"}, `unknown command "relase" for "dialin numbers"`, "did you mean release?"},
 		{[]string{"nubmers"}, `unknown command "nubmers" for "dialin"`, "did you mean numbers?"},
+		// Nothing close: the hint says where the commands are, never nothing.
+		{[]string{"nosuch"}, `unknown command "nosuch" for "dialin"`, "run `dialin --help` to see its commands"},
+		{[]string{"numbers", "zzz"}, `unknown command "zzz" for "dialin numbers"`, "run `dialin numbers --help` to see its commands"},
 		{[]string{"--nope"}, "unknown flag: --nope", "run `dialin --help` for usage"},
 	}
 	for _, tt := range tests {

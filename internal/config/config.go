@@ -96,48 +96,35 @@ func Load(opts Options) (*Config, error) {
 	return c, nil
 }
 
-func (c *Config) resolveProfile() (string, Origin) {
-	if f := c.changedFlag(FlagProfile); f != nil {
-		return f.Value.String(), Origin{SourceFlag, "--" + FlagProfile}
-	}
-	if p := c.getenv(EnvProfile); p != "" {
-		return p, Origin{SourceEnv, EnvProfile}
-	}
-	if c.file.DefaultProfile != "" {
-		return c.file.DefaultProfile, Origin{SourceFile, c.ConfigFile()}
-	}
-	return DefaultProfileName, Origin{Source: SourceDefault}
-}
+// profileKey is the active profile as a setting: --profile, DIALIN_PROFILE, default_profile
+// in config.yaml, "default".
+var profileKey = Key{Name: "profile", Default: DefaultProfileName, Env: EnvProfile, Flag: FlagProfile}
 
-func (c *Config) changedFlag(name string) *pflag.Flag {
-	if c.flags == nil || name == "" {
-		return nil
+func (c *Config) resolveProfile() (string, Origin) {
+	v := viper.New()
+	c.bind(v, profileKey)
+	if c.file.DefaultProfile != "" {
+		fileLayer(v, map[string]any{profileKey.Name: c.file.DefaultProfile})
 	}
-	if f := c.flags.Lookup(name); f != nil && f.Changed {
-		return f
-	}
-	return nil
+	return c.resolve(v, profileKey)
 }
 
 // newViper layers default < profile in config.yaml < environment < flag for every key.
 func (c *Config) newViper() *viper.Viper {
 	v := viper.New()
 	for _, k := range keys {
-		v.SetDefault(k.Name, k.Default)
-		if k.Env != "" && !c.noEnv {
-			_ = v.BindEnv(k.Name, k.Env)
-		}
-		if f := c.flags; f != nil && k.Flag != "" && f.Lookup(k.Flag) != nil {
-			_ = v.BindPFlag(k.Name, f.Lookup(k.Flag))
-		}
+		c.bind(v, k)
 	}
 	settings := map[string]any{}
 	for name, val := range c.file.Profiles[c.profile] {
-		if _, known := LookupKey(name); known {
-			settings[name] = val
+		if k, known := LookupKey(name); known {
+			if _, newSet := c.file.Profiles[c.profile][k.Name]; newSet && k.Name != name {
+				continue // the new name wins over the old one
+			}
+			settings[k.Name] = val
 		}
 	}
-	_ = v.MergeConfigMap(settings)
+	fileLayer(v, settings)
 	return v
 }
 
@@ -178,7 +165,14 @@ func (c *Config) Get(key string) (Value, error) {
 	if !ok {
 		return Value{}, unknownKey(key)
 	}
-	return Value{Key: k.Name, Value: c.v.GetString(k.Name), Origin: c.origin(k)}, nil
+	val, origin := c.resolve(c.v, k)
+	v := Value{Key: k.Name, Value: val, Origin: origin}
+	if k.Name == "api_url" && v.Origin.Source != SourceFlag && v.Origin.Source != SourceEnv {
+		if u, ok := c.storedKeyURL(); ok {
+			v.Value, v.Origin = u, Origin{SourceFile, c.CredentialsFile()}
+		}
+	}
+	return v, nil
 }
 
 // List resolves every key for the active profile, in Keys() order.
@@ -191,23 +185,53 @@ func (c *Config) List() []Value {
 	return out
 }
 
-// origin mirrors viper's precedence to say which layer answered.
-func (c *Config) origin(k Key) Origin {
-	if c.changedFlag(k.Flag) != nil {
-		return Origin{SourceFlag, "--" + k.Flag}
+// Deprecations are notes about old key names in config.yaml, one per profile and key, for
+// the CLI to print on stderr.
+func (c *Config) Deprecations() []string {
+	var notes []string
+	for _, profile := range sortedKeys(c.file.Profiles) {
+		for _, old := range sortedKeys(renamedKeys) {
+			if _, ok := c.file.Profiles[profile][old]; ok {
+				notes = append(notes, fmt.Sprintf("%s: profile %s: %s is deprecated and read as %s; rename it (dialin config set %s VALUE --profile %s)",
+					c.ConfigFile(), profile, old, renamedKeys[old], renamedKeys[old], profile))
+			}
+		}
 	}
-	if k.Env != "" && c.getenv(k.Env) != "" {
-		return Origin{SourceEnv, k.Env}
-	}
-	if _, ok := c.file.Profiles[c.profile][k.Name]; ok {
-		return Origin{SourceFile, c.ConfigFile()}
-	}
-	return Origin{Source: SourceDefault}
+	return notes
 }
 
-// APIURL is the validated api_url; an invalid value names where it came from.
+// APIURL is the validated URL of Daily's API for the key in use: --api-url or DAILY_API_URL,
+// else the URL stored with the key at login, else api_url from config.yaml or the default. A
+// stored key is never sent to another api_url set in config.yaml: that is an error saying how
+// to log in there. An invalid value names where it came from.
 func (c *Config) APIURL() (string, error) {
 	v, _ := c.Get("api_url")
+	if v.Origin.Name == c.CredentialsFile() {
+		if set, ok := c.file.Profiles[c.profile]["api_url"]; ok {
+			if u, err := normalizeAPIURL(fmt.Sprint(set)); err == nil && u != v.Value {
+				return "", &InvalidValueError{Field: "api_url", Rule: fmt.Sprintf(
+					"%s (from %s) is not %s, where profile %s's stored key was checked: run `dialin auth login` to log in there, or `dialin config set api_url %s`",
+					u, c.ConfigFile(), v.Value, c.profile, v.Value)}
+			}
+		}
+	}
+	return c.checkedAPIURL(v)
+}
+
+// LoginAPIURL is the URL `auth login` checks a key against: --api-url, DAILY_API_URL,
+// api_url from config.yaml, else the URL stored with the profile's key (logging in again
+// goes where the last login went), else the default.
+func (c *Config) LoginAPIURL() (string, error) {
+	v, _ := c.Get("api_url")
+	if v.Origin.Name == c.CredentialsFile() {
+		if set, ok := c.file.Profiles[c.profile]["api_url"]; ok {
+			v = Value{Key: v.Key, Value: fmt.Sprint(set), Origin: Origin{SourceFile, c.ConfigFile()}}
+		}
+	}
+	return c.checkedAPIURL(v)
+}
+
+func (c *Config) checkedAPIURL(v Value) (string, error) {
 	u, err := normalizeAPIURL(v.Value)
 	if err != nil {
 		return "", fmt.Errorf("%w (from %s)", err, v.Origin.Describe())
@@ -228,7 +252,13 @@ func (c *Config) Set(key, value string) (string, error) {
 	if c.file.Profiles[c.profile] == nil {
 		c.file.Profiles[c.profile] = map[string]any{}
 	}
-	c.file.Profiles[c.profile][key] = norm
+	k, _ := LookupKey(key)
+	for old, renamed := range renamedKeys {
+		if renamed == k.Name {
+			delete(c.file.Profiles[c.profile], old) // setting the new name renames the old one
+		}
+	}
+	c.file.Profiles[c.profile][k.Name] = norm
 	if err := c.saveConfig(); err != nil {
 		return "", err
 	}

@@ -14,7 +14,7 @@ import (
 // clearEnv unsets every variable dialin reads, so the developer's own settings never leak in.
 func clearEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range []string{EnvAPIKey, EnvAPIURL, EnvProfile, EnvConfigDir, EnvDebug} {
+	for _, k := range []string{EnvAPIKey, EnvAPIURL, EnvProfile, EnvConfigDir, EnvDebug, EnvPipecatCloudKey} {
 		t.Setenv(k, "")
 	}
 }
@@ -40,7 +40,7 @@ func writeFile(t *testing.T, path, body string) {
 }
 
 func TestPrecedence(t *testing.T) {
-	const fileYAML = "default_profile: work\nprofiles:\n  work:\n    api_url: https://file.example/v1\n    default_region: gb\n  other:\n    api_url: https://other.example/v1\n"
+	const fileYAML = "default_profile: work\nprofiles:\n  work:\n    api_url: https://file.example/v1\n    default_country: gb\n  other:\n    api_url: https://other.example/v1\n"
 	tests := []struct {
 		name       string
 		file       bool
@@ -85,8 +85,8 @@ func TestPrecedence(t *testing.T) {
 			if v.Value != tt.wantURL || v.Origin.Source != tt.wantSource {
 				t.Errorf("api_url = %q from %s, want %q from %s", v.Value, v.Origin.Source, tt.wantURL, tt.wantSource)
 			}
-			if r, _ := c.Get("default_region"); r.Value != tt.wantRegion {
-				t.Errorf("default_region = %q, want %q", r.Value, tt.wantRegion)
+			if r, _ := c.Get("default_country"); r.Value != tt.wantRegion {
+				t.Errorf("default_country = %q, want %q", r.Value, tt.wantRegion)
 			}
 		})
 	}
@@ -149,15 +149,15 @@ func TestSetWritesPrivateFilesAndKeepsUnknownKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.Set("default_region", " de ")
+	got, err := c.Set("default_country", " de ")
 	if err != nil || got != "DE" {
 		t.Fatalf("Set = %q, %v", got, err)
 	}
-	if v, _ := c.Get("default_region"); v.Value != "DE" || v.Origin.Source != SourceFile {
+	if v, _ := c.Get("default_country"); v.Value != "DE" || v.Origin.Source != SourceFile {
 		t.Fatalf("after Set: %+v", v)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, ConfigFileName))
-	for _, want := range []string{"future_setting: 7", "serve_port: 8080", "default_region: DE"} {
+	for _, want := range []string{"future_setting: 7", "serve_port: 8080", "default_country: DE"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("config.yaml lost %q:\n%s", want, data)
 		}
@@ -208,9 +208,9 @@ func TestNormalize(t *testing.T) {
 		{"api_url", "api.daily.example/v1", "", "api_url"},
 		{"api_url", "https://user:pw@host/v1", "", "api_url"},
 		{"api_url", "ftp://host/v1", "", "api_url"},
-		{"default_region", "gb", "GB", ""},
-		{"default_region", "XX", "", "default_region"},
-		{"default_region", "USA", "", "default_region"},
+		{"default_country", "gb", "GB", ""},
+		{"default_country", "XX", "", "default_country"},
+		{"default_country", "USA", "", "default_country"},
 		{"api_key", "x", "", `key "api_key"`},
 	}
 	for _, tt := range tests {
@@ -296,5 +296,36 @@ func TestStateDirPrecedence(t *testing.T) {
 	}
 	if _, err := stateDirFrom(env(nil), func() (string, error) { return "", errors.New("no home") }); err == nil {
 		t.Error("no home and no DIALIN_STATE_DIR must be an error")
+	}
+}
+
+// TestDefaultRegionIsReadAsDefaultCountry: the old key still works, with a note, and setting
+// the new key renames it in the file.
+func TestDefaultRegionIsReadAsDefaultCountry(t *testing.T) {
+	clearEnv(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ConfigFileName), "profiles:\n  default:\n    default_region: gb\n    keep_me: 1\n")
+	c, err := Load(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"default_country", "default_region"} {
+		if v, err := c.Get(name); err != nil || v.Key != "default_country" || v.Value != "gb" && v.Value != "GB" || v.Origin.Source != SourceFile {
+			t.Fatalf("Get(%s) = %+v, %v", name, v, err)
+		}
+	}
+	notes := c.Deprecations()
+	if len(notes) != 1 || !strings.Contains(notes[0], "default_region is deprecated and read as default_country") {
+		t.Fatalf("notes %q", notes)
+	}
+	if _, err := c.Set("default_country", "de"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(c.ConfigFile())
+	if strings.Contains(string(data), "default_region") || !strings.Contains(string(data), "default_country: DE") || !strings.Contains(string(data), "keep_me: 1") {
+		t.Fatalf("config.yaml after set:\n%s", data)
+	}
+	if c, _ = Load(Options{Dir: dir}); len(c.Deprecations()) != 0 {
+		t.Fatalf("notes after the rename: %q", c.Deprecations())
 	}
 }

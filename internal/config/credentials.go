@@ -18,6 +18,19 @@ func (c *Config) APIKey() (string, Origin) {
 	return "", Origin{Source: SourceNone}
 }
 
+// storedKeyURL is the API URL stored with the key in use: only when that key comes from
+// credentials.yaml (not DAILY_API_KEY) and was stored with one.
+func (c *Config) storedKeyURL() (string, bool) {
+	if strings.TrimSpace(c.getenv(EnvAPIKey)) != "" {
+		return "", false
+	}
+	cr := c.creds.Profiles[c.profile]
+	if cr == nil || cr.APIKey == "" || cr.APIURL == "" {
+		return "", false
+	}
+	return cr.APIURL, true
+}
+
 // HasStoredAPIKey reports whether credentials.yaml holds a key for profile.
 func (c *Config) HasStoredAPIKey(profile string) bool {
 	cr := c.creds.Profiles[profile]
@@ -40,10 +53,22 @@ func ValidateAPIKey(key string) error {
 	return nil
 }
 
-// SetAPIKey stores key for the active profile in credentials.yaml (0600, atomic).
-func (c *Config) SetAPIKey(key string) error {
+// SetAPIKey stores key for the active profile in credentials.yaml (0600, atomic), without an
+// API URL: the key follows api_url. Logins use SetAPIKeyFor.
+func (c *Config) SetAPIKey(key string) error { return c.SetAPIKeyFor(key, "") }
+
+// SetAPIKeyFor stores key with the API URL it was checked against, so that it is only ever
+// sent there (as gh stores the host with each token).
+func (c *Config) SetAPIKeyFor(key, apiURL string) error {
 	if err := ValidateAPIKey(key); err != nil {
 		return err
+	}
+	if apiURL != "" {
+		u, err := normalizeAPIURL(apiURL)
+		if err != nil {
+			return err
+		}
+		apiURL = u
 	}
 	if c.creds.Profiles == nil {
 		c.creds.Profiles = map[string]*credentials{}
@@ -52,6 +77,7 @@ func (c *Config) SetAPIKey(key string) error {
 		c.creds.Profiles[c.profile] = &credentials{}
 	}
 	c.creds.Profiles[c.profile].APIKey = key
+	c.creds.Profiles[c.profile].APIURL = apiURL
 	return c.saveCredentials()
 }
 
@@ -62,8 +88,8 @@ func (c *Config) DeleteAPIKey() (bool, error) {
 	if cr == nil || cr.APIKey == "" {
 		return false, nil
 	}
-	cr.APIKey = ""
-	if len(cr.Rest) == 0 {
+	cr.APIKey, cr.APIURL = "", ""
+	if len(cr.Rest) == 0 && cr.PipecatCloudKey == "" {
 		delete(c.creds.Profiles, c.profile)
 	}
 	if len(c.creds.Profiles) == 0 && len(c.creds.Rest) == 0 {
@@ -85,6 +111,14 @@ type ProfileInfo struct {
 	Active  bool   `json:"active"`
 	Default bool   `json:"default"`
 	HasKey  bool   `json:"has_key"` // a key is stored in credentials.yaml
+}
+
+// ProfileExists reports whether profile is known: named in config.yaml or credentials.yaml,
+// or the default profile.
+func (c *Config) ProfileExists(profile string) bool {
+	_, inFile := c.file.Profiles[profile]
+	_, inCreds := c.creds.Profiles[profile]
+	return inFile || inCreds || profile == c.DefaultProfile()
 }
 
 // Profiles lists every profile named in config.yaml or credentials.yaml, plus the active and

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,49 @@ func TestValidateAPIKey(t *testing.T) {
 	}
 	if err := ValidateAPIKey("0123abcdef"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestStoredKeyKeepsItsAPIURL: a key stored with the URL it was checked against goes there,
+// not to api_url's default; DAILY_API_URL and --api-url override it; an api_url in
+// config.yaml that differs is an error, never a reason to send the key elsewhere.
+func TestStoredKeyKeepsItsAPIURL(t *testing.T) {
+	clearEnv(t)
+	dir := t.TempDir()
+	const emu = "http://127.0.0.1:8089/v1"
+	c, _ := Load(Options{Dir: dir})
+	if err := c.SetAPIKeyFor("emulator-key-0123", emu); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = Load(Options{Dir: dir})
+	if u, err := c.APIURL(); err != nil || u != emu {
+		t.Fatalf("APIURL = %q, %v; want the key's URL", u, err)
+	}
+	if v, _ := c.Get("api_url"); v.Value != emu || v.Origin.Name != c.CredentialsFile() {
+		t.Fatalf("config get api_url = %+v", v)
+	}
+	if u, _ := c.LoginAPIURL(); u != emu {
+		t.Fatalf("LoginAPIURL = %q; logging in again goes where the last login went", u)
+	}
+	flagged, _ := Load(Options{Dir: dir, Flags: globalFlags("--api-url", "http://127.0.0.1:9999/v1")})
+	if u, _ := flagged.APIURL(); u != "http://127.0.0.1:9999/v1" {
+		t.Fatalf("--api-url: %q", u)
+	}
+	t.Setenv(EnvAPIKey, "another-key-0123")
+	envKey, _ := Load(Options{Dir: dir})
+	if u, _ := envKey.APIURL(); u != DefaultAPIURL {
+		t.Fatalf("DAILY_API_KEY's URL = %q; the stored URL belongs to the stored key only", u)
+	}
+	t.Setenv(EnvAPIKey, "")
+	if _, err := c.Set("api_url", "https://api.daily.co/v1"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = Load(Options{Dir: dir})
+	var ive *InvalidValueError
+	if _, err := c.APIURL(); !errors.As(err, &ive) || !strings.Contains(err.Error(), "run `dialin auth login`") {
+		t.Fatalf("mismatch: %v", err)
+	}
+	if u, _ := c.LoginAPIURL(); u != "https://api.daily.co/v1" {
+		t.Fatalf("LoginAPIURL = %q; config.yaml's api_url is where a new login goes", u)
 	}
 }

@@ -4,7 +4,9 @@
 // ~/.config/dialin (macOS included, as gh does). The directory is created 0700; files are
 // written 0600, atomically (temp file + rename), so a crash never leaves half a file.
 //
-//   - config.yaml: `default_profile` and `profiles: {name: {api_url, default_region, ...}}`.
+//   - config.yaml: `default_profile` and `profiles: {name: {api_url, default_country, ...}}`.
+//     default_region, default_country's old name, is still read (with a deprecation note)
+//     and is renamed when `config set default_country` writes the profile.
 //     Keys this version does not know are kept when the file is rewritten.
 //   - credentials.yaml: `profiles: {name: {api_key}}`, kept apart so config.yaml can be shared
 //     or committed without leaking a key.
@@ -39,7 +41,11 @@ const (
 const (
 	DefaultAPIURL      = "https://api.daily.co/v1" // same as daily.DefaultBaseURL
 	DefaultProfileName = "default"
-	DefaultRegion      = "US"
+	DefaultCountry     = "US"
+	// DefaultRegion is DefaultCountry's old name.
+	//
+	// Deprecated: use DefaultCountry.
+	DefaultRegion = DefaultCountry
 )
 
 // File names inside the config directory.

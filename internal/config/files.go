@@ -25,11 +25,16 @@ type credentialsFile struct {
 }
 
 type credentials struct {
-	APIKey string         `yaml:"api_key,omitempty"`
-	Rest   map[string]any `yaml:",inline"`
+	APIKey string `yaml:"api_key,omitempty"`
+	// APIURL is the API the key was checked against at login: the key is sent there and
+	// nowhere else unless DAILY_API_URL or --api-url says otherwise (a key stored before
+	// dialin remembered it has none, and follows api_url).
+	APIURL          string         `yaml:"api_url,omitempty"`
+	PipecatCloudKey string         `yaml:"pipecat_cloud_api_key,omitempty"`
+	Rest            map[string]any `yaml:",inline"`
 }
 
-const credentialsHeader = "# dialin credentials: Daily API keys per profile. Keep this file private (mode 0600).\n"
+const credentialsHeader = "# dialin credentials: Daily API keys (and Pipecat Cloud keys) per profile. Keep this file private (mode 0600).\n"
 
 // readYAML decodes path into v; a missing or empty file leaves v as it is.
 func readYAML(path string, v any) error {

@@ -28,9 +28,9 @@ var keys = []Key{
 		normalize:   normalizeAPIURL,
 	},
 	{
-		Name: "default_region", Default: DefaultRegion,
-		Description: "Country assumed for phone numbers typed without +country code (ISO 3166 code)",
-		normalize:   normalizeRegion,
+		Name: "default_country", Default: DefaultCountry,
+		Description: "Country assumed for phone numbers typed without +country code (ISO 3166 code; was default_region)",
+		normalize:   normalizeCountry,
 	},
 	{
 		Name: "routes_api", Default: "pinless", Env: "DIALIN_ROUTES_API",
@@ -48,11 +48,21 @@ func normalizeRoutesAPI(v string) (string, error) {
 	return "", &InvalidValueError{Field: "routes_api", Rule: "must be pinless or configs"}
 }
 
+// renamedKeys maps old key names to their new ones. An old name is still read from
+// config.yaml and accepted by Get and Set, with a deprecation note (Config.Deprecations).
+var renamedKeys = map[string]string{
+	// "region" is Daily's state filter in `numbers search`; the setting is a country.
+	"default_region": "default_country",
+}
+
 // Keys returns the settable keys in display order.
 func Keys() []Key { return append([]Key(nil), keys...) }
 
-// LookupKey finds a key by name.
+// LookupKey finds a key by name, or by its old name.
 func LookupKey(name string) (Key, bool) {
+	if renamed, ok := renamedKeys[name]; ok {
+		name = renamed
+	}
 	for _, k := range keys {
 		if k.Name == name {
 			return k, true
@@ -119,10 +129,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func normalizeRegion(s string) (string, error) {
+func normalizeCountry(s string) (string, error) {
 	r := strings.ToUpper(s)
 	if !phonenumbers.GetSupportedRegions()[r] {
-		return "", &InvalidValueError{Field: "default_region", Rule: "must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"}
+		return "", &InvalidValueError{Field: "default_country", Rule: "must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"}
 	}
 	return r, nil
 }

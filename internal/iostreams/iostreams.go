@@ -4,8 +4,9 @@
 // *IOStreams from the factory, so tests can swap in buffers with Test() and pretend to be
 // a terminal with SetStdoutTTY(true).
 //
-// Conventions (see DESIGN.md §2): stdout is data, stderr is everything else; colour only on
-// a terminal and never when NO_COLOR is non-empty; spinners on stderr, terminal only.
+// Conventions (`dialin help formatting` tells users): stdout is data, stderr is everything
+// else; colour only on a terminal and never when NO_COLOR is non-empty; spinners on stderr,
+// terminal only.
 package iostreams
 
 import (

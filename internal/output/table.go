@@ -23,9 +23,18 @@ const columnGap = "   "
 // left-aligned table with upper-cased headers; when piped as tab-separated values with no
 // header, one row per line, so `cut -f1` and `while read` work.
 type Table struct {
-	io      *iostreams.IOStreams
-	headers []string
-	rows    [][]string
+	io          *iostreams.IOStreams
+	headers     []string
+	rows        [][]string
+	headerInTSV bool
+}
+
+// WithHeaderWhenPiped keeps the header line in the tab-separated form: for reports whose
+// columns are not known by heart and that print several tables (bench), not for lists a
+// script reads line by line.
+func (t *Table) WithHeaderWhenPiped() *Table {
+	t.headerInTSV = true
+	return t
 }
 
 // NewTable starts a table with the given column headers.
@@ -64,7 +73,11 @@ func cells(r []string, n int) []string {
 func (t *Table) renderTSV() error {
 	var b strings.Builder
 	n := t.width()
-	for _, r := range t.rows {
+	rows := t.rows
+	if t.headerInTSV {
+		rows = append([][]string{t.headers}, rows...)
+	}
+	for _, r := range rows {
 		for i, c := range cells(r, n) {
 			if i > 0 {
 				b.WriteByte('\t')

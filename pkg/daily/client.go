@@ -48,7 +48,7 @@ func New(apiKey string, opts ...Option) *Client {
 		limits:    newLimiterSet(),
 		userAgent: DefaultUserAgent,
 		now:       time.Now,
-		sleep:     sleepCtx,
+		sleep:     Sleep,
 	}
 	for _, o := range opts {
 		o(c)
@@ -242,19 +242,4 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
-// The documented shapes that disagree (daily-api.md §2.1, §2.4, §5.2, §9.1) all decode.
+// The documented shapes that disagree (Daily's pages on available and released
+// numbers, rooms and webhooks against its SDKs) all decode.
 
 func TestAvailableNumberAcceptsPhoneNumberAndNumber(t *testing.T) {
 	t.Parallel()

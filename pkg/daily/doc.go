@@ -11,9 +11,9 @@
 // would undo whatever another writer did meanwhile, so the caller retries after re-reading
 // (pkg/dialin/routes.Writer), with Retry-After from APIError.RetryAfter.
 //
-// Where Daily's documentation is unsure of a shape (see shared/reference/daily-api.md), the
-// decoders here accept every documented shape. Numeric fields (exp, nbf, eject_after_elapsed,
-// max_participants, num_endpoints, pagination_id, …) stay Go integers but decode from any
-// JSON number, as Daily echoes what it was sent: 1796595609, 1796595609.0, and Pipecat's
-// fractional 1796595609.6178238, rounded down to 1796595609.
+// Where Daily's documentation is unsure of a shape (its pages and its SDKs disagree on some
+// fields), the decoders here accept every documented shape. Numeric fields (exp, nbf,
+// eject_after_elapsed, max_participants, num_endpoints, pagination_id, …) stay Go integers
+// but decode from any JSON number, as Daily echoes what it was sent: 1796595609,
+// 1796595609.0, and Pipecat's fractional 1796595609.6178238, rounded down to 1796595609.
 package daily

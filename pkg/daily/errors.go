@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,30 +51,33 @@ func (d *ErrorDetail) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Error is one line: method, path, status, Daily's type and info. It never holds the request
-// body, the API key or a meeting token.
+// Error is one line: method, path, the status once, Daily's type and what Daily said, each
+// text once (the {"errors"} shape repeats the status as a title and often the info as a
+// detail). It never holds the request body, the API key or a meeting token.
 func (e *APIError) Error() string {
 	var b strings.Builder
+	statusText := http.StatusText(e.Status)
 	fmt.Fprintf(&b, "daily: %s %s: %d", e.Method, e.Path, e.Status)
-	if t := http.StatusText(e.Status); t != "" {
-		b.WriteString(" " + t)
+	if statusText != "" {
+		b.WriteString(" " + statusText)
 	}
-	if e.Type != "" {
-		b.WriteString(": " + e.Type)
+	said := map[string]bool{"": true, strings.ToLower(statusText): true, strconv.Itoa(e.Status): true}
+	add := func(sep, s string) bool {
+		if said[strings.ToLower(s)] {
+			return false
+		}
+		said[strings.ToLower(s)] = true
+		b.WriteString(sep + s)
+		return true
 	}
-	if e.Info != "" {
-		b.WriteString(": " + e.Info)
-	}
+	add(": ", e.Type)
+	add(": ", e.Info)
 	for _, d := range e.Details {
-		parts := []string{}
-		for _, s := range []string{d.Title, d.Detail} {
-			if s != "" {
-				parts = append(parts, s)
-			}
+		sep := "; "
+		if add(sep, d.Title) {
+			sep = ": "
 		}
-		if len(parts) > 0 {
-			b.WriteString("; " + strings.Join(parts, ": "))
-		}
+		add(sep, d.Detail)
 	}
 	return b.String()
 }

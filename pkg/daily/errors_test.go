@@ -102,3 +102,20 @@ func TestErrorsFromTheEmulator(t *testing.T) {
 		t.Fatalf("Error() = %q, want prefix %q", err, want)
 	}
 }
+
+// TestErrorSaysEachThingOnce: buy-phone-number's 422 repeats the status as a title and the
+// info as a detail; the message says the status once and Daily's text once.
+func TestErrorSaysEachThingOnce(t *testing.T) {
+	body := `{"error":"invalid-request-error","info":"+15550001111 is not available for purchase",` +
+		`"errors":[{"detail":"+15550001111 is not available for purchase","status":"422","title":"Unprocessable Entity","code":"number_unavailable"}],"status":422}`
+	msg := daily.DecodeAPIError("k", 422, body).Error()
+	for _, s := range []string{"Unprocessable Entity", "is not available for purchase", "422"} {
+		if n := strings.Count(msg, s); n != 1 {
+			t.Errorf("%q appears %d times in %q", s, n, msg)
+		}
+	}
+	other := daily.DecodeAPIError("k", 422, `{"errors":[{"detail":"bad area","title":"Invalid"}]}`).Error()
+	if !strings.HasSuffix(other, "422 Unprocessable Entity; Invalid: bad area") {
+		t.Errorf("%q", other)
+	}
+}

@@ -19,7 +19,8 @@ type PurchasedNumberQuery struct {
 	PageSize     int
 }
 
-// Validate checks Daily's filter rules for GET /list-available-numbers (daily-api.md §2.1).
+// Validate checks Daily's filter rules for GET /list-available-numbers
+// (https://docs.daily.co/reference/rest-api/phone-numbers/list-available).
 func (s NumberSearch) Validate() error {
 	if s.AreaCode != "" && !isDigits(s.AreaCode, 3, 3) {
 		return errors.New("areacode: must be 3 digits")

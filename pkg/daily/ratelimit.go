@@ -8,10 +8,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Daily's published rate-limit classes (daily-api.md §1.3) as token buckets, one per class
-// and per client. Daily counts in windows ("100 requests per 5 s"); a bucket of burst B and
-// rate r lets B + r·W requests through in a window W, so each class keeps B + r·W at or under
-// Daily's window count. Several processes sharing a key can still meet a 429, which is retried.
+// Daily's published rate-limit classes (https://docs.daily.co/reference/rest-api, "Rate
+// limits") as token buckets, one per class and per client. Daily counts in windows ("100
+// requests per 5 s"); a bucket of burst B and rate r lets B + r·W requests through in a
+// window W, so each class keeps B + r·W at or under Daily's window count. Several processes sharing a key can still meet a 429, which is retried.
 const (
 	// Most endpoints: 20/s or 100 per 5 s. 10 + 18·5 = 100.
 	generalRate  = rate.Limit(18)

@@ -68,7 +68,7 @@ func TestLoginRun(t *testing.T) {
 		env.IO.SetStderrTTY(tty)
 		key := env.Server.APIKey
 		env.In.WriteString("  " + key + "\n")
-		opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClient, WithToken: !tty}
+		opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClientAt, WithToken: !tty}
 		if err := loginRun(context.Background(), opts); err != nil {
 			t.Fatalf("tty=%v: %v", tty, err)
 		}
@@ -96,7 +96,7 @@ func TestLoginRefusedKeyIsNotStored(t *testing.T) {
 	env := cmdtest.NewWithoutKey(t)
 	const wrong = "not-the-emulator-key-0123456789"
 	env.In.WriteString(wrong)
-	opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClient, WithToken: true}
+	opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClientAt, WithToken: true}
 	err := loginRun(context.Background(), opts)
 	if !daily.IsAuth(err) {
 		t.Fatalf("err = %v, want an auth error", err)
@@ -112,7 +112,7 @@ func TestLoginBadInput(t *testing.T) {
 	for _, in := range []string{"", "two words", strings.Repeat("k", maxKeyInput+1)} {
 		env := cmdtest.NewWithoutKey(t)
 		env.In.WriteString(in)
-		opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClient, WithToken: true}
+		opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClientAt, WithToken: true}
 		err := loginRun(context.Background(), opts)
 		var fe *cmdutil.FlagError
 		if !errors.As(err, &fe) {
@@ -128,7 +128,7 @@ func TestLoginPromptClosed(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.NewWithoutKey(t)
 	env.IO.SetStdinTTY(true)
-	opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClient}
+	opts := &LoginOptions{IO: env.IO, Config: env.Factory.Config, NewClient: env.Factory.NewDailyClientAt}
 	if err := loginRun(context.Background(), opts); !errors.Is(err, cmdutil.ErrCancel) {
 		t.Fatalf("EOF at the prompt: err = %v, want ErrCancel", err)
 	}

@@ -27,8 +27,10 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the profile, its Daily domain and where the API key comes from",
-		Long: "Check the active profile's API key with Daily (GET /) and show the domain it belongs to.\n" +
-			"No part of the key is shown. Exits 4 when there is no key or Daily refuses it.",
+		Long: "Check the active profile's API key with Daily (GET /) and show the domain it belongs to,\n" +
+			"the API URL the key is sent to and where that URL comes from (a key stored by `auth login`\n" +
+			"is sent to the URL it was checked against). No part of the key is shown. Exits 4 when there\n" +
+			"is no key or Daily refuses it.",
 		Example: "  dialin auth status\n" +
 			"  dialin auth status --jq .domain_name",
 		Args: cobra.NoArgs,
@@ -47,6 +49,7 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Co
 type Status struct {
 	Profile    string `json:"profile"`
 	APIURL     string `json:"api_url"`
+	URLFrom    string `json:"api_url_from"` // the flag, variable or file that chose api_url, or "default"
 	DomainName string `json:"domain_name"`
 	DomainID   string `json:"domain_id"`
 	KeySource  string `json:"key_source"` // "env" or "file"
@@ -66,6 +69,11 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
+	urlFrom, _ := cfg.Get("api_url")
+	from := urlFrom.Origin.Describe()
+	if urlFrom.Origin.Name == cfg.CredentialsFile() {
+		from += ", where the key was checked at login"
+	}
 	client, err := opts.DailyClient()
 	if err != nil {
 		return err
@@ -78,7 +86,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return err
 	}
 	st := Status{
-		Profile: cfg.Profile(), APIURL: apiURL, DomainName: domain.Name, DomainID: domain.ID,
+		Profile: cfg.Profile(), APIURL: apiURL, URLFrom: from, DomainName: domain.Name, DomainID: domain.ID,
 		KeySource: string(origin.Source), KeyFrom: origin.Name,
 	}
 	if opts.Exporter != nil {
@@ -87,7 +95,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	cs := output.NewColorScheme(opts.IO)
 	w := opts.IO.Out
 	fmt.Fprintf(w, "Profile:  %s\n", st.Profile)
-	fmt.Fprintf(w, "API URL:  %s\n", st.APIURL)
+	fmt.Fprintf(w, "API URL:  %s %s\n", st.APIURL, cs.Gray("(from "+st.URLFrom+")"))
 	fmt.Fprintf(w, "Domain:   %s %s\n", cs.Bold(st.DomainName), cs.Gray("("+st.DomainID+")"))
 	fmt.Fprintf(w, "API key:  %s from %s\n", output.Secret(key), origin.Describe())
 	fmt.Fprintf(w, "%s Logged in\n", cs.SuccessIcon())

@@ -45,7 +45,7 @@ func TestStatusRun(t *testing.T) {
 		}
 		cfg := env.LoadConfig(t)
 		want := "Profile:  default\n" +
-			"API URL:  " + env.Server.URL + "\n" +
+			"API URL:  " + env.Server.URL + " (from " + cfg.ConfigFile() + ")\n" +
 			"Domain:   " + env.Server.DomainName() + " (" + env.Server.DomainID() + ")\n" +
 			"API key:  •••••••• from " + cfg.CredentialsFile() + "\n" +
 			"✓ Logged in\n"
@@ -81,7 +81,7 @@ func TestStatusRunColourAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := env.LoadConfig(t)
-	want := Status{Profile: "default", APIURL: env.Server.URL, DomainName: env.Server.DomainName(), DomainID: env.Server.DomainID(), KeySource: "file", KeyFrom: cfg.CredentialsFile()}
+	want := Status{Profile: "default", APIURL: env.Server.URL, URLFrom: cfg.ConfigFile(), DomainName: env.Server.DomainName(), DomainID: env.Server.DomainID(), KeySource: "file", KeyFrom: cfg.CredentialsFile()}
 	if st != want {
 		t.Fatalf("json = %+v, want %+v", st, want)
 	}

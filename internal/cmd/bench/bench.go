@@ -40,19 +40,25 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	var quick bool
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure hold time: serve, serve with warm rooms and bots, and the seed's bot runner",
-		Long: "Run the same call load through three systems, one after the other, each against its own\n" +
+		Short: "Measure hold time: serve, serve with warm rooms and bots, the seed's bot runner, serve before Pipecat's runner",
+		Long: "Run the same call load through each system, one after the other, each against its own\n" +
 			"emulator with --latency added to every Daily request, with the same stand-in bot (a real\n" +
-			"`dialin standin-bot` process that starts in --bot-startup, joins the room and patches the call):\n\n" +
+			"`dialin standin-bot` process, or the runner stand-in's in-process bot, that starts in\n" +
+			"--bot-startup, joins the room and patches the call):\n\n" +
 			"  serve        dialin serve, default mode: a room and a token over REST per call, a bot per call\n" +
 			"  serve-warm   dialin serve --tokens local --warm-rooms N --warm-bots M (the bot reads stdin)\n" +
 			"  seed-runner  the seed's FastAPI runner (needs /usr/bin/python3 with python3-fastapi,\n" +
-			"               python3-uvicorn, python3-aiohttp; reported unavailable without them)\n\n" +
+			"               python3-uvicorn, python3-aiohttp; reported unavailable without them)\n" +
+			"  serve-pipecat   dialin serve --bot-pipecat to the stand-in for Pipecat's runner's /start\n" +
+			"                  (the runner is a helper: its CPU and memory are not counted)\n" +
+			"  pipecat-runner  the stand-in for Pipecat's runner alone, the number routed to its\n" +
+			"                  /daily-dialin-webhook\n\n" +
 			"The load is a steady phase (--rate calls per second for --steady) and a burst of --burst calls\n" +
 			"at once. From each call's timeline: handoff (webhook received to bot handed the call) and\n" +
 			"connected (received to the caller connected) at p50, p95, p99 and max; calls lost; Daily\n" +
 			"requests per call; the system's CPU seconds and peak resident memory. Then the ratios of\n" +
-			"serve and serve-warm to the seed runner. --quick is a short run (under a minute).\n\n" +
+			"serve and serve-warm to the seed runner, and of serve-pipecat to pipecat-runner. --quick is a\n" +
+			"short run (about a minute per system).\n\n" +
 			"--replicas N --state redis://… runs serve and serve-warm as N serve processes sharing that\n" +
 			"Redis, behind a round-robin balancer on loopback; the report adds each system's Redis round\n" +
 			"trips per call. It fails at once if Redis does not answer.\n\n" +
@@ -61,6 +67,7 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Example: "  dialin bench --quick\n" +
 			"  dialin bench --json > bench.json\n" +
 			"  dialin bench --systems serve-warm --rate 50 --burst 200 --warm-rooms 200 --warm-bots 210\n" +
+			"  dialin bench --quick --systems serve-pipecat,pipecat-runner\n" +
 			"  dialin bench --hold 1000\n" +
 			"  dialin bench --quick --replicas 2 --state redis://127.0.0.1:6379/0",
 		Args: cobra.NoArgs,
@@ -95,7 +102,7 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.IntVar(&def.WarmBots, "warm-bots", def.WarmBots, "serve-warm's --warm-bots")
 	fl.Float64Var(&def.PoolRefill, "pool-refill", def.PoolRefill, "serve-warm's --pool-refill")
 	fl.BoolVar(&def.DailyLimits, "daily-limits", false, "Emulate Daily's published rate limits (default off: the load needs raised limits)")
-	fl.StringSliceVar(&opts.Systems, "systems", bench.AllSystems, "Systems to run: serve, serve-warm, seed-runner")
+	fl.StringSliceVar(&opts.Systems, "systems", bench.AllSystems, "Systems to run: "+strings.Join(bench.AllSystems, ", "))
 	fl.IntVar(&def.Replicas, "replicas", def.Replicas, "Run serve and serve-warm as `N` serve processes behind a round-robin balancer (more than one needs --state)")
 	fl.StringVar(&def.State, "state", "memory", "serve's --state: memory, or a `URL` redis://HOST:PORT/DB the replicas share (password: DIALIN_REDIS_PASSWORD)")
 	fl.IntVar(&opts.Hold, "hold", 0, "Instead: measure serve's memory holding `N` calls at once")

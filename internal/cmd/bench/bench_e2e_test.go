@@ -45,11 +45,12 @@ func smallConfig(t *testing.T) bench.Config {
 	return c
 }
 
-// TestBenchRunsEverySystem runs a small benchmark of the three systems and checks that
+// TestBenchRunsEverySystem runs a small benchmark of the three first systems and checks that
 // every call connected and that the JSON is the documented schema, no more and no less.
 func TestBenchRunsEverySystem(t *testing.T) {
 	t.Parallel()
 	cfg := smallConfig(t)
+	cfg.Systems = []string{bench.SystemServe, bench.SystemWarm, bench.SystemSeed}
 	rep, err := bench.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -161,4 +162,44 @@ func TestBenchHold(t *testing.T) {
 	if h.Calls != 20 || h.BotStarted != 20 || h.Active != 20 || h.RSSMB <= 0 || h.PeakRSSMB < h.RSSMB {
 		t.Fatalf("hold: %+v", h)
 	}
+}
+
+// TestBenchRunsPipecatSystems runs serve in front of the runner stand-in and the runner
+// stand-in alone: every call connects through each, serve's share is measured only where
+// serve runs, and the runner behind serve is a helper that is stopped with the system.
+func TestBenchRunsPipecatSystems(t *testing.T) {
+	cfg := smallConfig(t)
+	cfg.Systems = []string{bench.SystemServePipecat, bench.SystemPipecatRunner}
+	cfg.WorkDir = t.TempDir()
+	rep, err := bench.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range rep.Systems {
+		names = append(names, s.Name)
+		if s.Calls != 15 || s.Connected != 15 || s.Lost != 0 {
+			t.Errorf("%s: calls %d connected %d lost %d, want 15 connected", s.Name, s.Calls, s.Connected, s.Lost)
+		}
+		if s.ConnectedMS.P50 < s.HandoffMS.P50 || s.ConnectedMS.P50 <= 0 {
+			t.Errorf("%s: implausible quantiles %+v %+v", s.Name, s.HandoffMS, s.ConnectedMS)
+		}
+		// The runner makes a room and a token per call, both between the webhook and the bot.
+		if s.CriticalRequestsPerCall != 2 {
+			t.Errorf("%s: %v critical requests per call, want 2 (the runner's room and token)", s.Name, s.CriticalRequestsPerCall)
+		}
+		if (s.ServeMS != nil) != (s.Name == bench.SystemServePipecat) {
+			t.Errorf("%s: serve's share %v; want it only for serve-pipecat", s.Name, s.ServeMS)
+		}
+	}
+	if want := []string{bench.SystemServePipecat, bench.SystemPipecatRunner}; !slices.Equal(names, want) {
+		t.Errorf("systems %v, want %v", names, want)
+	}
+	// The runner behind serve logs to a file of its own, apart from serve's and the runner alone's.
+	for _, name := range []string{"serve-pipecat-runner.log", "pipecat-runner.log", "serve-pipecat.log"} {
+		if _, err := os.Stat(filepath.Join(cfg.WorkDir, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	checkSchema(t, rep)
 }

@@ -27,7 +27,7 @@ func TestBenchFlags(t *testing.T) {
 	}
 	def := bench.Defaults()
 	if o.Config.Rate != def.Rate || o.Config.Steady != def.Steady || o.Config.Burst != def.Burst || o.Config.Latency != 50*time.Millisecond ||
-		o.Config.BotStartup != 1500*time.Millisecond || o.Config.Quick || o.Config.Dialin == "" || len(o.Config.Systems) != 3 {
+		o.Config.BotStartup != 1500*time.Millisecond || o.Config.Quick || o.Config.Dialin == "" || len(o.Config.Systems) != len(bench.AllSystems) {
 		t.Errorf("defaults: %+v", o.Config)
 	}
 	if o.Config.Replicas != 1 || o.Config.State != "memory" {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/dialin-project/dialin/internal/iostreams"
@@ -10,12 +11,14 @@ import (
 )
 
 // render prints the report: one row per system and phase (then all phases), and the ratios
-// of serve and serve-warm to the seed runner. The settings go to stderr, as context.
+// of serve and serve-warm to the seed runner. The settings go to stderr, as context. Piped,
+// each table keeps its header line (tables are separated by a blank line), so the output
+// says which numbers are which.
 func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	c := rep.Config
 	if rep.Hold != nil {
 		h := rep.Hold
-		t := output.NewTable(io, "calls", "bot started", "active", "rss mb", "peak rss mb", "heap mb", "stacks mb", "goroutines", "cpu s", "ramp s")
+		t := output.NewTable(io, "calls", "bot started", "active", "rss mb", "peak rss mb", "heap mb", "stacks mb", "goroutines", "cpu s", "ramp s").WithHeaderWhenPiped()
 		t.Row(strconv.Itoa(h.Calls), strconv.Itoa(h.BotStarted), strconv.Itoa(h.Active), f1(h.RSSMB), f1(h.PeakRSSMB), f1(h.HeapMB), f1(h.StacksMB),
 			strconv.Itoa(h.Goroutines), f2(h.CPUSeconds), f1(h.RampS))
 		return t.Render()
@@ -23,14 +26,14 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	fmt.Fprintf(io.ErrOut, "latency %gms, bot start-up %gms, ready delay %gms; steady %g calls/s for %gs, burst %d; warm rooms %d, warm bots %d; Daily rate limits %v; %d CPUs, %s\n",
 		c.LatencyMS, c.BotStartupMS, c.ReadyDelayMS, c.SteadyRate, c.SteadyS, c.Burst, c.WarmRooms, c.WarmBots, c.DailyLimits, c.CPUs, c.GoVersion)
 	if c.Replicas > 0 || c.State != "" {
-		fmt.Fprintf(io.ErrOut, "serve and serve-warm: %d replicas behind a round-robin balancer, state %s\n", max(c.Replicas, 1), or(c.State, "memory"))
+		fmt.Fprintf(io.ErrOut, "serve, serve-warm and serve-pipecat: %d replicas behind a round-robin balancer, state %s\n", max(c.Replicas, 1), or(c.State, "memory"))
 	}
 	for name, why := range c.Unavailable {
 		fmt.Fprintf(io.ErrOut, "%s: unavailable: %s\n", name, why)
 	}
 	t := output.NewTable(io, "system", "phase", "calls", "connected", "lost",
 		"handoff p50", "p95", "p99", "max", "connected p50", "p95", "p99", "max",
-		"daily req/call", "critical req/call", "cpu s", "peak rss mb")
+		"daily req/call", "critical req/call", "cpu s", "peak rss mb").WithHeaderWhenPiped()
 	for _, s := range rep.Systems {
 		for _, p := range rep.Phases {
 			if p.System == s.Name {
@@ -51,25 +54,38 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	if err := renderState(io, rep); err != nil {
 		return err
 	}
-	var seed *bench.System
+	if err := renderRatios(io, rep, bench.SystemSeed, bench.SystemServe, bench.SystemWarm); err != nil {
+		return err
+	}
+	return renderRatios(io, rep, bench.SystemPipecatRunner, bench.SystemServePipecat)
+}
+
+// renderRatios prints the figures of the systems named over those of base, when base and
+// at least one of them ran: serve and serve-warm against the seed runner, serve-pipecat
+// against the Pipecat runner alone.
+func renderRatios(io *iostreams.IOStreams, rep *bench.Report, base string, names ...string) error {
+	var b *bench.System
 	for i := range rep.Systems {
-		if rep.Systems[i].Name == bench.SystemSeed {
-			seed = &rep.Systems[i]
+		if rep.Systems[i].Name == base {
+			b = &rep.Systems[i]
 		}
 	}
-	if seed == nil {
+	var rows []bench.System
+	for _, s := range rep.Systems {
+		if slices.Contains(names, s.Name) {
+			rows = append(rows, s)
+		}
+	}
+	if b == nil || len(rows) == 0 {
 		return nil
 	}
 	fmt.Fprintln(io.Out)
-	r := output.NewTable(io, "ratio to seed-runner", "handoff p50", "p95", "p99", "connected p50", "p95", "p99", "daily req/call", "cpu s", "peak rss")
-	for _, s := range rep.Systems {
-		if s.Name == bench.SystemSeed {
-			continue
-		}
-		x := func(a, b float64) string { return fmt.Sprintf("%.3f", bench.Ratio(a, b)) }
-		r.Row(s.Name, x(s.HandoffMS.P50, seed.HandoffMS.P50), x(s.HandoffMS.P95, seed.HandoffMS.P95), x(s.HandoffMS.P99, seed.HandoffMS.P99),
-			x(s.ConnectedMS.P50, seed.ConnectedMS.P50), x(s.ConnectedMS.P95, seed.ConnectedMS.P95), x(s.ConnectedMS.P99, seed.ConnectedMS.P99),
-			x(s.DailyRequestsPerCall, seed.DailyRequestsPerCall), x(s.CPUSeconds, seed.CPUSeconds), x(s.PeakRSSMB, seed.PeakRSSMB))
+	r := output.NewTable(io, "ratio to "+base, "handoff p50", "p95", "p99", "connected p50", "p95", "p99", "daily req/call", "cpu s", "peak rss").WithHeaderWhenPiped()
+	x := func(a, b float64) string { return fmt.Sprintf("%.3f", bench.Ratio(a, b)) }
+	for _, s := range rows {
+		r.Row(s.Name, x(s.HandoffMS.P50, b.HandoffMS.P50), x(s.HandoffMS.P95, b.HandoffMS.P95), x(s.HandoffMS.P99, b.HandoffMS.P99),
+			x(s.ConnectedMS.P50, b.ConnectedMS.P50), x(s.ConnectedMS.P95, b.ConnectedMS.P95), x(s.ConnectedMS.P99, b.ConnectedMS.P99),
+			x(s.DailyRequestsPerCall, b.DailyRequestsPerCall), x(s.CPUSeconds, b.CPUSeconds), x(s.PeakRSSMB, b.PeakRSSMB))
 	}
 	return r.Render()
 }
@@ -97,7 +113,7 @@ func renderServeShare(io *iostreams.IOStreams, rep *bench.Report) error {
 		return nil
 	}
 	fmt.Fprintln(io.Out)
-	t := output.NewTable(io, "serve's own share", "phase", "p50", "p95", "p99", "max")
+	t := output.NewTable(io, "serve's own share", "phase", "p50", "p95", "p99", "max").WithHeaderWhenPiped()
 	for _, r := range rows {
 		t.Row(r...)
 	}
@@ -110,10 +126,10 @@ func renderState(io *iostreams.IOStreams, rep *bench.Report) error {
 		return nil
 	}
 	fmt.Fprintln(io.Out)
-	t := output.NewTable(io, "shared state", "replicas", "redis round trips/call", "cpu s/call", "peak rss mb")
+	t := output.NewTable(io, "shared state", "replicas", "redis round trips/call", "cpu s/call", "peak rss mb").WithHeaderWhenPiped()
 	for _, s := range rep.Systems {
-		if s.Name == bench.SystemSeed {
-			continue
+		if s.Replicas == 0 {
+			continue // not serve
 		}
 		t.Row(s.Name, strconv.Itoa(s.Replicas), f2(s.StateRoundTripsPerCall), fmt.Sprintf("%.4f", bench.Ratio(s.CPUSeconds, float64(s.Calls))), f1(s.PeakRSSMB))
 	}

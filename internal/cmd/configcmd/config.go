@@ -56,6 +56,24 @@ func unknownKey(key string) error {
 	return cmdutil.FlagErrorf("key %q: unknown; known keys: %s", key, strings.Join(keyNames(), ", "))
 }
 
+// readableProfile refuses to read the settings of a profile that does not exist: reading it
+// would print the defaults as if they were that profile's (a typo in --profile answered
+// silently).
+func readableProfile(cfg *config.Config) error {
+	if cfg.ProfileExists(cfg.Profile()) {
+		return nil
+	}
+	var known []string
+	for _, p := range cfg.Profiles() {
+		if p.Name != cfg.Profile() {
+			known = append(known, p.Name)
+		}
+	}
+	return cmdutil.WithHint(cmdutil.FlagErrorf("profile %q (from %s): no such profile; known profiles: %s",
+		cfg.Profile(), cfg.ProfileOrigin().Describe(), strings.Join(known, ", ")),
+		"create it with `dialin config set KEY VALUE --profile "+cfg.Profile()+"` or `dialin auth login --profile "+cfg.Profile()+"`")
+}
+
 func knownKey(key string) bool {
 	if key == defaultProfileKey {
 		return true

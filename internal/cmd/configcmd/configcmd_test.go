@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/config"
@@ -20,12 +22,12 @@ func TestNewCmdSetValidatesBeforeRunning(t *testing.T) {
 		wantErr string
 	}{
 		{[]string{"api_url", "https://api.daily.example/v1"}, ""},
-		{[]string{"default_region", "de"}, ""},
+		{[]string{"default_country", "de"}, ""},
 		{[]string{"default_profile", "staging"}, ""},
 		{[]string{"api_url", "http://api.daily.example/v1"}, "api_url: must be an absolute https URL (http only for localhost)"},
-		{[]string{"default_region", "Narnia"}, "default_region: must be a two-letter country code"},
+		{[]string{"default_country", "Narnia"}, "default_country: must be a two-letter country code"},
 		{[]string{"default_profile", "a b"}, "profile: must be 1-64 letters"},
-		{[]string{"api_key", "x"}, `key "api_key": unknown; known keys: api_url, default_region, routes_api, default_profile`},
+		{[]string{"api_key", "x"}, `key "api_key": unknown; known keys: api_url, default_country, routes_api, default_profile`},
 		{[]string{"api_url"}, "accepts 2 arg(s), received 1"},
 	}
 	for _, tt := range tests {
@@ -49,7 +51,7 @@ func TestNewCmdGet(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios}
 	var got *GetOptions
-	if err := cmdtest.Exec(NewCmdGet(f, func(o *GetOptions) error { got = o; return nil }), "default_region"); err != nil || got.Key != "default_region" {
+	if err := cmdtest.Exec(NewCmdGet(f, func(o *GetOptions) error { got = o; return nil }), "default_country"); err != nil || got.Key != "default_country" {
 		t.Fatalf("err %v opts %+v", err, got)
 	}
 	got = nil
@@ -63,13 +65,13 @@ func TestNewCmdGet(t *testing.T) {
 func TestSetGetRoundTrip(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.New(t)
-	if err := setRun(&SetOptions{IO: env.IO, Config: env.Factory.Config, Key: "default_region", Value: "gb"}); err != nil {
+	if err := setRun(&SetOptions{IO: env.IO, Config: env.Factory.Config, Key: "default_country", Value: "gb"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := env.ErrOut.String(); got != "✓ Set default_region to GB for profile default\n" {
+	if got := env.ErrOut.String(); got != "✓ Set default_country to GB for profile default\n" {
 		t.Fatalf("stderr = %q", got)
 	}
-	if err := getRun(&GetOptions{IO: env.IO, Config: env.Factory.Config, Key: "default_region"}); err != nil {
+	if err := getRun(&GetOptions{IO: env.IO, Config: env.Factory.Config, Key: "default_country"}); err != nil {
 		t.Fatal(err)
 	}
 	if env.Out.String() != "GB\n" {
@@ -91,7 +93,7 @@ func TestSetGetRoundTrip(t *testing.T) {
 func TestListRun(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.New(t)
-	if _, err := env.LoadConfig(t).Set("default_region", "DE"); err != nil {
+	if _, err := env.LoadConfig(t).Set("default_country", "DE"); err != nil {
 		t.Fatal(err)
 	}
 	apiURL := env.Server.URL
@@ -101,11 +103,11 @@ func TestListRun(t *testing.T) {
 		json bool
 		want string
 	}{
-		{"piped", false, false, "api_url\t" + apiURL + "\tfile\ndefault_region\tDE\tfile\nroutes_api\tpinless\tdefault\n"},
-		{"terminal", true, false, "KEY              VALUE" + strings.Repeat(" ", len(apiURL)-2) + "SOURCE\n" +
-			"api_url          " + apiURL + "   file\n" +
-			"default_region   DE" + strings.Repeat(" ", len(apiURL)+1) + "file\n" +
-			"routes_api       pinless" + strings.Repeat(" ", len(apiURL)-4) + "default\n"},
+		{"piped", false, false, "api_url\t" + apiURL + "\tfile\ndefault_country\tDE\tfile\nroutes_api\tpinless\tdefault\n"},
+		{"terminal", true, false, "KEY               VALUE" + strings.Repeat(" ", len(apiURL)-2) + "SOURCE\n" +
+			"api_url           " + apiURL + "   file\n" +
+			"default_country   DE" + strings.Repeat(" ", len(apiURL)+1) + "file\n" +
+			"routes_api        pinless" + strings.Repeat(" ", len(apiURL)-4) + "default\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +134,7 @@ func TestListRun(t *testing.T) {
     "from": "` + cfg.ConfigFile() + `"
   },
   {
-    "key": "default_region",
+    "key": "default_country",
     "value": "DE",
     "source": "file",
     "from": "` + cfg.ConfigFile() + `"
@@ -176,4 +178,34 @@ func TestProfilesRun(t *testing.T) {
 	if env.Out.String() != "default\nprod\n" {
 		t.Fatalf("quiet stdout = %q", env.Out)
 	}
+}
+
+// TestGetUnknownProfile: a profile that exists nowhere is an error naming it and the known
+// ones, not the defaults printed as if they were its settings.
+func TestGetUnknownProfile(t *testing.T) {
+	env := cmdtest.New(t)
+	cfg, err := config.Load(config.Options{Dir: env.ConfigDir, NoEnv: true, Flags: profileFlag("missing")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*config.Config, error) { return cfg, nil }
+	for name, run := range map[string]func() error{
+		"get":  func() error { return getRun(&GetOptions{IO: env.IO, Config: load, Key: "api_url"}) },
+		"list": func() error { return listRun(&ListOptions{IO: env.IO, Config: load}) },
+	} {
+		env.Out.Reset()
+		err := run()
+		var fe *cmdutil.FlagError
+		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), `profile "missing" (from --profile flag): no such profile; known profiles: default`) || env.Out.Len() != 0 {
+			t.Errorf("%s: err = %v, stdout %q", name, err, env.Out)
+		}
+	}
+}
+
+func profileFlag(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("dialin", pflag.ContinueOnError)
+	fs.StringP(config.FlagProfile, "p", "", "")
+	fs.String(config.FlagAPIURL, "", "")
+	_ = fs.Parse([]string{"--profile", name})
+	return fs
 }

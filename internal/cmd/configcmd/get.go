@@ -24,7 +24,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command 
 		Use:   "get KEY",
 		Short: "Print the value of a setting for the active profile",
 		Example: "  dialin config get api_url\n" +
-			"  dialin config get default_region --profile staging",
+			"  dialin config get default_country --profile staging",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Key = args[0]
@@ -42,6 +42,9 @@ func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command 
 func getRun(opts *GetOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
+		return err
+	}
+	if err := readableProfile(cfg); err != nil {
 		return err
 	}
 	value := cfg.DefaultProfile()

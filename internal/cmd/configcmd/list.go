@@ -42,6 +42,9 @@ func listRun(opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := readableProfile(cfg); err != nil {
+		return err
+	}
 	values := cfg.List()
 	if opts.Exporter != nil {
 		return opts.Exporter.Write(opts.IO, values)

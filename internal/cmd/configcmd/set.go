@@ -24,7 +24,7 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 	return &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Store a setting for the active profile in config.yaml",
-		Example: "  dialin config set default_region GB\n" +
+		Example: "  dialin config set default_country GB\n" +
 			"  dialin config set api_url http://127.0.0.1:4000/v1 --profile emulator\n" +
 			"  dialin config set default_profile staging",
 		Args: cobra.ExactArgs(2),

@@ -2,8 +2,8 @@
 // Daily account, no network and no other program. It starts the Daily emulator in process,
 // buys a number in it, points the number's route at an in-process `serve` (the real engine),
 // uses this same binary's hidden `standin-bot` command as the bot (a real child process per
-// call, started by serve with the seed bot's arguments), places a few calls at once, and
-// prints each call's timeline and hold time.
+// call, started by serve with the arguments of Pipecat's 2024 dial-in bot), places a few
+// calls at once, and prints each call's timeline and hold time.
 package demo
 
 import (
@@ -27,6 +27,7 @@ type Options struct {
 	TalkTime    time.Duration
 	HoldTimeout time.Duration
 	Patch       string
+	Bot         string // BotSeed or BotPipecat
 	Verbose     bool
 
 	// Executable is the program run as the bot with `standin-bot` (os.Executable: this
@@ -42,15 +43,20 @@ func NewCmdDemo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Short: "Watch calls reach a bot end to end, on this machine, without an account",
 		Long: "Run the whole dial-in flow locally: the Daily API emulator, a bought number whose route\n" +
 			"points at `dialin serve` (the real server, in this process), and a stand-in bot that is a\n" +
-			"real child process per call (this binary's `standin-bot`, started with the Pipecat seed's\n" +
+			"real child process per call (this binary's `standin-bot`, started with the Pipecat bot's\n" +
 			"arguments -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}). It places\n" +
 			"--calls calls at once and prints each call's timeline, every step with its time since Daily\n" +
 			"received the call, and the hold time: how long the caller heard hold music.\n\n" +
+			"--bot pipecat shows a current Pipecat bot (`async def bot(runner_args)`) instead: serve POSTs\n" +
+			"Pipecat's /start body to a stand-in for Pipecat's runner (`python bot.py -t daily`), in this\n" +
+			"process, which creates the room and runs a bot that patches the call with the Daily key and\n" +
+			"URL serve put in the body.\n\n" +
 			"--bot-startup plays a Python bot's import time; --patch serve lets serve patch the call on\n" +
 			"Daily's dialin.ready event instead of the bot. Nothing leaves this machine; no key is needed.\n" +
 			"Exits 1 if any call was not connected.",
 		Example: "  dialin demo\n" +
 			"  dialin demo --calls 10 --bot-startup 1.5s --patch serve\n" +
+			"  dialin demo --bot pipecat\n" +
 			"  dialin demo --json --jq '.calls[].hold_ms'",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -69,8 +75,10 @@ func NewCmdDemo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.DurationVar(&opts.TalkTime, "talk-time", 500*time.Millisecond, "How long each bot stays in its call before it leaves")
 	fl.DurationVar(&opts.HoldTimeout, "hold-timeout", 20*time.Second, "How long the emulator holds a call before it is lost (Daily: about 2 minutes)")
 	fl.StringVar(&opts.Patch, "patch", servecfg.PatchBot, "Who calls pinlessCallUpdate: bot or serve")
+	fl.StringVar(&opts.Bot, "bot", BotSeed, "Which bot: seed (the 2024 command-line bot, a process per call) or pipecat (Pipecat's runner, over /start)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Also print serve's event lines and warnings on stderr")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
+	_ = cmd.RegisterFlagCompletionFunc("bot", cobra.FixedCompletions([]string{BotSeed, BotPipecat}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{servecfg.PatchBot, servecfg.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -87,6 +95,10 @@ func validate(o *Options) error {
 		return cmdutil.FlagErrorf("--hold-timeout: must be between 100ms and 5m, got %s", o.HoldTimeout)
 	case o.Patch != servecfg.PatchBot && o.Patch != servecfg.PatchServe:
 		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", servecfg.PatchBot, servecfg.PatchServe, o.Patch)
+	case o.Bot != BotSeed && o.Bot != BotPipecat:
+		return cmdutil.FlagErrorf("--bot: must be %s or %s, got %q", BotSeed, BotPipecat, o.Bot)
+	case o.Bot == BotPipecat && o.Patch == servecfg.PatchServe:
+		return cmdutil.FlagErrorf("--patch: must be bot with --bot pipecat (a Pipecat bot patches the call itself)")
 	}
 	return nil
 }

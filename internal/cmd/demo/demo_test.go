@@ -42,6 +42,8 @@ func TestDemoFlags(t *testing.T) {
 		{[]string{"--talk-time", "0s"}, "--talk-time: must be between 10ms and 1m, got 0s"},
 		{[]string{"--hold-timeout", "1ms"}, "--hold-timeout: must be between 100ms and 5m, got 1ms"},
 		{[]string{"--patch", "caller"}, `--patch: must be bot or serve, got "caller"`},
+		{[]string{"--bot", "node"}, `--bot: must be seed or pipecat, got "node"`},
+		{[]string{"--bot", "pipecat", "--patch", "serve"}, "--patch: must be bot with --bot pipecat (a Pipecat bot patches the call itself)"},
 	} {
 		err := cmdtest.Exec(NewCmdDemo(&cmdutil.Factory{IOStreams: ios}, func(*Options) error { return nil }), tt.args...)
 		var fe *cmdutil.FlagError
@@ -105,5 +107,29 @@ func TestDemoExitsOneWhenACallIsLost(t *testing.T) {
 	}
 	if !strings.Contains(out, "  lost after ") || !strings.Contains(out, "  ! the bot exited with exit status 1\n") || !strings.Contains(out, "connected 0/1\n") {
 		t.Fatalf("stdout:\n%s", out)
+	}
+}
+
+// TestDemoPipecatBotConnectsThroughTheRunner runs the demo with --bot pipecat: serve POSTs
+// /start to the runner stand-in, which creates the room before its bot starts, and the bot
+// patches every call.
+func TestDemoPipecatBotConnectsThroughTheRunner(t *testing.T) {
+	out, errOut, err := runDemo(t, "--bot", "pipecat", "--calls", "2", "--bot-startup", "20ms", "--talk-time", "50ms")
+	if err != nil {
+		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+	}
+	if strings.Count(out, "  connected, hold ") != 2 || !strings.Contains(out, "\nconnected 2/2, hold p50 ") {
+		t.Fatalf("want 2 connected calls:\n%s", out)
+	}
+	// Each call's room is made (by the runner's /start) before its bot starts, and the bot
+	// patched the call.
+	for _, c := range strings.Split(strings.TrimSpace(out), "\n\n")[:2] {
+		room, started := strings.Index(c, "room_created"), strings.Index(c, "bot_started")
+		if room < 0 || started < 0 || room > started || !strings.Contains(c, "updated ") {
+			t.Errorf("call timeline without the runner's room, its bot and the patch:\n%s", c)
+		}
+	}
+	if !strings.Contains(errOut, "POSTs Pipecat's /start body per call to Pipecat's runner") {
+		t.Errorf("stderr does not say serve goes through the runner:\n%s", errOut)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -42,7 +41,7 @@ func demoRun(ctx context.Context, o *Options) error {
 	self, _ := o.Executable()
 	o.IO.Infof("Daily API emulator on %s (in this process: nothing leaves this machine)", w.emu.URL)
 	o.IO.Infof("Bought %s; its route points at serve on %s%s", w.number, w.url, "/dialin")
-	o.IO.Infof("serve: patch %s, tokens local; bot per call: %s", o.Patch, strings.Replace(w.botCmd, shellQuote(self), "dialin", 1))
+	o.IO.Infof("serve: %s", w.serveLine(self))
 	if o.Calls == 1 {
 		o.IO.Infof("Placing 1 call…")
 	} else {
@@ -141,7 +140,11 @@ func printResult(o *Options, res Result, calls []timeline.Call) {
 		summary += fmt.Sprintf(", hold p50 %dms, max %dms", *res.HoldP50MS, *res.HoldMaxMS)
 	}
 	fmt.Fprintln(out, summary)
-	if res.Connected == res.Total && o.IO.IsStdoutTTY() {
+	switch {
+	case res.Connected < res.Total || !o.IO.IsStdoutTTY():
+	case o.Bot == BotPipecat:
+		o.IO.Infof("Next: put serve in front of your own Pipecat bot: python bot.py -t daily, then dialin serve --bot-pipecat http://127.0.0.1:7860/start")
+	default:
 		o.IO.Infof("Next: put serve in front of your own bot: dialin serve --bot-cmd 'python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}'")
 	}
 }

@@ -36,6 +36,7 @@ type world struct {
 	url     string // serve's base URL
 	number  string
 	botCmd  string
+	runner  *pipecatRunner // with --bot pipecat
 	tracker *tracker
 	tmp     string
 }
@@ -59,6 +60,11 @@ func startWorld(ctx context.Context, o *Options) (w *world, err error) {
 	w.setup = daily.New(w.emu.APIKey, daily.WithBaseURL(w.emu.URL), daily.WithoutRateLimit())
 	if err := w.buyNumber(ctx); err != nil {
 		return w, err
+	}
+	if o.Bot == BotPipecat {
+		if err := w.startPipecatRunner(); err != nil {
+			return w, fmt.Errorf("starting the Pipecat runner stand-in: %w", err)
+		}
 	}
 	if err := w.startServe(); err != nil {
 		return w, err
@@ -104,7 +110,7 @@ func (w *world) startServe() error {
 	}
 	w.botCmd = botCommand(self, w.o)
 	cfg := &servecfg.Config{Patch: w.o.Patch, Tokens: servecfg.TokensLocal,
-		Default: &rules.Rule{Bot: rules.Bot{Cmd: w.botCmd}}}
+		Default: &rules.Rule{Bot: w.bot()}}
 	metrics := serve.NewMetrics()
 	client := daily.New(w.emu.APIKey, daily.WithBaseURL(w.emu.URL), daily.WithoutRateLimit(), daily.WithObserver(metrics.ObserveDaily))
 	logger := slog.New(slog.DiscardHandler)
@@ -132,7 +138,13 @@ func (w *world) startServe() error {
 	return nil
 }
 
-// botCommand is the stand-in bot with the seed's arguments, run from this binary.
+// displayBotCmd is the bot command as a person would type it.
+func (w *world) displayBotCmd(self string) string {
+	return strings.Replace(w.botCmd, shellQuote(self), "dialin", 1)
+}
+
+// botCommand is the stand-in bot with the arguments of Pipecat's 2024 dial-in bot
+// (-u -t -i -d -s), run from this binary.
 func botCommand(self string, o *Options) string {
 	patch := ""
 	if o.Patch == servecfg.PatchServe {
@@ -156,6 +168,9 @@ func (w *world) close() {
 		w.tracker.waitBots(ctx)
 		w.tracker.killBots() // any bot still running after 10 s: the demo started it, it ends it
 		_ = w.srv.Shutdown(ctx)
+	}
+	if w.runner != nil {
+		w.runner.close()
 	}
 	if w.hs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

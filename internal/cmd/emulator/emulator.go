@@ -67,7 +67,7 @@ func NewCmdEmulator(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comman
 			"It never sends anything to a host that is not on this machine.",
 		Example: "  dialin emulator\n" +
 			"  dialin emulator --addr 127.0.0.1:8089 --api-key test-key --seed-number +14155550100\n" +
-			"  dialin emulator --env-file emulator.env & # in CI: wait for the file, then: . ./emulator.env\n" +
+			"  rm -f emulator.env; dialin emulator --env-file emulator.env & # in CI: wait for the file (and the process), then: . ./emulator.env\n" +
 			"  dialin emulator --latency 50ms --fail-rate 0.1 --fail-status 503",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -88,7 +88,7 @@ func NewCmdEmulator(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comman
 	fl.IntVar(&opts.FailStatus, "fail-status", 503, "HTTP status of the failures --fail-rate injects (400-599)")
 	fl.StringArrayVar(&opts.SeedNumbers, "seed-number", nil, "Number the domain already owns (bought 30 days ago); repeat for more")
 	fl.BoolVar(&opts.ManualClock, "manual-clock", false, "Freeze the emulator's clock; only POST /_emulator/clock moves it")
-	fl.StringVar(&opts.EnvFile, "env-file", "", "Also write the exports to this file (mode 0600) once listening; removed on exit")
+	fl.StringVar(&opts.EnvFile, "env-file", "", "Also write the exports to this file (mode 0600, atomically) once listening; an old one is removed at start, this one on exit")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	return cmd
 }

@@ -234,6 +234,8 @@ func clockNow(t *testing.T, em *running, method, url, body string) time.Time {
 	return got.Now
 }
 
+// TestEmulatorAddressInUse: the emulator cannot listen; it says where, prints nothing, and
+// the --env-file a killed emulator left is gone, so no script sources its dead URL.
 func TestEmulatorAddressInUse(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -241,12 +243,19 @@ func TestEmulatorAddressInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	stale := filepath.Join(t.TempDir(), "emulator.env")
+	if err := os.WriteFile(stale, []byte("export DAILY_API_URL=http://127.0.0.1:1/v1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ios, _, out, _ := iostreams.Test()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // bounds a wrong success
 	defer cancel()
-	err = run(ctx, &Options{IO: ios, Addr: ln.Addr().String(), FailStatus: 503})
+	err = run(ctx, &Options{IO: ios, Addr: ln.Addr().String(), FailStatus: 503, EnvFile: stale})
 	if err == nil || !strings.HasPrefix(err.Error(), "starting the emulator: listen on "+ln.Addr().String()) || out.Len() != 0 {
 		t.Fatalf("err = %v, stdout %q", err, out)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the stale env file is still there: %v", err)
 	}
 }
 

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -23,6 +25,14 @@ type Endpoint struct {
 
 // run serves the emulator until ctx is cancelled (Ctrl-C, SIGTERM), then closes it.
 func run(ctx context.Context, opts *Options) error {
+	if opts.EnvFile != "" {
+		// A file left by an emulator that was killed (SIGKILL) names a dead URL and key:
+		// gone before this one listens. Scripts remove it themselves before starting the
+		// emulator too, since their wait loop may look before this runs.
+		if err := os.Remove(opts.EnvFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--env-file: removing the old file: %w", err)
+		}
+	}
 	srv, err := dailytest.Start(opts.Addr, serverOptions(opts)...)
 	if err != nil {
 		return fmt.Errorf("starting the emulator: %w", err)

@@ -27,7 +27,7 @@ type BuyOptions struct {
 	Random  bool
 	DryRun  bool
 	Yes     bool
-	Region  string // --region, validated; "" means the profile's default_region
+	Country string // --default-country, validated; "" means the profile\'s default_country
 }
 
 // NewCmdBuy builds `numbers buy`; runF replaces the run function in tests.
@@ -39,7 +39,7 @@ func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command 
 		Long: "Buy the named numbers, one by one, or with --random one number Daily picks.\n\n" +
 			"Numbers are paid (pay-as-you-go) and cannot be released for 14 days after purchase.\n" +
 			"On a terminal dialin asks first; elsewhere it refuses without --yes. Numbers may be\n" +
-			"written in any common form (\"+1 (415) 555-0100\", \"4155550100\" with --region US).\n\n" +
+			"written in any common form (\"+1 (415) 555-0100\", \"4155550100\" with --default-country US).\n\n" +
 			"A purchase whose answer is lost is never retried: dialin checks whether the number was\n" +
 			"bought and says so. If some numbers are bought and others not, the bought ones are\n" +
 			"printed and the exit code is 1.",
@@ -54,11 +54,11 @@ func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command 
 			case len(args) > 0 && opts.Random:
 				return cmdutil.FlagErrorf("--random: cannot be combined with numbers to buy")
 			}
-			r, err := checkRegionFlag(opts.Region)
+			r, err := checkCountryFlag(opts.Country)
 			if err != nil {
 				return err
 			}
-			opts.Region = r
+			opts.Country = r
 			if runF != nil {
 				return runF(opts)
 			}
@@ -68,7 +68,7 @@ func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command 
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Random, "random", false, "Buy one random number (Daily picks it)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be bought and which numbers are already owned; buy nothing")
-	addRegionFlag(cmd, &opts.Region)
+	addCountryFlag(cmd, &opts.Country)
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
 	cmdutil.AddQuietFlag(cmd, opts.IO, &opts.Quiet, "Print only the bought numbers, one per line")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
@@ -99,7 +99,7 @@ func buyRun(ctx context.Context, opts *BuyOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "About to buy %s on Daily:\n", describeTargets(targets))
 		for _, n := range targets {
 			if n != "" {
-				fmt.Fprintf(opts.IO.ErrOut, "  %s\n", cs.Cyan(displayNumber(true, n)))
+				fmt.Fprintf(opts.IO.ErrOut, "  %s\n", cs.Cyan(n))
 			}
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "%s Numbers are paid (pay-as-you-go) and cannot be released for 14 days after purchase.\n", cs.WarningIcon())
@@ -149,7 +149,7 @@ func buyTargets(opts *BuyOptions) ([]string, error) {
 	if opts.Random {
 		return []string{""}, nil
 	}
-	region, err := defaultRegion(opts.Region, opts.Config)
+	region, err := defaultCountry(opts.Country, opts.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -198,10 +198,9 @@ func printBought(opts *BuyOptions, bought []daily.PurchasedNumber) error {
 		}
 		return nil
 	}
-	tty := opts.IO.IsStdoutTTY()
 	t := output.NewTable(opts.IO, "Number", "ID")
 	for _, p := range bought {
-		t.Row(displayNumber(tty, p.Number), p.ID)
+		t.Row(p.Number, p.ID)
 	}
 	return t.Render()
 }

@@ -98,6 +98,8 @@ func (r *buyResult) err(ios *iostreams.IOStreams, jsonMode bool) error {
 			why = f.err.Error()
 			if h := uncertainHint(f.err); h != "" {
 				hint = h
+			} else if h := cmdutil.APIHint(f.err); h != "" && hint == "" {
+				hint = h
 			}
 		}
 		if jsonMode { // no lines on stderr besides the JSON error: the reasons go in it

@@ -25,9 +25,11 @@ func TestNewCmdBuy(t *testing.T) {
 		want BuyOptions
 	}{
 		{[]string{"+14155550100"}, BuyOptions{Numbers: []string{"+14155550100"}}},
-		{[]string{"415 555 0100", "+14155550101", "--yes", "--region", "us"}, BuyOptions{Numbers: []string{"415 555 0100", "+14155550101"}, Yes: true, Region: "US"}},
+		{[]string{"415 555 0100", "+14155550101", "--yes", "--default-country", "us"}, BuyOptions{Numbers: []string{"415 555 0100", "+14155550101"}, Yes: true, Country: "US"}},
 		{[]string{"--random", "-y", "-q"}, BuyOptions{Random: true, Yes: true, Quiet: true}},
 		{[]string{"--random", "--dry-run"}, BuyOptions{Random: true, DryRun: true}},
+		// --region, the old name (deprecated: in `numbers search` it is a state), still works.
+		{[]string{"+14155550100", "--region", "ca"}, BuyOptions{Numbers: []string{"+14155550100"}, Country: "CA"}},
 	}
 	for _, tt := range ok {
 		var got *BuyOptions
@@ -35,7 +37,7 @@ func TestNewCmdBuy(t *testing.T) {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
 		if (len(got.Numbers) > 0 || len(tt.want.Numbers) > 0) && !reflect.DeepEqual(got.Numbers, tt.want.Numbers) || got.Random != tt.want.Random || got.DryRun != tt.want.DryRun ||
-			got.Yes != tt.want.Yes || got.Region != tt.want.Region || got.Quiet != tt.want.Quiet {
+			got.Yes != tt.want.Yes || got.Country != tt.want.Country || got.Quiet != tt.want.Quiet {
 			t.Errorf("%v: got %+v", tt.args, got)
 		}
 	}
@@ -51,7 +53,7 @@ func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
 		{nil, "NUMBER: name the numbers to buy (e.g. +14155550100), or pass --random to buy one number Daily picks"},
 		{[]string{"--yes"}, "NUMBER: name the numbers to buy (e.g. +14155550100), or pass --random to buy one number Daily picks"},
 		{[]string{"+14155550100", "--random"}, "--random: cannot be combined with numbers to buy"},
-		{[]string{"+14155550100", "--region", "XX"}, "--region: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
+		{[]string{"+14155550100", "--default-country", "XX"}, "--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
 		{[]string{"not-a-number", "--yes"}, `phone number "not-a-number": not a valid E.164 number (expected like +14155550100)`},
 		{[]string{"+1415", "--yes"}, `phone number "+1415": not a valid E.164 number (wrong number of digits) (expected like +14155550100)`},
 		{[]string{"+14155550100", "(415) 555-0100", "--yes"}, "NUMBER: +14155550100 is given twice"},
@@ -79,7 +81,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 		env.In.WriteString(answer)
 		err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+1 415 555 0100")
 		stderr := env.ErrOut.String()
-		for _, want := range []string{"About to buy 1 number on Daily:\n  +1 415-555-0100\n",
+		for _, want := range []string{"About to buy 1 number on Daily:\n  +14155550100\n",
 			"Numbers are paid (pay-as-you-go) and cannot be released for 14 days after purchase.",
 			"Buy +14155550100? [y/N] "} {
 			if !strings.Contains(stderr, want) {
@@ -91,7 +93,7 @@ func TestBuyOnTerminalAsks(t *testing.T) {
 			if err != nil || bought != 1 {
 				t.Fatalf("yes: err %v, %d purchases", err, bought)
 			}
-			if !strings.HasPrefix(env.Out.String(), "NUMBER            ID\n+1 415-555-0100   ") {
+			if !strings.HasPrefix(env.Out.String(), "NUMBER         ID\n+14155550100   ") {
 				t.Fatalf("stdout = %q", env.Out)
 			}
 			continue
@@ -169,13 +171,10 @@ func TestBuyJSONQuietAndRandom(t *testing.T) {
 func TestBuyDryRunSendsNothing(t *testing.T) {
 	t.Parallel()
 	env, _ := newEnv(t)
-	if _, err := env.LoadConfig(t).Set("default_region", "GB"); err != nil {
+	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+12125550100", "+14155550100", "--dry-run"); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "020 7946 0018", "+14155550100", "--dry-run"); err != nil {
-		t.Fatal(err)
-	}
-	if env.Out.String() != "+442079460018\n+14155550100\n" ||
+	if env.Out.String() != "+12125550100\n+14155550100\n" ||
 		env.ErrOut.String() != "Dry run: would buy 2 numbers; nothing was bought.\n" {
 		t.Fatalf("stdout %q stderr %q", env.Out, env.ErrOut)
 	}
@@ -193,6 +192,42 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 		t.Fatalf("json %q: %v", env.Out, err)
 	}
 	assertNoRequests(t, env) // a random number cannot be owned yet: nothing to read
+}
+
+// TestBuyDryRunChecksAvailability: a number Daily does not offer is reported by the dry run
+// (exit 1, with the way to find one), not discovered by the real buy's 422.
+func TestBuyDryRunChecksAvailability(t *testing.T) {
+	env, _ := newEnv(t)
+	if _, err := env.LoadConfig(t).Set("default_country", "GB"); err != nil {
+		t.Fatal(err)
+	}
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "020 7946 0018", "+14155550101", "--dry-run")
+	if err == nil || err.Error() != "dry run: not for sale: +442079460018; a real buy would fail" || cmdutil.APIHint(err) != "" {
+		t.Fatalf("err = %v", err)
+	}
+	var h *cmdutil.HintError
+	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "`dialin numbers search`") {
+		t.Fatalf("hint: %v", err)
+	}
+	want := "✗ +442079460018: not available for purchase; would not be bought\n" +
+		"Dry run: would buy 1 number (1 not available); nothing was bought.\n"
+	if env.Out.String() != "+14155550101\n" || env.ErrOut.String() != want {
+		t.Fatalf("stdout %q stderr %q", env.Out, env.ErrOut)
+	}
+	reset(env)
+	err = cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+13035550100", "--dry-run", "--json")
+	var got buyDryRun
+	if err == nil || json.Unmarshal(env.Out.Bytes(), &got) != nil || len(got.Numbers) != 0 || len(got.Unavailable) != 1 || got.Unavailable[0] != "+13035550100" {
+		t.Fatalf("%v %s", err, env.Out)
+	}
+	assertNoPurchases(t, env)
+}
+
+func assertNoPurchases(t *testing.T, env *cmdtest.Env) {
+	t.Helper()
+	if n := env.Server.Count("POST", "/buy-phone-number"); n != 0 {
+		t.Fatalf("dry run sent %d purchases", n)
+	}
 }
 
 func TestBuyDryRunReportsNumbersAlreadyOwned(t *testing.T) {
@@ -352,5 +387,18 @@ func TestBuyRefusesANumberAlreadyOwned(t *testing.T) {
 	}
 	if strings.Contains(env.ErrOut.String(), "Bought") || env.Out.String() != "" {
 		t.Fatalf("stdout %q, stderr %q", env.Out, env.ErrOut)
+	}
+}
+
+// TestBuyUnavailableSaysWhatToDo: Daily's 422 is reported with its status once and the hint
+// the error printer shows names the search command.
+func TestBuyUnavailableSaysWhatToDo(t *testing.T) {
+	env, _ := newEnv(t)
+	err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), "+13035550100", "--yes")
+	if err == nil || strings.Count(err.Error(), "Unprocessable Entity") != 1 || strings.Count(err.Error(), "422") != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	if h := cmdutil.APIHint(err); !strings.Contains(h, "`dialin numbers search`") {
+		t.Fatalf("hint %q", h)
 	}
 }

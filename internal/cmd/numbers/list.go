@@ -103,7 +103,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if at, ok := dialnumbers.BoughtAt(r.PurchasedNumber); ok && tty {
 			created = formatTime(at)
 		}
-		t.Row(displayNumber(tty, r.Number), r.ID, routeSummary(r.Route), created)
+		t.Row(r.Number, r.ID, routeSummary(r.Route), created)
 	}
 	return t.Render()
 }

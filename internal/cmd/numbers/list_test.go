@@ -66,10 +66,11 @@ func TestListRun(t *testing.T) {
 	if err := cmdtest.Exec(NewCmdList(env.Factory, nil)); err != nil {
 		t.Fatal(err)
 	}
-	want := "NUMBER            ID                                     ROUTE                                       CREATED\n" +
-		"+1 212-555-0100   " + ids["+12125550100"] + "   -                                           2025-03-14 04:46 UTC\n" +
-		"+1 415-555-0101   " + ids["+14155550101"] + "   PIN dial-in                                 2025-03-13 04:46 UTC\n" +
-		"+1 415-555-0100   " + ids["+14155550100"] + "   https://bots.example.com/dialin (support)   2025-03-12 04:46 UTC\n"
+	// E.164 on a terminal too: the form routes list, serve's rules and logs use.
+	want := "NUMBER         ID                                     ROUTE                                       CREATED\n" +
+		"+12125550100   " + ids["+12125550100"] + "   -                                           2025-03-14 04:46 UTC\n" +
+		"+14155550101   " + ids["+14155550101"] + "   PIN dial-in                                 2025-03-13 04:46 UTC\n" +
+		"+14155550100   " + ids["+14155550100"] + "   https://bots.example.com/dialin (support)   2025-03-12 04:46 UTC\n"
 	if got := env.Out.String(); got != want {
 		t.Fatalf("stdout =\n%s\nwant\n%s", got, want)
 	}

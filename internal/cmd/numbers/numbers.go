@@ -35,39 +35,45 @@ func NewCmdNumbers(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// addRegionFlag adds --region, the country assumed for numbers typed without +country code.
-func addRegionFlag(cmd *cobra.Command, target *string) {
-	cmd.Flags().StringVar(target, "region", "",
-		"Country for numbers written without +country code, e.g. GB (default: default_region, then US)")
+// addCountryFlag adds --default-country, the country assumed for numbers typed without
+// +country code. --region, its old name, still works but is deprecated and hidden: in
+// `numbers search` --region is Daily's state filter (CA is California there, and Canada
+// here), so one name must not mean both.
+func addCountryFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVar(target, "default-country", "",
+		"Country for numbers written without +country code, e.g. GB (default: default_country, then US)")
+	cmd.Flags().StringVar(target, "region", "", "Old name of --default-country")
+	_ = cmd.Flags().MarkDeprecated("region", "use --default-country (in `numbers search`, --region is a state such as CA)")
 }
 
-// checkRegionFlag validates --region when it was given and returns it upper-cased.
-func checkRegionFlag(region string) (string, error) {
-	if region == "" {
+// checkCountryFlag validates --default-country when it was given and returns it upper-cased.
+func checkCountryFlag(country string) (string, error) {
+	if country == "" {
 		return "", nil
 	}
-	r, err := config.Normalize("default_region", strings.TrimSpace(region))
+	r, err := config.Normalize("default_country", strings.TrimSpace(country))
 	if err != nil {
-		return "", cmdutil.FlagErrorf("--region: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE")
+		return "", cmdutil.FlagErrorf("--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE")
 	}
 	return r, nil
 }
 
-// defaultRegion is --region when given, else the profile's default_region (US by default).
-func defaultRegion(flag string, cfgFunc func() (*config.Config, error)) (string, error) {
+// defaultCountry is --default-country when given, else the profile's default_country (US by
+// default).
+func defaultCountry(flag string, cfgFunc func() (*config.Config, error)) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
 	if cfgFunc == nil {
-		return config.DefaultRegion, nil
+		return config.DefaultCountry, nil
 	}
 	cfg, err := cfgFunc()
 	if err != nil {
 		return "", err
 	}
-	v, err := cfg.Get("default_region")
+	v, err := cfg.Get("default_country")
 	if err != nil || v.Value == "" {
-		return config.DefaultRegion, err
+		return config.DefaultCountry, err
 	}
 	return v.Value, nil
 }
@@ -79,15 +85,6 @@ func normalizeNumber(input, region string) (string, error) {
 		return "", cmdutil.FlagErrorWrap(err)
 	}
 	return n, nil
-}
-
-// displayNumber is how a number looks in a table: "+1 415-555-0100" on a terminal, E.164
-// when piped (scripts compare and pass numbers on).
-func displayNumber(tty bool, e164 string) string {
-	if tty {
-		return phone.Display(e164)
-	}
-	return e164
 }
 
 // plural returns "1 number" / "2 numbers".

@@ -28,10 +28,10 @@ type ReleaseOptions struct {
 	Now         func() time.Time
 	Exporter    cmdutil.Exporter
 
-	Target string // a number in any spelling, or a purchase id
-	Region string // --region, validated; "" means the profile's default_region
-	Force  bool
-	Yes    bool
+	Target  string // a number in any spelling, or a purchase id
+	Country string // --default-country, validated; "" means the profile\'s default_country
+	Force   bool
+	Yes     bool
 }
 
 // NewCmdRelease builds `numbers release`; runF replaces the run function in tests.
@@ -58,11 +58,11 @@ func NewCmdRelease(f *cmdutil.Factory, runF func(*ReleaseOptions) error) *cobra.
 			if opts.Target == "" {
 				return cmdutil.FlagErrorf("NUMBER|ID: must not be empty")
 			}
-			r, err := checkRegionFlag(opts.Region)
+			r, err := checkCountryFlag(opts.Country)
 			if err != nil {
 				return err
 			}
-			opts.Region = r
+			opts.Country = r
 			if runF != nil {
 				return runF(opts)
 			}
@@ -71,7 +71,7 @@ func NewCmdRelease(f *cmdutil.Factory, runF func(*ReleaseOptions) error) *cobra.
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Force, "force", false, "Release even if a route uses the number or it was bought less than 14 days ago")
-	addRegionFlag(cmd, &opts.Region)
+	addCountryFlag(cmd, &opts.Country)
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	cmd.ValidArgsFunction = complete.PurchasedNumbers(f)
@@ -93,7 +93,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	if uuidPattern.MatchString(opts.Target) {
 		id = strings.ToLower(opts.Target)
 	} else {
-		region, err := defaultRegion(opts.Region, opts.Config)
+		region, err := defaultCountry(opts.Country, opts.Config)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	if !opts.Yes {
 		cs := output.NewErrColorScheme(opts.IO)
 		fmt.Fprintf(opts.IO.ErrOut, "%s Releasing %s (id %s) gives it back to the carrier: calls to it stop and you may not get it back.\n",
-			cs.WarningIcon(), cs.Cyan(displayNumber(true, owned.Number)), owned.ID)
+			cs.WarningIcon(), cs.Cyan(owned.Number), owned.ID)
 		if route != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "%s It still has a route: %s\n", cs.WarningIcon(), routeSummary(route))
 		}

@@ -23,14 +23,14 @@ func TestNewCmdRelease(t *testing.T) {
 		want ReleaseOptions
 	}{
 		{[]string{"+14155550100"}, ReleaseOptions{Target: "+14155550100"}},
-		{[]string{" 415 555 0100 ", "--region", "us", "-y"}, ReleaseOptions{Target: "415 555 0100", Region: "US", Yes: true}},
+		{[]string{" 415 555 0100 ", "--default-country", "us", "-y"}, ReleaseOptions{Target: "415 555 0100", Country: "US", Yes: true}},
 		{[]string{"85a70a9a-e22f-4a8d-8302-bbf1b88dd909", "--force", "--json"}, ReleaseOptions{Target: "85a70a9a-e22f-4a8d-8302-bbf1b88dd909", Force: true}},
 	} {
 		var got *ReleaseOptions
 		if err := cmdtest.Exec(NewCmdRelease(f, func(o *ReleaseOptions) error { got = o; return nil }), tt.args...); err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
-		if got.Target != tt.want.Target || got.Region != tt.want.Region || got.Yes != tt.want.Yes || got.Force != tt.want.Force {
+		if got.Target != tt.want.Target || got.Country != tt.want.Country || got.Yes != tt.want.Yes || got.Force != tt.want.Force {
 			t.Errorf("%v: %+v", tt.args, got)
 		}
 	}
@@ -61,7 +61,7 @@ func TestReleaseRefusesBadInputBeforeAnyRequest(t *testing.T) {
 		{[]string{" ", "--yes"}, "NUMBER|ID: must not be empty"},
 		{[]string{"+1415", "--yes"}, `phone number "+1415": not a valid E.164 number (wrong number of digits) (expected like +14155550100)`},
 		{[]string{"number-one", "--yes"}, `NUMBER|ID: "number-one" is neither a phone number (e.g. +14155550100) nor a purchase id (a UUID)`},
-		{[]string{"+14155550100", "--region", "ZZ", "--yes"}, "--region: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
+		{[]string{"+14155550100", "--default-country", "ZZ", "--yes"}, "--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
 		{[]string{"+14155550100"}, "Release +14155550100: refusing without --yes when not running interactively"},
 	} {
 		assertUsageError(t, cmdtest.Exec(NewCmdRelease(env.Factory, nil), tt.args...), tt.want)
@@ -179,7 +179,7 @@ func TestReleaseOnTerminalAsks(t *testing.T) {
 		env.IO.SetStdoutTTY(true)
 		env.In.WriteString(answer)
 		err := cmdtest.Exec(NewCmdRelease(env.Factory, nil), "+14155550100")
-		want := "! Releasing +1 415-555-0100 (id " + ids["+14155550100"] + ") gives it back to the carrier: calls to it stop and you may not get it back.\n" +
+		want := "! Releasing +14155550100 (id " + ids["+14155550100"] + ") gives it back to the carrier: calls to it stop and you may not get it back.\n" +
 			"Release +14155550100? [y/N] "
 		if !strings.HasPrefix(env.ErrOut.String(), want) {
 			t.Fatalf("stderr = %q", env.ErrOut)

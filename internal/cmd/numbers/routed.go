@@ -5,6 +5,7 @@ import (
 	"time"
 
 	dialnumbers "github.com/dialin-project/dialin/pkg/dialin/numbers"
+	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
 // numberRoute is the dial-in entry that uses a number (pkg/dialin/numbers).
@@ -18,9 +19,9 @@ func routeSummary(r *numberRoute) string {
 	case r.Type == dialnumbers.RoutePin:
 		return "PIN dial-in"
 	case r.NamePrefix != "":
-		return fmt.Sprintf("%s (%s)", r.RoomCreationAPI, r.NamePrefix)
+		return fmt.Sprintf("%s (%s)", routes.WebhookName(r.RoomCreationAPI), r.NamePrefix)
 	}
-	return r.RoomCreationAPI
+	return routes.WebhookName(r.RoomCreationAPI)
 }
 
 // formatTime is a time for people: minutes, UTC.

@@ -25,6 +25,8 @@ type SearchOptions struct {
 
 	Filters daily.NumberSearch
 	Limit   int
+
+	limitSet bool // --limit was given
 }
 
 // NewCmdSearch builds `numbers search`; runF replaces the run function in tests.
@@ -52,6 +54,7 @@ func NewCmdSearch(f *cmdutil.Factory, runF func(*SearchOptions) error) *cobra.Co
 			if opts.Limit < 1 {
 				return cmdutil.FlagErrorf("--limit: must be at least 1")
 			}
+			opts.limitSet = c.Flags().Changed("limit")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -60,12 +63,12 @@ func NewCmdSearch(f *cmdutil.Factory, runF func(*SearchOptions) error) *cobra.Co
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Filters.AreaCode, "areacode", "", "Area code, 3 digits (e.g. 415)")
-	fl.StringVar(&opts.Filters.Region, "region", "", "State or province, 2 letters (e.g. CA)")
+	fl.StringVar(&opts.Filters.Region, "region", "", "Daily's region filter: a US state or Canadian province, 2 letters (CA is California)")
 	fl.StringVar(&opts.Filters.City, "city", "", "City name (requires --region)")
 	fl.StringVar(&opts.Filters.Contains, "contains", "", "Digits the number contains (3-7)")
 	fl.StringVar(&opts.Filters.StartsWith, "starts-with", "", "Digits the number starts with (3-7)")
 	fl.StringVar(&opts.Filters.EndsWith, "ends-with", "", "Digits the number ends with (3-7)")
-	fl.IntVarP(&opts.Limit, "limit", "L", defaultSearchLimit, "Show at most this many numbers")
+	fl.IntVarP(&opts.Limit, "limit", "L", defaultSearchLimit, "Show at most this many numbers (Daily answers one page: fewer are said so on stderr)")
 	cmdutil.AddQuietFlag(cmd, opts.IO, &opts.Quiet, "Print only the numbers, one per line")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	return cmd
@@ -81,7 +84,8 @@ func trimFilters(s daily.NumberSearch) daily.NumberSearch {
 	return s
 }
 
-// validateFilters checks Daily's filter rules (daily-api.md §2.1), the same ones
+// validateFilters checks Daily's filter rules
+// (https://docs.daily.co/reference/rest-api/phone-numbers/list-available), the same ones
 // daily.NumberSearch.Validate checks, with errors that name the flags.
 func validateFilters(s daily.NumberSearch) error {
 	if s.AreaCode != "" && !allDigits(s.AreaCode, 3, 3) {
@@ -133,6 +137,12 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 	}
 	if len(found) > opts.Limit {
 		found = found[:opts.Limit]
+	} else if opts.limitSet && len(found) > 0 && len(found) < opts.Limit {
+		// Daily answers one page and has no cursor for this search: say so rather than
+		// silently showing fewer than asked (never under -q's silence either: this is stderr).
+		cs := output.NewErrColorScheme(opts.IO)
+		fmt.Fprintf(opts.IO.ErrOut, "%s Daily answered %s, fewer than --limit %d: its search returns one page, without paging; narrow the filters (--areacode, --contains, …) to see other numbers\n",
+			cs.WarningIcon(), plural(len(found), "number"), opts.Limit)
 	}
 	if opts.Exporter != nil {
 		return opts.Exporter.Write(opts.IO, found)
@@ -146,10 +156,9 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 		}
 		return nil
 	}
-	tty := opts.IO.IsStdoutTTY()
 	t := output.NewTable(opts.IO, "Number", "Region")
 	for _, n := range found {
-		t.Row(displayNumber(tty, n.Number), n.Region)
+		t.Row(n.Number, n.Region)
 	}
 	return t.Render()
 }

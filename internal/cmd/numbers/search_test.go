@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -111,7 +113,7 @@ func TestSearchRun(t *testing.T) {
 		want string
 	}{
 		{"terminal", true, []string{"--areacode", "415"},
-			"NUMBER            REGION\n+1 415-555-0100   CA\n+1 415-555-0101   CA\n+1 415-555-0102   CA\n"},
+			"NUMBER         REGION\n+14155550100   CA\n+14155550101   CA\n+14155550102   CA\n"},
 		{"piped", false, []string{"--region", "CA"}, "+14155550100\tCA\n+14155550101\tCA\n+14155550102\tCA\n"},
 		{"limit", false, []string{"--limit", "1"}, "+12125550100\tNY\n"},
 		{"quiet", true, []string{"--ends-with", "0101", "-q"}, "+14155550101\n"},
@@ -189,4 +191,23 @@ func TestSearchDailyError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	assertNoSecrets(t, env, err.Error())
+}
+
+// TestSearchLimitAboveDailysPage: Daily answers one page (the emulator 20) and the search has
+// no paging, so --limit 1000 shows what there is and says so on stderr, -q included.
+func TestSearchLimitAboveDailysPage(t *testing.T) {
+	env := cmdtest.New(t) // the seeded pool: more than one page of numbers
+	if err := cmdtest.Exec(NewCmdSearch(env.Factory, nil), "--limit", "1000", "-q"); err != nil {
+		t.Fatal(err)
+	}
+	n := strings.Count(env.Out.String(), "\n")
+	want := fmt.Sprintf("! Daily answered %d numbers, fewer than --limit 1000: its search returns one page", n)
+	if n == 0 || !strings.HasPrefix(env.ErrOut.String(), want) {
+		t.Fatalf("%d numbers; stderr %q", n, env.ErrOut)
+	}
+	env.Out.Reset()
+	env.ErrOut.Reset()
+	if err := cmdtest.Exec(NewCmdSearch(env.Factory, nil), "--limit", "3", "-q"); err != nil || env.ErrOut.Len() != 0 || strings.Count(env.Out.String(), "\n") != 3 {
+		t.Fatalf("--limit 3: %v, stdout %q, stderr %q", err, env.Out, env.ErrOut)
+	}
 }

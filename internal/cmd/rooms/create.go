@@ -16,11 +16,15 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
-// Daily's limits for SIP rooms (daily-api.md §5.2).
+// Daily's limits for SIP rooms (https://docs.daily.co/reference/rest-api/rooms/create-room).
 const (
 	maxEndpoints       = 5                    // max_sip_pstn_sessions_per_room default
 	maxPSTNRoomExp     = 365 * 24 * time.Hour // PSTN rooms need exp < 365 days out
 	defaultDisplayName = "Caller"
+	// defaultSIPRoomExp ends a SIP room an hour after it is made: it is for one held call,
+	// and a room nobody deletes would otherwise stay forever. --exp never opts out.
+	defaultSIPRoomExp = time.Hour
+	expNever          = "never"
 )
 
 // CreateOptions are the inputs of `dialin rooms create`.
@@ -36,7 +40,7 @@ type CreateOptions struct {
 	DisplayName  string
 	NumEndpoints int
 	Video        bool
-	Exp          int64 // Unix seconds; 0 = no expiry
+	Exp          int64 // Unix seconds; 0 = no expiry (--exp never; the default without --sip)
 	EjectAtExp   bool
 	Privacy      string // "" is Daily's default, public
 }
@@ -54,7 +58,8 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 			"call (--num-endpoints, 1 to 5), audio only unless --video. Such a room carries PSTN\n" +
 			"calls, so --exp must be less than 365 days ahead, as Daily requires of PSTN rooms.\n" +
 			"Without --sip the room is an ordinary video room: the SIP flags are refused.\n\n" +
-			"--exp takes a duration from now (90m, 1h, 7d), a Unix time or an RFC 3339 time.\n" +
+			"--exp takes a duration from now (90m, 1h, 7d), a Unix time, an RFC 3339 time, or never.\n" +
+			"A SIP room expires in 1h unless --exp says otherwise; an ordinary room never does.\n" +
 			"Names may use A-Z a-z 0-9 - and _, up to 128 characters; without --name Daily picks one.\n" +
 			"Everything is checked before the request; Daily refuses a name that already exists.",
 		Example: "  dialin rooms create --sip --name support-1 --exp 1h --eject-at-exp\n" +
@@ -77,7 +82,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 	fl.StringVar(&opts.DisplayName, "display-name", defaultDisplayName, "Name shown for the SIP participant, e.g. the caller's number (--sip)")
 	fl.IntVar(&opts.NumEndpoints, "num-endpoints", 1, "SIP endpoints, one per simultaneous call, 1-5 (--sip)")
 	fl.BoolVar(&opts.Video, "video", false, "Allow video over SIP (--sip; default audio only)")
-	fl.StringVar(&exp, "exp", "", "Expiry: a duration from now (1h, 7d), a Unix time or RFC 3339 (default: never)")
+	fl.StringVar(&exp, "exp", "", "Expiry: a duration from now (1h, 7d), a Unix time, RFC 3339, or never (default: 1h with --sip, else never)")
 	fl.BoolVar(&opts.EjectAtExp, "eject-at-exp", false, "Eject everyone when the room expires (needs --exp)")
 	fl.StringVar(&opts.Privacy, "privacy", "", "`public` or private (default: Daily's, public)")
 	_ = cmd.RegisterFlagCompletionFunc("privacy", cobra.FixedCompletions([]string{"public", "private"}, cobra.ShellCompDirectiveNoFileComp))
@@ -109,7 +114,12 @@ func (o *CreateOptions) validate(c *cobra.Command, exp string) error {
 	if o.SIP && strings.TrimSpace(o.DisplayName) == "" {
 		return cmdutil.FlagErrorf("--display-name: must not be empty (Daily requires it for a SIP room)")
 	}
-	if c.Flags().Changed("exp") {
+	switch {
+	case c.Flags().Changed("exp") && strings.TrimSpace(exp) == expNever:
+		o.Exp = 0
+	case !c.Flags().Changed("exp") && o.SIP:
+		o.Exp = o.Now().Add(defaultSIPRoomExp).Unix()
+	case c.Flags().Changed("exp"):
 		limit := time.Duration(0)
 		if o.SIP {
 			limit = maxPSTNRoomExp

@@ -21,7 +21,11 @@ func TestNewCmdCreate(t *testing.T) {
 		want     CreateOptions
 		wantJSON bool
 	}{
-		{[]string{"--sip"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1}, false},
+		// A SIP room expires in an hour unless told otherwise (it is for one held call).
+		{[]string{"--sip"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Exp: inAnHour}, false},
+		{[]string{"--sip", "--exp", "never"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1}, false},
+		{[]string{"--sip", "--eject-at-exp"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Exp: inAnHour, EjectAtExp: true}, false},
+		{[]string{"--name", "plain"}, CreateOptions{Name: "plain", DisplayName: "Caller", NumEndpoints: 1}, false},
 		{[]string{"--sip", "--name", "support-1", "--display-name", "+14155550100", "--num-endpoints", "5", "--video",
 			"--exp", "1h", "--eject-at-exp", "--privacy", "private"},
 			CreateOptions{SIP: true, Name: "support-1", DisplayName: "+14155550100", NumEndpoints: 5, Video: true,
@@ -31,9 +35,9 @@ func TestNewCmdCreate(t *testing.T) {
 		{[]string{"--sip", "--exp", "364d"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Exp: start.Unix() + 364*86400}, false},
 		// An ordinary room has no 365-day rule.
 		{[]string{"--exp", "400d", "--name", "A_b-9"}, CreateOptions{Name: "A_b-9", DisplayName: "Caller", NumEndpoints: 1, Exp: start.Unix() + 400*86400}, false},
-		{[]string{"--sip", "--json"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1}, true},
-		{[]string{"--sip", "--jq", ".name"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1}, true},
-		{[]string{"--sip", "-q"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Quiet: true}, false},
+		{[]string{"--sip", "--json"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Exp: inAnHour}, true},
+		{[]string{"--sip", "--jq", ".name"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Exp: inAnHour}, true},
+		{[]string{"--sip", "-q"}, CreateOptions{SIP: true, DisplayName: "Caller", NumEndpoints: 1, Quiet: true, Exp: inAnHour}, false},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -73,7 +77,7 @@ var badCreateArgs = []struct {
 	{[]string{"--sip", "--exp", "365d"}, "--exp: must be less than 365 days ahead, not 2027-03-14T09:26:53Z (Daily's rule for rooms that carry PSTN calls)"},
 	{[]string{"--sip", "--exp", "soon"}, `--exp: "soon" is not a duration (90m, 1h, 7d), a Unix time or an RFC 3339 time`},
 	{[]string{"--sip", "--exp", ""}, "--exp: must not be empty (a duration such as 1h, a Unix time, or an RFC 3339 time)"},
-	{[]string{"--sip", "--eject-at-exp"}, "--eject-at-exp: needs --exp (a room without expiry never ejects)"},
+	{[]string{"--sip", "--exp", "never", "--eject-at-exp"}, "--eject-at-exp: needs --exp (a room without expiry never ejects)"},
 	{[]string{"--sip", "--privacy", "secret"}, `--privacy: must be public or private, not "secret"`},
 	{[]string{"--sip", "--num-endpoints", "two"}, `invalid argument "two" for "--num-endpoints" flag: strconv.ParseInt: parsing "two": invalid syntax`},
 	{[]string{"--sip", "--jq", ".["}, "--jq: unexpected EOF"},

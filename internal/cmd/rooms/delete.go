@@ -33,9 +33,11 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		Long: "Delete one or more rooms. Everyone in a room is disconnected, a call patched into it\n" +
 			"ends, and the name can be reused. Asks first on a terminal; --yes is required when not\n" +
 			"running interactively. A name that does not exist fails that name, the others are still\n" +
-			"deleted, and the exit code is 1.",
+			"deleted, and the exit code is 1.\n\n" +
+			"Deleting a room ends the calls in it: pick the rooms by name (e.g. your test rooms'\n" +
+			"prefix) rather than piping every room of the domain in, which would hang up live callers.",
 		Example: "  dialin rooms delete support-1\n" +
-			"  dialin rooms list -q | xargs dialin rooms delete --yes",
+			"  dialin rooms list -q | grep '^test-' | xargs dialin rooms delete --yes   # only the test rooms",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := validNames(args); err != nil {

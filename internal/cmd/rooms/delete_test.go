@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/pkg/daily"
@@ -139,5 +141,16 @@ func TestDeleteRefusesBeforeAnyRequest(t *testing.T) {
 	wantUsageError(t, err, `NAME: "b c" may only contain A-Z, a-z, 0-9, '-' and '_'`)
 	if n := len(env.Server.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// TestNoExampleDeletesEveryRoom: the help never shows piping every room into delete, which
+// hangs up every live call of the domain.
+func TestNoExampleDeletesEveryRoom(t *testing.T) {
+	f := testFactory()
+	for _, c := range []*cobra.Command{NewCmdList(f, nil), NewCmdDelete(f, nil)} {
+		if strings.Contains(c.Example, "rooms list -q | xargs dialin rooms delete") {
+			t.Errorf("%s: example deletes every room:\n%s", c.Name(), c.Example)
+		}
 	}
 }

@@ -38,7 +38,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 			"Daily does not list rooms whose exp has passed. Piped, each room is one tab-separated\n" +
 			"line with all SIP URIs comma-separated and RFC 3339 times.",
 		Example: "  dialin rooms list\n" +
-			"  dialin rooms list -q | xargs dialin rooms delete --yes\n" +
+			"  dialin rooms list -q | grep '^test-' | xargs dialin rooms delete --yes   # not every room: deleting ends live calls\n" +
 			"  dialin rooms list --jq '.[] | select(.sip_endpoints | length > 0) | .name'",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {

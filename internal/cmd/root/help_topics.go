@@ -19,13 +19,15 @@ var helpTopics = []helpTopic{
 		long: `dialin exits with:
 
   0    success (an empty list is a success too)
-  1    failure: an API error, a network error, anything unexpected
+  1    failure: an API error, a network error, anything unexpected; for routes explain,
+       the call reaches no route (or serve's rules refuse it), as grep exits 1
   2    changes present: only with --detailed-exitcode (routes plan)
   4    authentication: no API key configured, or Daily refused it
        (401 authentication-error, 400 authorization-header-error, 403)
   64   usage: unknown command or flag, wrong arguments, bad input, or a change refused
        without --yes when not running interactively; always before any request is sent
-  130  interrupted: Ctrl-C, or "no" at a confirmation prompt
+  130  interrupted: Ctrl-C (or SIGTERM, SIGHUP), or "no" at a confirmation prompt, which
+       prints "Cancelled; nothing was changed." (a script never meets a prompt: it needs --yes)
 `,
 	},
 	{
@@ -57,7 +59,7 @@ DIALIN_SERVE_ADMIN_URL  calls list/show/tail/replay: serve's admin URL when --se
                     given (serve --ready-file writes it).
 DIALIN_HMAC_…       routes files: the ${…} variables "dialin routes export" names hold
                     each route's hmac secret.
-DIALIN_SEED_RUNNER  bench: path of the seed's bot runner (seed_bot_runner.py).
+DIALIN_SEED_RUNNER  bench: path of the Python bot runner it compares with (seed_bot_runner.py).
 NO_COLOR            Any non-empty value turns colour off.
 CLICOLOR_FORCE      Non-empty and not "0": colour even when piped (NO_COLOR still wins).
 

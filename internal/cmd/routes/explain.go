@@ -23,6 +23,7 @@ type ExplainOptions struct {
 	From        string
 	SIPHeaders  map[string]string
 	ServeConfig string
+	Quiet       bool
 
 	serve *serveconfig.Config // loaded before any request
 }
@@ -38,10 +39,13 @@ func NewCmdExplain(f *cmdutil.Factory, runF func(*ExplainOptions) error) *cobra.
 			"(sip:user@host) is matched against the routes' sip_uri. Daily chooses the route by the\n" +
 			"dialled number only; --from is shown and used by serve rules.\n\n" +
 			"With --serve-config, also says which rule of that `dialin serve` configuration would take the\n" +
-			"call (the same matcher serve uses), given --from and any --sip-header NAME=VALUE.",
+			"call (the same matcher serve uses), given --from and any --sip-header NAME=VALUE.\n\n" +
+			"Exits 0 when the call reaches a route (and, with --serve-config, a rule takes it), 1 when\n" +
+			"it does not, like grep; -q prints nothing, for scripts that only need the answer.",
 		Example: "  dialin routes explain --to '+1 (415) 555-0100'\n" +
 			"  dialin routes explain --to 14155550100 --from +442071838750 --serve-config serve.yaml\n" +
-			"  dialin routes explain --to sip:trunk--1739943585193@example.sip.daily.co --json",
+			"  dialin routes explain --to sip:trunk--1739943585193@example.sip.daily.co --json\n" +
+			"  dialin routes explain --to \"$N\" -q || echo \"$N is not routed\"",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := opts.checkFlags(); err != nil {
@@ -72,6 +76,7 @@ func NewCmdExplain(f *cmdutil.Factory, runF func(*ExplainOptions) error) *cobra.
 	fl.StringToStringVar(&opts.SIPHeaders, "sip-header", nil, "SIP header of the call, NAME=VALUE (repeatable; for serve rules)")
 	fl.StringVar(&opts.ServeConfig, "serve-config", "", "Configuration `FILE` of dialin serve: also show which of its rules takes the call")
 	addAPIFlag(cmd, &opts.Deps)
+	cmdutil.AddQuietFlag(cmd, opts.IO, &opts.Quiet, "Print nothing: the exit code says whether the call is routed (0) or not (1)")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	_ = cmd.RegisterFlagCompletionFunc("to", complete.RouteNumbers(f))
 	return cmd
@@ -112,8 +117,19 @@ func explainRun(ctx context.Context, opts *ExplainOptions) error {
 	if opts.serve != nil && x.Matched {
 		out.ServeRule = whichRule(opts.serve, x, opts.SIPHeaders)
 	}
-	if opts.Exporter != nil {
-		return opts.Exporter.Write(opts.IO, out)
+	// Not routed (or refused by serve's rules): exit 1 after the explanation, as grep does.
+	var notRouted error
+	if !x.Matched || (out.ServeRule != nil && out.ServeRule.Name == "") {
+		notRouted = cmdutil.ErrSilent
+	}
+	switch {
+	case opts.Quiet:
+		return notRouted
+	case opts.Exporter != nil:
+		if err := opts.Exporter.Write(opts.IO, out); err != nil {
+			return err
+		}
+		return notRouted
 	}
 	w := opts.IO.Out
 	call := x.To
@@ -122,7 +138,7 @@ func explainRun(ctx context.Context, opts *ExplainOptions) error {
 	}
 	fmt.Fprintf(w, "Call:    %s\n", call)
 	if x.Matched {
-		fmt.Fprintf(w, "Route:   entry #%d, %s → %s\n", x.Index+1, x.Key, showURL(x.Webhook, false))
+		fmt.Fprintf(w, "Route:   entry #%d, %s → %s\n", x.Index+1, x.Key, dialroutes.WebhookName(showURL(x.Webhook, false)))
 	} else {
 		fmt.Fprintf(w, "Route:   none\n")
 	}
@@ -142,7 +158,7 @@ func explainRun(ctx context.Context, opts *ExplainOptions) error {
 	if r := out.ServeRule; r != nil && r.PathMismatch != "" {
 		fmt.Fprintf(w, "Note:    %s\n", r.PathMismatch)
 	}
-	return nil
+	return notRouted
 }
 
 // whichRule is the serve rule that takes the call, by serve's own matcher.

@@ -75,12 +75,17 @@ func TestExplainNormalisesNumbers(t *testing.T) {
 		t.Errorf("no hint about serve rules:\n%s", e.ErrOut)
 	}
 
+	// No route: the explanation, then exit 1 (like grep); -q prints nothing, the code answers.
 	e.Out.Reset()
-	if err := e.runExplain("--to", "+14155550152"); err != nil {
-		t.Fatal(err)
-	}
+	wantExit(t, e.runExplain("--to", "+14155550152"), 1, "")
 	if !strings.Contains(e.Out.String(), "Route:   none\nWhy:     no entry has the phone_number +14155550152") {
 		t.Errorf("no match:\n%s", e.Out)
+	}
+	e.Out.Reset()
+	wantExit(t, e.runExplain("--to", "+14155550152", "-q"), 1, "")
+	wantExit(t, e.runExplain("--to", "+14155550101", "-q"), 0, "")
+	if e.Out.Len() != 0 {
+		t.Errorf("-q printed %q", e.Out)
 	}
 }
 

@@ -65,17 +65,6 @@ func newHoldProxy(t *testing.T, upstream string) *holdProxy {
 }
 
 // waitFor polls buf until it holds want or the deadline passes.
-func waitFor(t *testing.T, buf *testkit.SyncBuffer, want string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(buf.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q in stderr:\n%s", want, buf.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestCtrlCDuringAWrite runs `dialin routes set` as a real process and interrupts it while
 // its write is at Daily (held by the proxy). One Ctrl-C: the write finishes, is read back
 // and verified, exit 0. Two: "may have been applied; check `dialin routes list`; backup at
@@ -104,7 +93,7 @@ func TestCtrlCDuringAWrite(t *testing.T) {
 		}
 		<-proxy.arrived
 		_ = cmd.Process.Signal(syscall.SIGINT)
-		waitFor(t, &stderr, "finishing the write already sent")
+		testkit.Eventually(t, "the first interrupt acknowledged on stderr", func() bool { return strings.Contains(stderr.String(), "finishing the write already sent") })
 		if presses == 2 {
 			_ = cmd.Process.Signal(syscall.SIGINT)
 			err := cmd.Wait()

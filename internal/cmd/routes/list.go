@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,8 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Aliases: []string{"ls"},
 		Short:   "List the routes: number or SIP URI, webhook, name, hold music, timeout message",
 		Long: "List the domain's pinless dial-in routes. hmac secrets (and passwords in URLs) are masked\n" +
-			"unless --show-secrets is given. Piped, the columns are tab-separated without a header; -q\n" +
+			"unless --show-secrets is given; in --json a masked hmac is null and has_hmac says whether\n" +
+			"the route has one. Piped, the columns are tab-separated without a header; -q\n" +
 			"prints each route's key (the number, or sip:NAME), as `routes remove` takes it.",
 		Example: "  dialin routes list\n" +
 			"  dialin routes list --json --jq '.[].room_creation_api'\n" +
@@ -99,14 +101,15 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if opts.ShowSecrets {
 			hmac = e.HMAC
 		}
-		t.Row(addr, showURL(e.RoomCreationAPI, opts.ShowSecrets), e.NamePrefix,
+		t.Row(addr, dialroutes.WebhookName(showURL(e.RoomCreationAPI, opts.ShowSecrets)), e.NamePrefix,
 			showURL(e.HoldMusicURL, opts.ShowSecrets), msg, hmac)
 	}
 	return t.Render()
 }
 
 // listedEntry is an entry as --json shows it: every field Daily returned, unknown ones
-// included, plus "key"; the hmac and URL passwords masked unless showSecrets.
+// included, plus "key" and "has_hmac"; unless showSecrets, "hmac" is null and URL passwords
+// are masked.
 func listedEntry(e daily.PinlessDialinEntry, showSecrets bool) (map[string]json.RawMessage, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
@@ -121,9 +124,13 @@ func listedEntry(e daily.PinlessDialinEntry, showSecrets bool) (map[string]json.
 		m[k] = b
 	}
 	set("key", dialroutes.KeyOf(e).String())
+	m["has_hmac"] = json.RawMessage(strconv.FormatBool(e.HMAC != ""))
+	if agent, ok := dialroutes.PipecatCloudAgent(e.RoomCreationAPI); ok {
+		set("pipecat_cloud", agent)
+	}
 	if !showSecrets {
 		if e.HMAC != "" {
-			set("hmac", output.Secret(e.HMAC))
+			m["hmac"] = json.RawMessage("null") // masked: a string here would look like the secret
 		}
 		if e.RoomCreationAPI != "" {
 			set("room_creation_api", showURL(e.RoomCreationAPI, false))

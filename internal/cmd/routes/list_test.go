@@ -109,9 +109,12 @@ func TestListPipedQuietAndJSON(t *testing.T) {
 	if err := json.Unmarshal(e.Out.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 || got[0]["key"] != "+14155550100" || got[0]["hmac"] != "••••••••" ||
+	if len(got) != 3 || got[0]["key"] != "+14155550100" || got[0]["hmac"] != nil || got[0]["has_hmac"] != true ||
 		!jsonEq(got[0]["x_future"], map[string]any{"keep": []any{1, 2}}) || got[2]["key"] != "sip:ci-trunk" {
 		t.Errorf("json %v", got)
+	}
+	if _, present := got[0]["hmac"]; !present || strings.Contains(e.Out.String(), "••") {
+		t.Errorf("a masked hmac is null in JSON, not a string of dots: %s", e.Out)
 	}
 	noSecrets(t, e.Out.String())
 }

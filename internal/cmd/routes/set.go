@@ -39,6 +39,7 @@ type SetOptions struct {
 // setFlags hold the raw values of the flags that may also be given empty (to remove a field).
 type setFlags struct {
 	url, hmac, namePrefix, holdMusic, timeoutMessage string
+	pipecatCloud                                     string // ORG/AGENT, written as its hosted webhook URL
 }
 
 // NewCmdSet builds `routes set`; runF replaces the run function in tests.
@@ -58,7 +59,8 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 		Example: "  dialin routes set --number +14155550100 --url https://bots.example.com/dialin --generate-hmac\n" +
 			"  dialin routes set --number '(415) 555-0100' --hold-music-url https://cdn.example.com/hold.mp3\n" +
 			"  vault read -field=hmac secret/dialin | dialin routes set --number +14155550100 --hmac-file -\n" +
-			"  dialin routes set --sip --name-prefix trunk-eu --url https://bots.example.com/sip --yes",
+			"  dialin routes set --sip --name-prefix trunk-eu --url https://bots.example.com/sip --yes\n" +
+			"  dialin routes set --number +14155550100 --pipecat-cloud acme/support-bot --generate-hmac",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := opts.checkFlags(); err != nil {
@@ -77,6 +79,7 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 	fl.StringVar(&opts.Number, "number", "", "Phone number of the route (E.164, or any spelling of a number)")
 	fl.BoolVar(&opts.SIP, "sip", false, "A SIP-interconnect route (no number), named by --name-prefix")
 	fl.StringVar(&opts.flags.url, "url", "", "Webhook Daily calls for each incoming call (room_creation_api; https)")
+	fl.StringVar(&opts.flags.pipecatCloud, "pipecat-cloud", "", "Pipecat Cloud `ORG/AGENT` whose hosted dial-in webhook takes the calls (instead of --url)")
 	fl.StringVar(&opts.flags.hmac, "hmac", "", "hmac secret, base64 (prefer --hmac-file: a flag value lands in shell history)")
 	fl.StringVar(&opts.HMACFile, "hmac-file", "", "Read the hmac secret from `FILE` (- for stdin)")
 	fl.BoolVar(&opts.GenerateHMAC, "generate-hmac", false, "Set a new random hmac secret and print it once")
@@ -180,7 +183,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 		opts.IO.Infof("Route %s already was as requested; nothing written.", change.Key)
 	}
 	if generated != "" && opts.Exporter == nil {
-		opts.IO.Infof("The new hmac secret is on stdout, shown once; give it to your webhook server (`dialin routes list --show-secrets` reads it back).")
+		opts.IO.Infof("The new hmac secret is on stdout; give it to your webhook server (`dialin routes list --show-secrets` reads it back from Daily).")
 		fmt.Fprintln(opts.IO.Out, generated)
 	}
 	return opts.writeResult(res)
@@ -213,7 +216,7 @@ func replaceQuestion(c dialroutes.Change) string {
 	case url != nil && url.Old != "" && secret != nil && secret.Old != "":
 		return fmt.Sprintf("Replace the webhook and the hmac secret of route %s?", c.Key)
 	case url != nil && url.Old != "":
-		return fmt.Sprintf("Replace the webhook of route %s (%s → %s)?", c.Key, url.Old, url.New)
+		return fmt.Sprintf("Replace the webhook of route %s (%s → %s)?", c.Key, dialroutes.WebhookName(url.Old), dialroutes.WebhookName(url.New))
 	case secret != nil && secret.Old != "":
 		return fmt.Sprintf("Replace the hmac secret of route %s (your webhook server must be given the new one)?", c.Key)
 	}

@@ -48,6 +48,16 @@ func (opts *SetOptions) buildChange(c *cobra.Command) error {
 		return &v
 	}
 	ec.URL = str("url", opts.flags.url)
+	if given("pipecat-cloud") {
+		if ec.URL != nil {
+			return cmdutil.FlagErrorf("--url and --pipecat-cloud: give one (--pipecat-cloud writes the agent's webhook URL)")
+		}
+		u, err := dialroutes.PipecatCloudWebhookURL(opts.flags.pipecatCloud)
+		if err != nil {
+			return cmdutil.FlagErrorf("--pipecat-cloud: %v", err)
+		}
+		ec.URL = &u
+	}
 	ec.HoldMusicURL = str("hold-music-url", opts.flags.holdMusic)
 	ec.TimeoutMessage = str("timeout-message", opts.flags.timeoutMessage)
 	if !opts.SIP {
@@ -77,7 +87,7 @@ func (opts *SetOptions) buildChange(c *cobra.Command) error {
 	}
 	if ec.URL == nil && ec.HMAC == nil && ec.HoldMusicURL == nil && ec.TimeoutMessage == nil &&
 		ec.NamePrefix == nil && !opts.GenerateHMAC {
-		return cmdutil.FlagErrorf("nothing to set: give --url, --hmac-file, --generate-hmac, --hold-music-url, --timeout-message or --name-prefix")
+		return cmdutil.FlagErrorf("nothing to set: give --url (or --pipecat-cloud), --hmac-file, --generate-hmac, --hold-music-url, --timeout-message or --name-prefix")
 	}
 	if err := ec.Validate(dialroutes.ValidateOptions{AllowHTTP: opts.AllowHTTP}); err != nil {
 		return badInput(err)

@@ -32,53 +32,43 @@ type adminSetup struct {
 // each call's timeline (pkg/dialin/serve/history; in Redis with --state redis://) and
 // serves it with health and metrics on the admin listener (pkg/dialin/serve/admin).
 func newAdminHook() *DepsHook {
-	var (
-		keep  int
-		ttl   time.Duration
-		addr  string
-		flags *pflag.FlagSet
-	)
 	h := &DepsHook{}
-	h.Flags = func(fs *pflag.FlagSet) {
-		flags = fs
-		fs.IntVar(&keep, "call-history", DefaultCallHistory, "Keep the last `N` calls with their timeline and webhook body for `dialin calls` and the inspector (0: off)")
-		fs.DurationVar(&ttl, "call-history-ttl", DefaultCallHistoryTTL, "Forget a call this long after its last event (the history holds callers' numbers)")
-		fs.StringVar(&addr, "admin-addr", admin.DefaultAddr, "Admin listener HOST:PORT: the inspector page, the calls API, /healthz /readyz /metrics (\"\": off; loopback only unless "+admin.TokenEnv+" is set)")
+	h.Flags = func(fs *pflag.FlagSet, o *Options) {
+		fs.IntVar(&o.CallHistory, "call-history", DefaultCallHistory, "Keep the last `N` calls with their timeline and webhook body for `dialin calls` and the inspector (0: off)")
+		fs.DurationVar(&o.CallHistoryTTL, "call-history-ttl", DefaultCallHistoryTTL, "Forget a call this long after its last event (the history holds callers' numbers)")
+		fs.StringVar(&o.AdminAddr, "admin-addr", admin.DefaultAddr, "Admin listener HOST:PORT: the inspector page, the calls API, /healthz /readyz /metrics (\"\": off; loopback only unless "+admin.TokenEnv+" is set)")
 	}
-	h.Check = func(*Options) error {
-		if keep < 0 {
+	h.Check = func(o *Options) error {
+		if o.CallHistory < 0 {
 			return cmdutil.FlagErrorf("--call-history: 0 or more calls")
 		}
-		if ttl <= 0 {
+		if o.CallHistoryTTL <= 0 {
 			return cmdutil.FlagErrorf("--call-history-ttl: a positive duration, such as 24h")
 		}
-		if addr != "" {
-			if _, _, err := net.SplitHostPort(addr); err != nil {
+		if o.AdminAddr != "" {
+			if _, _, err := net.SplitHostPort(o.AdminAddr); err != nil {
 				return cmdutil.FlagErrorf("--admin-addr: HOST:PORT, such as 127.0.0.1:7861")
 			}
 		}
 		return nil
 	}
 	h.Apply = func(_ context.Context, b *DepsBuild) error {
-		b.admin = &adminSetup{addr: addr, explicit: flags != nil && flags.Changed("admin-addr")}
-		if keep == 0 {
+		o := b.Opts
+		b.admin = &adminSetup{addr: o.AdminAddr, explicit: o.Changed("admin-addr")}
+		if o.CallHistory == 0 {
+			b.AddBanner("call history: off")
 			return nil
 		}
-		var store history.Store = history.NewMemory(keep, ttl, nil)
+		var store history.Store = history.NewMemory(o.CallHistory, o.CallHistoryTTL, nil)
 		if b.shared != nil {
-			store = history.NewRedis(b.shared.rdb, b.shared.cfg.Prefix, keep, ttl)
+			store = history.NewRedis(b.shared.rdb, b.shared.cfg.Prefix, o.CallHistory, o.CallHistoryTTL)
 		}
 		rec := history.NewRecorder(store, b.logger())
 		b.admin.recorder = rec
 		b.Deps.Sink = serve.MultiSink(b.Deps.Sink, rec)
 		b.OnClose(rec.Close)
+		b.AddBanner(fmt.Sprintf("call history: the last %d calls, each for %s", o.CallHistory, o.CallHistoryTTL))
 		return nil
-	}
-	h.Banner = func() string {
-		if keep == 0 {
-			return "call history: off"
-		}
-		return fmt.Sprintf("call history: the last %d calls, each for %s", keep, ttl)
 	}
 	return h
 }

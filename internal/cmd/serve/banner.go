@@ -9,6 +9,7 @@ import (
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
 
@@ -18,6 +19,10 @@ type notifier struct {
 	o   *Options
 	b   *DepsBuild
 	log *slog.Logger
+	// interrupts receives on a second SIGINT/SIGTERM; dropped names the calls a shutdown
+	// that gave up refused.
+	interrupts <-chan struct{}
+	dropped    *droppedCalls
 }
 
 func (n *notifier) plain() bool { return n.b.Format == LogText }
@@ -77,7 +82,7 @@ func (n *notifier) banner(base, metricsURL string, srv *serve.Server) {
 		kind, bot := describeBot(r.Bot)
 		line("bot", "%s: %s (%s)", r.Name, bot, kind)
 	}
-	line("patch", "%s", describePatch(cfg.Patch))
+	line("patch", "%s", describePatch(cfg))
 	line("limits", "tokens %s, cap %d calls, queue %s, max call %s", cfg.Tokens, cfg.Caps.Global, shortDuration(cfg.Caps.QueueTimeout), shortDuration(cfg.MaxCallDuration))
 	for _, l := range n.b.banners {
 		line("", "%s", l)
@@ -123,30 +128,65 @@ func describeBot(bot rules.Bot) (kind, value string) {
 	case bot.Pipecat != nil && bot.Pipecat.Agent != "":
 		return "pipecat_cloud", bot.Pipecat.Agent
 	case bot.Pipecat != nil:
-		return "pipecat", redactURL(bot.Pipecat.URL)
+		return "pipecat", launch.RedactURL(bot.Pipecat.URL)
 	case bot.Forward != "":
-		return "forward", redactURL(bot.Forward)
+		return "forward", launch.RedactURL(bot.Forward)
 	}
 	if bot.URL != "" {
-		if u, err := url.Parse(bot.URL); err == nil {
-			return "url", u.Redacted() // a password in the URL is not printed
-		}
-		return "url", bot.URL
+		return "url", launch.RedactURL(bot.URL) // no password, no query values
 	}
 	return "cmd", bot.Cmd
 }
 
-func describePatch(patch string) string {
-	if patch == servecfg.PatchServe {
-		return "serve (serve calls pinlessCallUpdate on dialin.ready; bots get no API key)"
+// botURLSecrets are the parts of the bots' URLs (bot runners, Pipecat's runners, forward
+// handlers) that must never be logged, whatever message carries them: passwords and query
+// values (an api_key=…). The logger redacts them.
+func botURLSecrets(cfg *servecfg.Config) []string {
+	var out []string
+	for _, r := range cfg.AllRules() {
+		raws := []string{r.Bot.URL, r.Bot.Forward}
+		if r.Bot.Pipecat != nil {
+			raws = append(raws, r.Bot.Pipecat.URL)
+		}
+		for _, raw := range raws {
+			u, err := url.Parse(raw)
+			if raw == "" || err != nil {
+				continue
+			}
+			if pw, ok := u.User.Password(); ok && pw != "" {
+				out = append(out, pw, url.QueryEscape(pw))
+			}
+			for _, vs := range u.Query() {
+				for _, v := range vs {
+					if len(v) >= 4 { // a short value ("1", "yes") would blank out ordinary words
+						out = append(out, v, url.QueryEscape(v))
+					}
+				}
+			}
+		}
 	}
-	return "bot (the bot calls pinlessCallUpdate; it gets DAILY_API_KEY in its environment)"
+	return out
 }
 
-// redactURL is a URL without its password, for printing.
-func redactURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
+// describePatch says who patches the call, and what each kind of bot is given for it: a
+// process gets DAILY_API_KEY in its environment; a bot runner (a URL) gets no key from serve.
+func describePatch(cfg *servecfg.Config) string {
+	if cfg.Patch == servecfg.PatchServe {
+		return "serve (serve calls pinlessCallUpdate on dialin.ready; bots get no API key)"
 	}
-	return raw
+	cmd, runner, selfRoom := false, false, false
+	for _, r := range cfg.AllRules() {
+		cmd = cmd || r.Bot.Cmd != ""
+		runner = runner || r.Bot.URL != ""
+		selfRoom = selfRoom || r.Bot.Pipecat != nil || r.Bot.Forward != ""
+	}
+	switch {
+	case selfRoom && !cmd && !runner:
+		return "bot (a Pipecat bot patches the call with the daily_api_key of its /start body; a forward handler with its own key)"
+	case cmd && runner:
+		return "bot (the bot calls pinlessCallUpdate; a cmd bot gets DAILY_API_KEY in its environment, a bot runner uses its own key)"
+	case runner:
+		return "bot (the bot runner calls pinlessCallUpdate with its own API key; serve sends it none)"
+	}
+	return "bot (the bot calls pinlessCallUpdate; it gets DAILY_API_KEY in its environment)"
 }

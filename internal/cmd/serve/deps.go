@@ -19,20 +19,19 @@ import (
 // DepsHook is an optional part of serve that brings flags of its own and fills in some of
 // the engine's dependencies: a warm room pool (Deps.Rooms), warm bots (Deps.NewLauncher), a
 // call store and caps gate shared by replicas (Deps.Store, Deps.Gate). Each hook lives in
-// a file of its own and is listed once in depsHooks; its flag values live in its own
-// variables, so Options does not change.
+// a file of its own and is listed once in depsHooks; its flags are fields of Options.
 type DepsHook struct {
-	// Flags adds the hook's flags to `dialin serve`.
-	Flags func(fs *pflag.FlagSet)
-	// Check validates those flags before anything is read or started; return
-	// cmdutil.FlagErrorf("--flag: rule") for bad input (exit 64).
+	// Flags adds the hook's flags to `dialin serve`, bound to fields of o.
+	Flags func(fs *pflag.FlagSet, o *Options)
+	// Check validates what the configuration does not (settings that are no field of it)
+	// before anything is read or started; return cmdutil.FlagErrorf("--flag: rule") for bad
+	// input (exit 64).
 	Check func(o *Options) error
 	// Apply fills in b.Deps once buildDeps has set the client, API key, logger, sink,
 	// metrics and secrets. It may make requests (ctx ends with the command). Register
-	// cleanup with b.OnClose: it runs after the engine and the listeners have shut down.
+	// cleanup with b.OnClose: it runs after the engine and the listeners have shut down;
+	// add lines to the start-up banner with b.AddBanner.
 	Apply func(ctx context.Context, b *DepsBuild) error
-	// Banner returns a line for the start-up banner, e.g. "warm rooms: 5", or "".
-	Banner func() string
 }
 
 // depsHooks lists serve's optional parts, in the order they apply. To add one, write
@@ -70,6 +69,9 @@ type DepsBuild struct {
 	banners []string
 	closers []func()
 }
+
+// AddBanner adds a line to the start-up banner, e.g. "warm rooms: 5".
+func (b *DepsBuild) AddBanner(line string) { b.banners = append(b.banners, line) }
 
 // OnClose registers f to run once serve has shut down (last registered, first run).
 func (b *DepsBuild) OnClose(f func()) { b.closers = append(b.closers, f) }
@@ -129,8 +131,9 @@ func buildDeps(ctx context.Context, o *Options, cfg *servecfg.Config) (*DepsBuil
 		}
 	}
 	b.Human = b.Format == LogText && o.IO.IsStderrTTY()
-	cloudKey := pipecatCloudDeps(o, d)
-	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, []string{key, webhookSecret, eventsSecret, cloudKey}, o.InsecureSkipVerify)
+	cloudKey := pipecatCloudDeps(o, dcfg, d)
+	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, append([]string{key, webhookSecret, eventsSecret, cloudKey}, botURLSecrets(cfg)...), o.InsecureSkipVerify)
+	o.logger, o.logJSON = d.Logger, b.Format == LogJSON
 	if b.Human {
 		d.Sink = NewEventPrinter(o.IO.ErrOut, output.NewErrColorScheme(o.IO))
 	} else {
@@ -145,11 +148,6 @@ func buildDeps(ctx context.Context, o *Options, cfg *servecfg.Config) (*DepsBuil
 			if err := h.Apply(ctx, b); err != nil {
 				b.Close()
 				return nil, err
-			}
-		}
-		if h.Banner != nil {
-			if line := h.Banner(); line != "" {
-				b.banners = append(b.banners, line)
 			}
 		}
 	}

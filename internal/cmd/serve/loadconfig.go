@@ -2,6 +2,7 @@ package serve
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -9,66 +10,73 @@ import (
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
 
-// flagFields maps the config fields that flags override to those flags, so that a rule a
-// flag's value breaks is reported against the flag rather than the file.
-var flagFields = map[string]string{
-	"patch":              "patch",
-	"tokens":             "tokens",
-	"caps.global":        "cap",
-	"caps.queue_timeout": "queue-timeout",
-	"max_call_duration":  "max-call-duration",
-	"default.bot.cmd":    "bot-cmd",
-	"default.bot.url":    "bot-url",
-}
-
-// loadConfig reads --config (if any), applies the flags over it (flags win), and checks the
-// result. Every problem is a usage error: nothing has been requested yet.
+// loadConfig builds serve's configuration in one pass: read --config (if any), apply the
+// flags over it (flags win), and normalize the result once, which reports every problem at
+// once (servecfg.Errors). A problem with a value a flag set names the flag. Every problem is
+// a usage error: nothing has been requested yet. When Normalize fails, the configuration as
+// read is returned with its problems.
 func loadConfig(o *Options) (*servecfg.Config, error) {
 	cfg := &servecfg.Config{}
 	if o.ConfigFile != "" {
-		loaded, err := servecfg.Load(o.ConfigFile)
+		data, err := os.ReadFile(o.ConfigFile)
 		if err != nil {
-			var ce *servecfg.Error
-			if errors.As(err, &ce) {
-				return nil, cmdutil.FlagErrorWrap(err) // file:line: field: rule
-			}
 			var pe *os.PathError
 			if errors.As(err, &pe) {
 				return nil, cmdutil.FlagErrorf("--config: %v", pe.Err)
 			}
 			return nil, cmdutil.FlagErrorf("--config: %v", err)
 		}
-		cfg = loaded
-	}
-	if names, bots := o.flagBots(); len(bots) == 1 {
-		if cfg.Default != nil {
-			return nil, cmdutil.FlagErrorf("%s: %s already has a default bot; remove one of them", names[0], o.ConfigFile)
+		if cfg, err = servecfg.Read(o.ConfigFile, data); err != nil {
+			return nil, cmdutil.FlagErrorWrap(err) // file:line: the file is not YAML
 		}
-		cfg.Default = &rules.Rule{Name: "default", Bot: bots[0]}
 	}
-	if o.Changed("patch") {
-		cfg.Patch = o.Patch
-	}
-	if o.Changed("tokens") {
-		cfg.Tokens = o.Tokens
-	}
-	if o.Changed("cap") {
-		cfg.Caps.Global = o.Cap
-	}
-	if o.Changed("queue-timeout") {
-		cfg.Caps.QueueTimeout = o.QueueTimeout
-	}
-	if o.Changed("max-call-duration") {
-		cfg.MaxCallDuration = o.MaxCallDuration
+	if err := applyFlags(o, cfg); err != nil {
+		return nil, err
 	}
 	if err := cfg.Normalize(); err != nil {
-		var ce *servecfg.Error
-		if errors.As(err, &ce) {
-			if flag, ok := flagFields[ce.Field]; ok && o.Changed(flag) {
-				return nil, cmdutil.FlagErrorf("--%s: %s", flag, ce.Msg)
-			}
-		}
-		return nil, cmdutil.FlagErrorWrap(err)
+		return cfg, cmdutil.FlagErrorWrap(err) // cfg as read, for --check to look further
 	}
 	return cfg, nil
+}
+
+// applyFlags sets the configuration's fields that flags given on the command line override,
+// and says which flag set each (so that its problems name the flag).
+func applyFlags(o *Options, cfg *servecfg.Config) error {
+	if names, bots := o.flagBots(); len(bots) == 1 { // validate refuses two
+		if cfg.Default != nil {
+			return cmdutil.FlagErrorf("%s: %s already has a default bot; remove one of them", names[0], o.ConfigFile)
+		}
+		cfg.Default = &rules.Rule{Name: "default", Bot: bots[0]}
+		for _, field := range botFlagFields {
+			cfg.SetByFlag(field, names[0])
+		}
+	}
+	set := func(flag, field string, apply func()) {
+		if o.Changed(flag) {
+			apply()
+			cfg.SetByFlag(field, "--"+flag)
+		}
+	}
+	set("patch", "patch", func() { cfg.Patch = o.Patch })
+	set("tokens", "tokens", func() { cfg.Tokens = o.Tokens })
+	set("cap", "caps.global", func() { cfg.Caps.Global = o.Cap })
+	set("queue-timeout", "caps.queue_timeout", func() { cfg.Caps.QueueTimeout = o.QueueTimeout })
+	set("max-call-duration", "max_call_duration", func() { cfg.MaxCallDuration = o.MaxCallDuration })
+	// The warm flags apply to the defaults and to every rule, over what the file says.
+	set("warm-rooms", "pool.rooms", func() { cfg.Pool.Rooms = o.WarmRooms })
+	set("pool-refill", "pool.refill_per_second", func() { cfg.Pool.RefillPerSecond = o.PoolRefill })
+	set("pool-room-lifetime", "pool.room_lifetime", func() { cfg.Pool.RoomLifetime = o.PoolRoomLifetime })
+	for i, r := range cfg.AllRules() {
+		field := "default"
+		if i < len(cfg.Rules) {
+			field = fmt.Sprintf("rules[%d]", i)
+		}
+		set("warm-rooms", field+".pool.rooms", func() { r.Pool.Rooms = o.WarmRooms })
+		set("pool-refill", field+".pool.refill_per_second", func() { r.Pool.RefillPerSecond = o.PoolRefill })
+		set("pool-room-lifetime", field+".pool.room_lifetime", func() { r.Pool.RoomLifetime = o.PoolRoomLifetime })
+		if r.Bot.URL == "" && r.Bot.Pipecat == nil && r.Bot.Forward == "" { // cmd bots only
+			set("warm-bots", field+".bot.warm", func() { r.Bot.Warm = o.WarmBots })
+		}
+	}
+	return nil
 }

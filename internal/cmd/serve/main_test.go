@@ -71,6 +71,10 @@ type running struct {
 	srv    *serve.Server
 	errOut *syncBuffer
 	stop   func() error
+	// cancel cancels serve's context without waiting, as a first SIGINT does; interrupts
+	// stands for the process's SIGINT/SIGTERM, which serve counts.
+	cancel     func()
+	interrupts chan os.Signal
 }
 
 // startServe parses args like the command, then runs serve until the test calls stop (or
@@ -96,6 +100,7 @@ func startServe(t *testing.T, e *cmdtest.Env, env map[string]string, args ...str
 	}
 	ready := make(chan started, 1)
 	opts.ready = func(url string, srv *serve.Server) { ready <- started{url, srv} }
+	opts.interrupts = make(chan os.Signal, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serveRun(ctx, opts) }()
@@ -117,7 +122,7 @@ func startServe(t *testing.T, e *cmdtest.Env, env map[string]string, args ...str
 	t.Cleanup(func() { _ = stop() })
 	select {
 	case s := <-ready:
-		return &running{url: s.url, srv: s.srv, errOut: errOut, stop: stop}
+		return &running{url: s.url, srv: s.srv, errOut: errOut, stop: stop, cancel: cancel, interrupts: opts.interrupts}
 	case err := <-done:
 		t.Fatalf("serve ended before it was ready: %v; stderr:\n%s", err, errOut)
 	case <-time.After(20 * time.Second):

@@ -1,29 +1,33 @@
 package serve
 
 import (
+	"strings"
+
 	"github.com/spf13/pflag"
 
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
+	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
 
-// Pipecat Cloud's key and API base for pipecat_cloud bots: environment only, never a flag.
+// Pipecat Cloud's key and API base for pipecat_cloud bots, never a flag: the key from the
+// environment or the profile (dialin auth login --pipecat-cloud), the base from the environment.
 const (
-	EnvPipecatCloudKey = "PIPECAT_CLOUD_API_KEY"
+	EnvPipecatCloudKey = config.EnvPipecatCloudKey
 	EnvPipecatCloudAPI = "PIPECAT_CLOUD_API_URL"
 )
 
-func init() {
-	flagFields["default.bot.pipecat"] = "bot-pipecat"
-	flagFields["default.bot.pipecat.url"] = "bot-pipecat"
-	flagFields["default.bot.pipecat_cloud.agent"] = "bot-pipecat-cloud"
-	flagFields["default.bot.forward"] = "bot-forward"
-}
+// botFlagFields are the default bot's fields a bot flag sets (applyFlags): a problem with one
+// of them is reported against the flag given.
+var botFlagFields = []string{"default.bot.cmd", "default.bot.url", "default.bot.pipecat", "default.bot.pipecat.url",
+	"default.bot.pipecat_cloud", "default.bot.pipecat_cloud.agent", "default.bot.forward"}
 
 // addSelfRoomBotFlags adds the flags of bots that make their own room.
 func addSelfRoomBotFlags(fl *pflag.FlagSet, o *Options) {
 	fl.StringVar(&o.BotPipecat, "bot-pipecat", "", "Pipecat runner /start `URL` (python bot.py -t daily): serve POSTs Pipecat's /start body per call")
-	fl.StringVar(&o.BotPipecatCloud, "bot-pipecat-cloud", "", "Pipecat Cloud `AGENT` to start per call (key in "+EnvPipecatCloudKey+")")
+	fl.StringVar(&o.BotPipecatCloud, "bot-pipecat-cloud", "", "Pipecat Cloud `AGENT` to start per call (key in "+EnvPipecatCloudKey+" or the profile)")
 	fl.StringVar(&o.BotForward, "bot-forward", "", "Pass each verified webhook with Daily's X-Pinless-* headers to this dial-in handler `URL`")
 }
 
@@ -47,9 +51,32 @@ func (o *Options) flagBots() (names []string, bots []rules.Bot) {
 	return names, bots
 }
 
-// pipecatCloudDeps reads Pipecat Cloud's key and API base from the environment; the key is
-// returned to be kept out of logs.
-func pipecatCloudDeps(o *Options, d *serve.Deps) string {
-	d.PipecatCloudKey, d.PipecatCloudAPI = o.Getenv(EnvPipecatCloudKey), o.Getenv(EnvPipecatCloudAPI)
+// pipecatCloudDeps reads Pipecat Cloud's key (PIPECAT_CLOUD_API_KEY, else the profile's) and
+// API base; the key is returned to be kept out of logs.
+func pipecatCloudDeps(o *Options, dcfg *config.Config, d *serve.Deps) string {
+	d.PipecatCloudKey, _ = dcfg.PipecatCloudKey()
+	if k := o.Getenv(EnvPipecatCloudKey); k != "" {
+		d.PipecatCloudKey = k // o.Getenv is the command's environment (tests set it there)
+	}
+	d.PipecatCloudAPI = o.Getenv(EnvPipecatCloudAPI)
 	return d.PipecatCloudKey
+}
+
+// checkPipecatCloudKey reports pipecat_cloud bots without Pipecat Cloud's key in the
+// environment: serve could start none of their calls.
+func checkPipecatCloudKey(o *Options, cfg *servecfg.Config) error {
+	if cfg == nil || o.Getenv(EnvPipecatCloudKey) != "" {
+		return nil
+	}
+	var names []string
+	for _, r := range cfg.AllRules() {
+		if r.Bot.Pipecat != nil && r.Bot.Pipecat.Agent != "" {
+			names = append(names, r.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return cmdutil.FlagErrorf("%s: not set; the pipecat_cloud bot of %s %s needs Pipecat Cloud's public key (pk_…) in the environment",
+		EnvPipecatCloudKey, plural(len(names), "rule"), strings.Join(names, ", "))
 }

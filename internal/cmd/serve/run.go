@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 )
@@ -22,21 +23,28 @@ const httpShutdownGrace = 5 * time.Second
 // serveRun loads the configuration, builds the engine, listens, and serves until ctx ends
 // (SIGINT/SIGTERM), then shuts down gracefully and returns nil.
 func serveRun(ctx context.Context, o *Options) error {
-	cfg, err := loadConfig(o)
-	if err != nil {
-		return err
+	cfg := o.serveConfig // validate's one pass over the file and the flags
+	if cfg == nil {
+		return errors.New("serve: the configuration was not loaded (validate first)")
 	}
+	if err := cfg.CheckPrograms(""); err != nil {
+		return cmdutil.FlagErrorWrap(err)
+	}
+	interrupts, stopSignals := o.watchInterrupts()
+	defer stopSignals()
 	b, err := buildDeps(ctx, o, cfg)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
+	dropped := &droppedCalls{}
+	b.Deps.Sink = serve.MultiSink(b.Deps.Sink, dropped)
 	srv, err := serve.New(cfg, *b.Deps)
 	if err != nil {
 		return err
 	}
 	log := b.logger()
-	n := &notifier{o: o, b: b, log: log}
+	n := &notifier{o: o, b: b, log: log, interrupts: interrupts, dropped: dropped}
 
 	ln, err := o.listen()
 	if err != nil {
@@ -67,11 +75,18 @@ func serveRun(ctx context.Context, o *Options) error {
 		start(mln, mux)
 		metricsURL = listenURL(o.MetricsAddr, mln.Addr()) + "/metrics"
 	}
-	start(ln, handler)
+	// Capped, so that slow or idle clients cannot use up the descriptors; health answers
+	// past the cap.
+	start(serve.LimitListener(ln, o.MaxConns, srv.HealthHandler()), handler)
 	url := listenURL(o.Addr, ln.Addr())
+	// The key is checked before the banner says serve is listening: a wrong key ends here.
+	if err := checkKey(ctx, b); err != nil {
+		closeQuietly(servers)
+		return err
+	}
 	adminURL, err := startAdmin(ctx, n, srv, url+cfg.WebhookPath, start)
 	if err != nil {
-		n.shutdown(srv, servers)
+		closeQuietly(servers)
 		return err
 	}
 	n.banner(url, metricsURL, srv)
@@ -82,8 +97,7 @@ func serveRun(ctx context.Context, o *Options) error {
 	if err := srv.Start(ctx); err != nil {
 		switch {
 		case ctx.Err() != nil: // SIGINT/SIGTERM while starting
-			n.shutdown(srv, servers)
-			return nil
+			return n.shutdown(srv, servers)
 		case daily.IsAuth(err):
 			n.shutdown(srv, servers)
 			return err
@@ -112,34 +126,69 @@ func serveRun(ctx context.Context, o *Options) error {
 		n.shutdown(srv, servers)
 		return fmt.Errorf("serving HTTP: %w", err)
 	}
-	n.shutdown(srv, servers)
-	return nil
+	return n.shutdown(srv, servers)
 }
 
 // shutdown stops the engine first: it answers new webhooks 503 but keeps taking Daily's
 // events, which calls under way may still need (patch: serve waits for dialin.ready). Then
-// the listeners close and finish their requests.
-func (n *notifier) shutdown(srv *serve.Server, servers []*http.Server) {
+// the listeners close and finish their requests. A second SIGINT/SIGTERM while it waits
+// stops at once: the accepted calls not yet at their bot are refused, each named, and the
+// error returned exits 130.
+func (n *notifier) shutdown(srv *serve.Server, servers []*http.Server) error {
 	timeout := n.o.ShutdownTimeout
 	if timeout <= 0 {
 		timeout = DefaultShutdownTimeout
 	}
-	n.info(fmt.Sprintf("Shutting down: new webhooks get 503; waiting up to %s for calls under way to reach their bot", timeout),
+	n.info(fmt.Sprintf("Shutting down: new webhooks get 503; waiting up to %s for calls under way to reach their bot (interrupt again to stop now)", timeout),
 		"shutting down", "timeout", timeout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		n.warn(fmt.Sprintf("Shutdown timed out after %s: calls still waiting for a slot or a room were refused", timeout),
-			"shutdown timed out; calls still waiting for a slot or a room were refused", "timeout", timeout.String())
+	forced := make(chan struct{})
+	go func() {
+		select {
+		case <-n.interrupts:
+			close(forced)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := srv.Shutdown(ctx)
+	isForced := false
+	select {
+	case <-forced:
+		isForced = true
+	default:
+	}
+	switch {
+	case isForced:
+		n.warn("Forced stop: "+n.dropped.describe(), "forced stop: accepted calls not yet at their bot were dropped",
+			"dropped", n.dropped.ids(), "count", len(n.dropped.ids()))
+	case err != nil:
+		n.warn(fmt.Sprintf("Shutdown timed out after %s: %s", timeout, n.dropped.describe()),
+			"shutdown timed out; calls still waiting for a slot or a room were refused", "timeout", timeout.String(), "dropped", n.dropped.ids())
 	}
 	hctx, hcancel := context.WithTimeout(context.Background(), httpShutdownGrace)
 	defer hcancel()
+	if isForced {
+		closeQuietly(servers)
+	}
 	for _, hs := range servers {
 		if err := hs.Shutdown(hctx); err != nil {
 			_ = hs.Close()
 		}
 	}
 	n.info("Stopped. Running bots were left alone.", "stopped; running bots were left alone")
+	if isForced {
+		return shown{fmt.Errorf("forced stop: %w", cmdutil.ErrCancel)}
+	}
+	return nil
+}
+
+// closeQuietly closes the listeners at once, dropping their connections.
+func closeQuietly(servers []*http.Server) {
+	for _, hs := range servers {
+		_ = hs.Close()
+	}
 }
 
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {

@@ -9,6 +9,7 @@
 package serve
 
 import (
+	"log/slog"
 	"net"
 	"os"
 	"time"
@@ -45,6 +46,7 @@ type Options struct {
 
 	Addr           string
 	MetricsAddr    string
+	MaxConns       int // open connections on --addr (serve.LimitListener)
 	ConfigFile     string
 	BotCmd, BotURL string
 	// BotPipecat, BotPipecatCloud and BotForward are bots that make their own room (pipecat.go).
@@ -61,15 +63,42 @@ type Options struct {
 	LogFormat          string // "" until validated: text on a terminal, JSON otherwise
 	ReadyFile          string // written with serve's URLs once it listens (readyfile.go)
 
+	// State is --state: memory, or the Redis that replicas share (state.go).
+	State string
+	// The warm hook's flags (warm.go); each, when given, overrides the config's setting for
+	// every rule.
+	WarmRooms        int
+	PoolRefill       float64
+	PoolRoomLifetime time.Duration
+	WarmBots         int
+
+	// The admin hook's flags (admin.go): the call history and the admin listener.
+	CallHistory    int
+	CallHistoryTTL time.Duration
+	AdminAddr      string
+
+	// Check is --check: check the flags, the file and the bots' programs, report every
+	// mistake, and exit without listening or making a request.
+	Check bool
+
 	// Hooks are serve's optional parts with flags of their own (see deps.go).
 	Hooks []*DepsHook
 
 	flags *pflag.FlagSet // to tell a flag given from its default
 
+	// serveConfig is the configuration validate built (the file with the flags applied,
+	// normalized once); logger and logJSON are serve's logger once built, which also
+	// writes the error serve ends with (reportFatal).
+	serveConfig *servecfg.Config
+	logger      *slog.Logger
+	logJSON     bool
+
 	// Test seams: extra bot environment, and a call once serve listens and has started.
 	botEnv   []string
 	ready    func(url string, srv *serve.Server)
 	listener net.Listener // bound by the test, instead of --addr
+	// interrupts replaces the process's SIGINT/SIGTERM in tests.
+	interrupts chan os.Signal
 }
 
 // Changed reports whether the flag was given on the command line.
@@ -97,23 +126,28 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"DIALIN_EVENTS_SECRET, else the /webhooks subscription's hmac. Secrets are never printed.\n\n" +
 			"Bot placeholders: {room_url} {token} {call_id} {call_domain} {sip_uri} {from} {to}, also in\n" +
 			"the environment (DIALIN_*) and as one JSON line on stdin. With --patch bot (default) the bot\n" +
-			"gets DAILY_API_KEY in its environment to call pinlessCallUpdate; with --patch serve, serve\n" +
-			"patches the call on dialin.ready and the bot gets no key.\n\n" +
+			"calls pinlessCallUpdate: a --bot-cmd process gets DAILY_API_KEY in its environment, a\n" +
+			"--bot-url runner uses its own key (serve sends it none); with --patch serve, serve patches\n" +
+			"the call on dialin.ready and no bot gets a key.\n\n" +
+			"--check checks the flags, the --config file and the bots' programs without listening or\n" +
+			"asking Daily, and lists every mistake at once (file:line: field: rule).\n\n" +
 			"SIGINT or SIGTERM stops taking webhooks, finishes the calls under way (at most\n" +
-			"--shutdown-timeout) and exits 0; running bots are left alone. See docs/serve.md.",
-		Example: "  dialin serve --bot-cmd 'python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}'\n" +
+			"--shutdown-timeout) and exits 0; running bots are left alone. A second SIGINT or SIGTERM\n" +
+			"stops at once, naming each accepted call it drops, and exits 130. See docs/serve.md.",
+		Example: "  dialin serve --config serve.yaml --check\n" +
+			"  dialin serve --bot-cmd 'python3 -m bot -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}'\n" +
 			"  dialin serve --config serve.yaml --addr 0.0.0.0:7860 --metrics-addr 127.0.0.1:9090\n" +
 			"  dialin serve --bot-url http://127.0.0.1:9000/start --patch serve --tokens local",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			opts.flags = c.Flags()
-			if err := validate(opts); err != nil {
-				return err
-			}
 			if runF != nil {
+				if err := validate(opts); err != nil {
+					return err
+				}
 				return runF(opts)
 			}
-			return serveRun(c.Context(), opts)
+			return opts.reportFatal(run(c.Context(), opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -131,12 +165,14 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.EventsSecretFile, "events-secret-file", "", "Verify /webhooks events with the base64 secret in `FILE` instead of the subscription's hmac")
 	fl.BoolVar(&opts.InsecureSkipVerify, "insecure-skip-verify", false, "Accept unsigned and wrongly signed webhooks (loopback only; local experiments)")
 	fl.StringVar(&opts.MetricsAddr, "metrics-addr", "", "Serve /metrics on this HOST:PORT instead of --addr")
+	fl.IntVar(&opts.MaxConns, "max-conns", serve.DefaultMaxConns, "Open connections on --addr; past them /healthz and /readyz still answer, webhooks get 503")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
 	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")
+	fl.BoolVar(&opts.Check, "check", false, "Check the flags, the --config file and the bots' programs offline, report every mistake (file:line: field: rule), and exit")
 	for _, h := range opts.Hooks {
 		if h.Flags != nil {
-			h.Flags(fl)
+			h.Flags(fl, opts)
 		}
 	}
 	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{servecfg.PatchBot, servecfg.PatchServe}, cobra.ShellCompDirectiveNoFileComp))

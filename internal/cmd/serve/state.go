@@ -22,37 +22,32 @@ const stateMemory = "memory"
 // Redis is unreachable). The password comes from DIALIN_REDIS_PASSWORD or REDIS_PASSWORD,
 // never from the command line.
 func newStateHook() *DepsHook {
-	var raw string
-	var parsed *redisstate.Config
 	h := &DepsHook{}
-	h.Flags = func(fs *pflag.FlagSet) {
-		fs.StringVar(&raw, "state", stateMemory, "Calls, caps and idempotency: memory (one serve) or redis://HOST:PORT/DB, rediss://… shared by replicas (password: DIALIN_REDIS_PASSWORD; docs/replicas.md)")
+	h.Flags = func(fs *pflag.FlagSet, o *Options) {
+		fs.StringVar(&o.State, "state", stateMemory, "Calls, caps and idempotency: memory (one serve) or redis://HOST:PORT/DB, rediss://… shared by replicas (password: DIALIN_REDIS_PASSWORD; docs/replicas.md)")
 	}
 	h.Check = func(o *Options) error {
-		if raw == stateMemory {
+		if o.State == stateMemory {
 			return nil
 		}
-		c, err := redisstate.ParseURL(raw, func(string) string { return "" })
-		if err != nil {
+		if _, err := redisstate.ParseURL(o.State, func(string) string { return "" }); err != nil {
 			return cmdutil.FlagErrorf("%v", err)
 		}
-		parsed = c
 		return nil
 	}
 	h.Apply = func(_ context.Context, b *DepsBuild) error {
-		if parsed == nil {
+		if b.Opts.State == stateMemory {
 			return nil
 		}
-		// Parsed again for the password, from the environment serve runs with.
+		// Parsed with the password, from the environment serve runs with.
 		getenv := b.Opts.Getenv
 		if getenv == nil {
 			getenv = os.Getenv
 		}
-		c, err := redisstate.ParseURL(raw, getenv)
+		parsed, err := redisstate.ParseURL(b.Opts.State, getenv)
 		if err != nil {
 			return cmdutil.FlagErrorf("%v", err)
 		}
-		parsed = c
 		log := b.logger()
 		redis.SetLogger(redisLogger{log}) // go-redis's own notes, at debug level
 		rdb := redis.NewClient(parsed.Options)
@@ -80,14 +75,9 @@ func newStateHook() *DepsHook {
 			_ = gate.Close() // held leases lapse within lease_ttl; their bots may still run
 			_ = rdb.Close()
 		})
+		b.AddBanner(fmt.Sprintf("state: %s (prefix %q, lease %s); calls, the cap and the queue are shared by every replica on it",
+			parsed.Redacted, parsed.Prefix, parsed.LeaseTTL))
 		return nil
-	}
-	h.Banner = func() string {
-		if parsed == nil {
-			return ""
-		}
-		return fmt.Sprintf("state: %s (prefix %q, lease %s); calls, the cap and the queue are shared by every replica on it",
-			parsed.Redacted, parsed.Prefix, parsed.LeaseTTL)
 	}
 	return h
 }

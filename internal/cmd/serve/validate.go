@@ -1,106 +1,122 @@
 package serve
 
 import (
+	"errors"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 )
 
-// validate checks every flag before anything is read, listened on or requested. Settings
-// that depend on the config file are checked when it is loaded (loadConfig).
+// validate checks every flag, then (when the flags name a bot or a file) reads the config
+// file with the flags applied and normalizes it once, keeping the result for serveRun.
+// Nothing is listened on or requested. Every mistake found is returned at once.
 func validate(o *Options) error {
+	var found []error
+	bad := func(format string, args ...any) { found = append(found, cmdutil.FlagErrorf(format, args...)) }
 	if err := checkAddr("--addr", o.Addr); err != nil {
-		return err
+		found = append(found, err)
 	}
 	if o.Changed("metrics-addr") {
 		if err := checkAddr("--metrics-addr", o.MetricsAddr); err != nil {
-			return err
-		}
-		if o.MetricsAddr == o.Addr && !strings.HasSuffix(o.Addr, ":0") {
-			return cmdutil.FlagErrorf("--metrics-addr: must differ from --addr (both are %s)", o.Addr)
+			found = append(found, err)
+		} else if o.MetricsAddr == o.Addr && !strings.HasSuffix(o.Addr, ":0") {
+			bad("--metrics-addr: must differ from --addr (both are %s)", o.Addr)
 		}
 	}
+	if o.MaxConns < 1 {
+		bad("--max-conns: must be at least 1, not %d", o.MaxConns)
+	}
+	// The bot and the file: without a usable one of them there is no configuration to read.
+	canLoad := false
 	botFlags, _ := o.flagBots()
 	switch {
 	case len(botFlags) > 1:
-		return cmdutil.FlagErrorf("%s: give one, not both", strings.Join(botFlags, ", "))
+		bad("%s: give one, not both", strings.Join(botFlags, ", "))
 	case o.Changed("bot-cmd") && strings.TrimSpace(o.BotCmd) == "":
-		return cmdutil.FlagErrorf("--bot-cmd: must not be empty")
+		bad("--bot-cmd: must not be empty")
 	case len(botFlags) == 0 && o.ConfigFile == "":
-		return cmdutil.FlagErrorf("no bot: give --bot-cmd COMMAND, --bot-url URL, --bot-pipecat URL, --bot-pipecat-cloud AGENT, --bot-forward URL or --config FILE")
+		bad("no bot: give --bot-cmd COMMAND, --bot-url URL, --bot-pipecat URL, --bot-pipecat-cloud AGENT, --bot-forward URL or --config FILE")
 	case o.Changed("config") && strings.TrimSpace(o.ConfigFile) == "":
-		return cmdutil.FlagErrorf("--config: must name a file")
+		bad("--config: must name a file")
+	default:
+		canLoad = true
 	}
-	if o.BotCmd != "" {
-		if _, err := launch.ParseTemplate(o.BotCmd); err != nil {
-			return cmdutil.FlagErrorf("--bot-cmd: %v", err)
-		}
-	}
-	if o.Changed("bot-url") {
-		u, err := url.Parse(o.BotURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return cmdutil.FlagErrorf("--bot-url: must be an absolute http or https URL")
-		}
-	}
-	if err := checkModes(o); err != nil {
-		return err
-	}
-	if err := checkDurations(o); err != nil {
-		return err
-	}
+	checkModes(o, bad)
+	checkDurations(o, bad)
 	if o.InsecureSkipVerify {
 		if host, _, _ := net.SplitHostPort(o.Addr); !isLoopback(host) {
-			return cmdutil.FlagErrorf("--insecure-skip-verify: only with a loopback --addr (127.0.0.1, ::1, localhost): without signatures anyone who reaches %s can start bots", o.Addr)
+			bad("--insecure-skip-verify: only with a loopback --addr (127.0.0.1, ::1, localhost): without signatures anyone who reaches %s can start bots", o.Addr)
 		}
 	}
 	for _, h := range o.Hooks {
 		if h.Check != nil {
-			if err := h.Check(o); err != nil {
-				return err
-			}
+			found = append(found, split(h.Check(o))...)
 		}
 	}
-	return nil
+	if canLoad {
+		cfg, err := loadConfig(o)
+		for _, e := range split(err) {
+			if !saidOfFlag(found, e) {
+				found = append(found, e)
+			}
+		}
+		o.serveConfig = cfg // serveRun runs only when validate found nothing
+	}
+	return problems(found)
 }
 
-func checkModes(o *Options) error {
+// saidOfFlag reports whether e, a configuration problem about a field a flag set, repeats
+// what the flag checks already said of that flag.
+func saidOfFlag(found []error, e error) bool {
+	var ce *servecfg.Error
+	if !errors.As(e, &ce) || !strings.HasPrefix(ce.Field, "--") {
+		return false
+	}
+	for _, f := range found {
+		if strings.HasPrefix(f.Error(), ce.Field+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkModes checks the flags whose values are words or counts. Their bounds are the
+// configuration's (a flag's value is checked again, as a field, by Normalize); these say
+// what the flag takes in the flag's own words before the file is read.
+func checkModes(o *Options, bad func(string, ...any)) {
 	if o.Changed("patch") && o.Patch != servecfg.PatchBot && o.Patch != servecfg.PatchServe {
-		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", servecfg.PatchBot, servecfg.PatchServe, o.Patch)
+		bad("--patch: must be %s or %s, got %q", servecfg.PatchBot, servecfg.PatchServe, o.Patch)
 	}
 	if o.Changed("tokens") && o.Tokens != servecfg.TokensREST && o.Tokens != servecfg.TokensLocal {
-		return cmdutil.FlagErrorf("--tokens: must be %s or %s, got %q", servecfg.TokensREST, servecfg.TokensLocal, o.Tokens)
+		bad("--tokens: must be %s or %s, got %q", servecfg.TokensREST, servecfg.TokensLocal, o.Tokens)
 	}
 	if o.Changed("cap") && o.Cap < 1 {
-		return cmdutil.FlagErrorf("--cap: must be at least 1, got %d", o.Cap)
+		bad("--cap: must be at least 1, got %d", o.Cap)
 	}
 	if o.Changed("log-format") && o.LogFormat != LogText && o.LogFormat != LogJSON {
-		return cmdutil.FlagErrorf("--log-format: must be %s or %s, got %q", LogText, LogJSON, o.LogFormat)
+		bad("--log-format: must be %s or %s, got %q", LogText, LogJSON, o.LogFormat)
 	}
-	return nil
 }
 
-func checkDurations(o *Options) error {
+func checkDurations(o *Options, bad func(string, ...any)) {
 	for _, d := range []struct {
 		flag    string
 		v       time.Duration
 		lo, hi  time.Duration
 		loLabel string
 	}{
-		{"queue-timeout", o.QueueTimeout, 0, 10 * time.Minute, "0"},
-		{"max-call-duration", o.MaxCallDuration, time.Second, 7 * 24 * time.Hour, "1s"},
+		{"queue-timeout", o.QueueTimeout, 0, servecfg.MaxQueueTimeout, "0"},
+		{"max-call-duration", o.MaxCallDuration, servecfg.MinMaxCallDuration, servecfg.MaxMaxCallDuration, "1s"},
 		{"shutdown-timeout", o.ShutdownTimeout, time.Second, time.Hour, "1s"},
 	} {
 		if o.Changed(d.flag) && (d.v < d.lo || d.v > d.hi) {
-			return cmdutil.FlagErrorf("--%s: must be between %s and %s, got %s", d.flag, d.loLabel, shortDuration(d.hi), d.v)
+			bad("--%s: must be between %s and %s, got %s", d.flag, d.loLabel, shortDuration(d.hi), d.v)
 		}
 	}
-	return nil
 }
 
 // checkAddr checks HOST:PORT. An empty host (":7860") listens on every interface, as the

@@ -46,6 +46,7 @@ type CallOptions struct {
 	Timeout     time.Duration
 
 	secretSet bool
+	urlSet    bool
 }
 
 // NewCmdCall builds `simulate call`; runF replaces the run function in tests.
@@ -60,12 +61,15 @@ func NewCmdCall(f *cmdutil.Factory, runF func(*CallOptions) error) *cobra.Comman
 			"({\"To\",\"From\",\"callId\",\"callDomain\",\"sipHeaders\"}) to --url, signed with X-Pinless-Signature\n" +
 			"over the exact body, and print serve's answer (status and body). Exits 1 unless it is 2xx.\n" +
 			"The secret is --secret-file, else DIALIN_WEBHOOK_SECRET, else the hmac of --to's\n" +
-			"pinless_dialin route, read from Daily. Nothing is placed on hold: no caller waits, and the\n" +
+			"pinless_dialin route, read from Daily; then, without --url, the webhook goes to the route's\n" +
+			"URL when that is on this machine (loopback), as Daily would send it. Nothing is placed on hold: no caller waits, and the\n" +
 			"bot's pinlessCallUpdate will fail (the call does not exist on Daily).\n\n" +
 			"With --emulator URL (or --via-emulator: DAILY_API_URL), the emulator receives a call on\n" +
 			"--to's route instead: it holds the call, sends the route's webhook itself, and this command\n" +
 			"prints the call's timeline as it happens (each mark with its time since \"received\") and the\n" +
-			"hold time. Exits 0 once the caller is connected, 1 if the call is lost or dropped.",
+			"hold time. Exits 0 once the caller is connected, 1 if the call is lost or dropped. When the\n" +
+			"emulator cannot deliver the route's webhook (serve not running), the call is hung up and\n" +
+			"the command exits 1 at once instead of waiting for the hold timeout.",
 		Example: "  dialin simulate call --to +14155550100 --from +15550001111\n" +
 			"  dialin simulate call --to +14155550100 --from '$(reboot)' --header X-Tenant=acme --secret-file route.secret\n" +
 			"  dialin simulate call --to +14155550100 --from +15550001111 --via-emulator",
@@ -87,7 +91,7 @@ func NewCmdCall(f *cmdutil.Factory, runF func(*CallOptions) error) *cobra.Comman
 	fl.StringVar(&opts.To, "to", "", "The dialled number (E.164), or a SIP interconnect route's sip: URI")
 	fl.StringVar(&opts.From, "from", "", "The caller, sent as is (any value: serve must treat it as data)")
 	fl.StringArrayVar(&headers, "header", nil, "SIP header of the call, `NAME=VALUE` (sipHeaders); repeat for more")
-	fl.StringVar(&opts.URL, "url", DefaultURL, "Where to send the webhook")
+	fl.StringVar(&opts.URL, "url", DefaultURL, "Where to send the webhook; without it, the route's URL when that is on this machine, else this")
 	fl.StringVar(&opts.SecretFile, "secret-file", "", "Sign with the base64 secret in `FILE` (- for stdin)")
 	fl.StringVar(&opts.CallID, "call-id", "", "callId to send (default: a new UUID)")
 	fl.StringVar(&opts.CallDomain, "call-domain", "", "callDomain to send (default: the domain id when the route is read from Daily, else a new UUID)")
@@ -134,6 +138,7 @@ func (o *CallOptions) validate(c *cobra.Command, headers []string) error {
 		o.SIPHeaders[name] = value
 	}
 	o.secretSet = fl.Changed("secret-file")
+	o.urlSet = fl.Changed("url")
 	if fl.Changed("emulator") || o.ViaEmulator {
 		return o.validateEmulator(fl.Changed)
 	}
@@ -172,11 +177,16 @@ func checkEmulatorURL(where, raw string) error {
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return cmdutil.FlagErrorf("%s: must be the emulator's http URL, e.g. http://127.0.0.1:8089/v1", where)
 	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+	if host := u.Hostname(); !isLoopback(host) {
 		return cmdutil.FlagErrorf("%s: %s is not on this machine; the emulator runs on loopback", where, host)
 	}
 	return nil
+}
+
+// isLoopback reports whether host names this machine: localhost or a loopback address.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())
 }
 
 // emulatorURL resolves --via-emulator to DAILY_API_URL (the profile's api_url).

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -156,7 +157,7 @@ func TestSendSignedWebhook(t *testing.T) {
 	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithoutRateLimit())
 	runner, url := serveFor(t, e)
-	hostile := "'; rm -rf / #\n$(id)"
+	hostile := "'; rm -rf / # $(id)"
 	err := run(e, nil, "--to", number, "--from", hostile, "--header", "X-Tenant=acme", "--url", url, "--call-id", "11111111-2222-4333-8444-555555555555")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, e.ErrOut)
@@ -228,16 +229,77 @@ func TestCallThroughEmulator(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
+	assertTimeOrder(t, out)
 }
 
-// TestCallThroughEmulatorLost: nothing answers the route's webhook, the hold times out, the
-// command exits 1.
+// assertTimeOrder checks that the printed marks' offsets ("+12ms") never go down.
+func assertTimeOrder(t *testing.T, out string) {
+	t.Helper()
+	last := int64(-1)
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || !strings.HasPrefix(f[0], "+") || !strings.HasSuffix(f[0], "ms") {
+			continue
+		}
+		ms, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(f[0], "+"), "ms"), 10, 64)
+		if err != nil {
+			t.Fatalf("offset %q: %v", f[0], err)
+		}
+		if ms < last {
+			t.Fatalf("marks out of time order:\n%s", out)
+		}
+		last = ms
+	}
+}
+
+// TestSendFollowsRouteURL: without --url, the webhook goes to the route's loopback URL, the
+// one the route's secret belongs to, not to the default address.
+func TestSendFollowsRouteURL(t *testing.T) {
+	e := cmdtest.New(t, dailytest.WithoutRateLimit())
+	runner, url := serveFor(t, e)
+	if err := run(e, nil, "--to", number, "--from", "+15550001111", "--json"); err != nil {
+		t.Fatalf("%v\n%s", err, e.ErrOut)
+	}
+	var ans Answer
+	if err := json.Unmarshal(e.Out.Bytes(), &ans); err != nil || ans.URL != url || ans.Status != 200 {
+		t.Fatalf("%v %s", err, e.Out)
+	}
+	testkit.Eventually(t, "the runner to take the call", func() bool { return len(runner.taken()) == 1 })
+}
+
+// TestCallThroughEmulatorRefused: serve is not running, the emulator's webhook is refused,
+// and the command hangs the call up and exits 1 at once instead of holding it for the hold
+// timeout (two minutes by default; --timeout here is the bound a regression would hit).
+func TestCallThroughEmulatorRefused(t *testing.T) {
+	e := cmdtest.New(t)
+	e.Server.SeedPurchased(number, time.Now().Add(-30*24*time.Hour))
+	client := daily.New(e.Server.APIKey, daily.WithBaseURL(e.Server.URL))
+	if _, err := client.SetPinlessDialin(context.Background(), []daily.PinlessDialinEntry{{PhoneNumber: number, RoomCreationAPI: "http://127.0.0.1:1/dialin"}}); err != nil {
+		t.Fatal(err)
+	}
+	err := run(e, nil, "--to", number, "--from", "+15550001111", "--emulator", e.Server.URL, "--timeout", "60s")
+	if err == nil || !strings.Contains(err.Error(), "was not delivered") {
+		t.Fatalf("err = %v", err)
+	}
+	if out := e.Out.String(); !strings.Contains(out, "webhook_failed") || !strings.Contains(out, "ended after ") {
+		t.Fatalf("stdout:\n%s", out)
+	}
+	calls := e.Server.Calls()
+	if len(calls) != 1 || calls[0].State != "ended" {
+		t.Fatalf("calls %+v", calls)
+	}
+}
+
+// TestCallThroughEmulatorLost: the route's webhook is answered but no bot ever connects the
+// call, the hold times out, the command exits 1.
 func TestCallThroughEmulatorLost(t *testing.T) {
 	t.Parallel()
 	e := cmdtest.New(t, dailytest.WithHoldTimeout(200*time.Millisecond))
 	e.Server.SeedPurchased(number, time.Now().Add(-30*24*time.Hour))
 	client := daily.New(e.Server.APIKey, daily.WithBaseURL(e.Server.URL))
-	if _, err := client.SetPinlessDialin(context.Background(), []daily.PinlessDialinEntry{{PhoneNumber: number, RoomCreationAPI: "http://127.0.0.1:1/dialin"}}); err != nil {
+	silent := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(silent.Close)
+	if _, err := client.SetPinlessDialin(context.Background(), []daily.PinlessDialinEntry{{PhoneNumber: number, RoomCreationAPI: silent.URL + "/dialin"}}); err != nil {
 		t.Fatal(err)
 	}
 	err := run(e, nil, "--to", number, "--from", "+15550001111", "--emulator", e.Server.URL, "--json")

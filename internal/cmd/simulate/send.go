@@ -51,10 +51,12 @@ func encodeBody(b dialinBody) ([]byte, error) {
 }
 
 func sendRun(ctx context.Context, o *CallOptions) error {
-	secret, from, domainID, err := o.secret(ctx)
+	secret, from, route, err := o.secret(ctx)
 	if err != nil {
 		return err
 	}
+	domainID := route.domainID
+	o.followRoute(route.url)
 	b := dialinBody{To: o.To, From: o.From, CallID: o.CallID, CallDomain: o.CallDomain, SIPHeaders: o.SIPHeaders}
 	if b.CallID == "" {
 		b.CallID = newUUID()
@@ -108,21 +110,38 @@ func sendRun(ctx context.Context, o *CallOptions) error {
 	return nil
 }
 
+// routeRead is what secret learnt from --to's route on Daily: the domain id (the callDomain
+// of a real call) and the route's room_creation_api URL.
+type routeRead struct{ domainID, url string }
+
+// followRoute sends to the route's URL when --url was not given and that URL is on this
+// machine: the route's secret signs the body, so the route's server is the one to ask. A
+// route pointing elsewhere is never sent to (no test or simulation leaves loopback).
+func (o *CallOptions) followRoute(routeURL string) {
+	if o.urlSet || routeURL == "" || routeURL == o.URL {
+		return
+	}
+	if u, err := url.Parse(routeURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && isLoopback(u.Hostname()) {
+		o.URL = routeURL
+		return
+	}
+	o.IO.Infof("The route of %s points at %s, which is not on this machine; sending to %s instead (give --url to choose)", o.To, routeURL, o.URL)
+}
+
 // secret finds the signing secret: --secret-file, DIALIN_WEBHOOK_SECRET, else the hmac of
-// --to's route on Daily (then the domain id is the callDomain, as on a real call). from
-// says which, never what.
-func (o *CallOptions) secret(ctx context.Context) (secret, from, domainID string, err error) {
+// --to's route on Daily (then route says what was read). from says which, never what.
+func (o *CallOptions) secret(ctx context.Context) (secret, from string, route routeRead, err error) {
 	secret, from, err = secretfile.Resolve(o.IO, "--secret-file", o.SecretFile, o.secretSet, secretfile.EnvWebhookSecret, o.Getenv)
 	if err != nil || secret != "" {
-		return secret, from, "", err
+		return secret, from, route, err
 	}
 	client, err := o.DailyClient()
 	if err != nil {
 		var noAuth *cmdutil.NoAuthError
 		if errors.As(err, &noAuth) {
-			return "", "", "", cmdutil.FlagErrorf("no secret to sign with: give --secret-file FILE, set DIALIN_WEBHOOK_SECRET, or configure a Daily API key so the hmac of %s's route can be read", o.To)
+			return "", "", route, cmdutil.FlagErrorf("no secret to sign with: give --secret-file FILE, set DIALIN_WEBHOOK_SECRET, or configure a Daily API key so the hmac of %s's route can be read", o.To)
 		}
-		return "", "", "", err
+		return "", "", route, err
 	}
 	var dom *daily.Domain
 	err = o.IO.WithProgress("Reading the route's secret from Daily", func() error {
@@ -130,11 +149,11 @@ func (o *CallOptions) secret(ctx context.Context) (secret, from, domainID string
 		return err
 	})
 	if err != nil {
-		return "", "", "", err
+		return "", "", route, err
 	}
 	entries, err := dom.PinlessDialin()
 	if err != nil {
-		return "", "", "", err
+		return "", "", route, err
 	}
 	for _, e := range entries {
 		sameNumber := e.PhoneNumber != "" && phone.Equal(e.PhoneNumber, o.To)
@@ -143,11 +162,11 @@ func (o *CallOptions) secret(ctx context.Context) (secret, from, domainID string
 			continue
 		}
 		if e.HMAC == "" {
-			return "", "", "", fmt.Errorf("the route of %s has no hmac: give --secret-file FILE or set DIALIN_WEBHOOK_SECRET", o.To)
+			return "", "", route, fmt.Errorf("the route of %s has no hmac: give --secret-file FILE or set DIALIN_WEBHOOK_SECRET", o.To)
 		}
-		return e.HMAC, "the hmac of " + o.To + "'s route, read from Daily", dom.ID, nil
+		return e.HMAC, "the hmac of " + o.To + "'s route, read from Daily", routeRead{dom.ID, e.RoomCreationAPI}, nil
 	}
-	return "", "", "", fmt.Errorf("no pinless_dialin route for %s on Daily: give --secret-file FILE, set DIALIN_WEBHOOK_SECRET, or add the route with `dialin routes set`", o.To)
+	return "", "", route, fmt.Errorf("no pinless_dialin route for %s on Daily: give --secret-file FILE, set DIALIN_WEBHOOK_SECRET, or add the route with `dialin routes set`", o.To)
 }
 
 // asJSON keeps a JSON answer as it is, and turns anything else into a JSON string.

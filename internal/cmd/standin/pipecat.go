@@ -14,12 +14,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/standin/pipecat"
 )
 
-// EnvPipecatCloudKey holds the Pipecat Cloud public key the Cloud stand-in accepts (never a flag).
-const EnvPipecatCloudKey = "PIPECAT_CLOUD_API_KEY"
+// EnvPipecatCloudKey holds the Pipecat Cloud public key the Cloud stand-in accepts (never a
+// flag): the variable serve reads the key from.
+const EnvPipecatCloudKey = config.EnvPipecatCloudKey
 
 // PipecatOptions are the inputs of `dialin standin-pipecat-runner` and
 // `dialin standin-pipecat-cloud`.

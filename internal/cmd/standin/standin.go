@@ -1,8 +1,8 @@
 // Package standin implements the hidden `dialin standin-bot` command: a stand-in for a
 // Pipecat dial-in bot that runs against the dailytest emulator. `dialin demo`, serve's tests
-// and the benchmark start it as a real child process, with the seed bot's arguments
-// (-u ROOM_URL -t TOKEN -i CALL_ID -d CALL_DOMAIN -s SIP_URI) or with the call as one JSON
-// line on stdin (the warm-bot contract).
+// and the benchmark start it as a real child process, with the arguments of Pipecat's 2024
+// dial-in bot (-u ROOM_URL -t TOKEN -i CALL_ID -d CALL_DOMAIN -s SIP_URI) or with the call
+// as one JSON line on stdin (the warm-bot contract).
 package standin
 
 import (

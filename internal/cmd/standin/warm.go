@@ -3,8 +3,8 @@ package standin
 import (
 	"context"
 	"fmt"
-	"time"
 
+	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 )
@@ -15,10 +15,8 @@ import (
 // call arrives; started for a call, it costs the same as with arguments.
 func waitForCall(ctx context.Context, opts *Options) (botcall.Call, error) {
 	if opts.StartupDelay > 0 {
-		select {
-		case <-time.After(opts.StartupDelay):
-		case <-ctx.Done():
-			return botcall.Call{}, ctx.Err()
+		if err := daily.Sleep(ctx, opts.StartupDelay); err != nil {
+			return botcall.Call{}, err
 		}
 	}
 	fmt.Fprintln(opts.IO.Out, launch.WarmWaitingLine)

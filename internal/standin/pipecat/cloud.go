@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dialin-project/dialin/pkg/daily"
 )
 
 // DefaultMaxSessions is Pipecat Cloud's default cap of active sessions per deployment.
@@ -162,14 +164,7 @@ func (c *Cloud) coldStart(req *http.Request) bool {
 	if c.cfg.ColdStart <= 0 {
 		return true
 	}
-	t := time.NewTimer(c.cfg.ColdStart)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-req.Context().Done():
-		return false
-	}
+	return daily.Sleep(req.Context(), c.cfg.ColdStart) == nil
 }
 
 func (c *Cloud) authorized(req *http.Request) bool {

@@ -1,25 +1,27 @@
 package pipecat
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
+
+	"github.com/dialin-project/dialin/pkg/daily"
 )
 
-// This file is the stand-ins' only talk with Daily's REST API (the emulator): a room as
-// pipecat.runner.daily.configure makes it, and its meeting token. Raw JSON, because the
-// room's exp is a fraction that Go's int64 room properties cannot carry.
+// This file is the stand-ins' talk with Daily's REST API (the emulator) as
+// pipecat.runner.daily.configure does it: a room and its meeting token, sent through
+// pkg/daily's raw-property calls because the room's exp is a fraction that the typed room
+// properties cannot carry.
 
 // dailyAPI is DAILY_API_URL and DAILY_API_KEY as the runner reads them.
-type dailyAPI struct {
-	url, key string
-	http     *http.Client
+type dailyAPI struct{ client *daily.Client }
+
+// newDailyAPI makes the client as Pipecat's aiohttp calls behave: one attempt, no client-side
+// rate limit (Daily's own limits still answer 429).
+func newDailyAPI(apiURL, key string, httpClient *http.Client) dailyAPI {
+	return dailyAPI{client: daily.New(key, daily.WithBaseURL(apiURL), daily.WithHTTPClient(httpClient),
+		daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: 1}), daily.WithoutRateLimit())}
 }
 
 // pipecatExp is configure()'s exp: time.time() + hours*3600, a fractional number of seconds.
@@ -43,8 +45,8 @@ func roomProperties(now time.Time, hours float64, sipCaller string, extra map[st
 
 // createRoom creates a room with Daily's generated name and answers its URL.
 func (d dailyAPI) createRoom(ctx context.Context, props map[string]any) (name, roomURL string, err error) {
-	var room struct{ Name, URL string }
-	if err := d.post(ctx, "/rooms", map[string]any{"properties": props}, &room); err != nil {
+	room, err := d.client.CreateRoomFields(ctx, "", props)
+	if err != nil {
 		return "", "", fmt.Errorf("creating the room: %w", err)
 	}
 	return room.Name, room.URL, nil
@@ -56,42 +58,9 @@ func (d dailyAPI) createToken(ctx context.Context, room string, now time.Time, h
 	for k, v := range extra {
 		props[k] = v
 	}
-	var tok struct{ Token string }
-	if err := d.post(ctx, "/meeting-tokens", map[string]any{"properties": props}, &tok); err != nil {
+	tok, err := d.client.CreateMeetingTokenFields(ctx, props)
+	if err != nil {
 		return "", fmt.Errorf("creating the meeting token: %w", err)
 	}
-	return tok.Token, nil
-}
-
-// post sends body to Daily and decodes a 200 answer; errors carry Daily's status and info,
-// never the key.
-func (d dailyAPI) post(ctx context.Context, path string, body, out any) error {
-	data, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(d.url, "/")+path, bytes.NewReader(data))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+d.key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := d.http.Do(req)
-	if err != nil {
-		if ue, ok := err.(*url.Error); ok {
-			err = ue.Err
-		}
-		return fmt.Errorf("POST %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("POST %s: reading the answer: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error, Info string }
-		_ = json.Unmarshal(answer, &e)
-		return fmt.Errorf("POST %s: HTTP %d %s: %s", path, resp.StatusCode, e.Error, e.Info)
-	}
-	return json.Unmarshal(answer, out)
+	return tok, nil
 }

@@ -59,7 +59,7 @@ func NewRunner(cfg Config) *Runner {
 		cfg.RoomHours = DefaultRoomHours
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &Runner{cfg: cfg, api: dailyAPI{url: cfg.DailyAPIURL, key: cfg.DailyAPIKey, http: cfg.HTTPClient},
+	return &Runner{cfg: cfg, api: newDailyAPI(cfg.DailyAPIURL, cfg.DailyAPIKey, cfg.HTTPClient),
 		log: cfg.Logger, ctx: ctx, stop: stop, sessions: map[string]*Session{}}
 }
 

@@ -56,7 +56,7 @@ func buyError(code, format string, args ...any) *apiError {
 		}}
 }
 
-// buyPhoneNumber is POST /buy-phone-number: a named number from the pool, or a random one
+// buyPhoneNumber is POST /buy-phone-number: a named number from the inventory, or a random one
 // (California first) when the body has no number.
 func (s *Server) buyPhoneNumber(r *http.Request, _ []string) (any, *apiError) {
 	body, e := readObject(r)
@@ -75,7 +75,7 @@ func (s *Server) buyPhoneNumber(r *http.Request, _ []string) (any, *apiError) {
 			return nil, buyError("invalid_number", "number %q is not in E.164 format (e.g. +14155550123)", num)
 		case s.purchasedByNumber(num) != nil:
 			return nil, buyError("number_unavailable", "%s is already purchased by this domain", num)
-		case !s.takeFromPool(num):
+		case !s.takeFromInventory(num):
 			return nil, buyError("number_unavailable", "%s is not available for purchase", num)
 		}
 	} else {
@@ -83,7 +83,7 @@ func (s *Server) buyPhoneNumber(r *http.Request, _ []string) (any, *apiError) {
 		if num == "" {
 			return nil, buyError("number_unavailable", "no numbers are available for purchase")
 		}
-		s.takeFromPool(num)
+		s.takeFromInventory(num)
 	}
 	p := s.addPurchased(num, s.now())
 	return map[string]string{"id": p.ID, "number": p.Number}, nil
@@ -92,7 +92,7 @@ func (s *Server) buyPhoneNumber(r *http.Request, _ []string) (any, *apiError) {
 // randomPoolNumber picks a California number when there is one, else any. Caller holds s.mu.
 func (s *Server) randomPoolNumber() string {
 	var ca []string
-	for _, a := range s.pool {
+	for _, a := range s.inventory {
 		if a.region == "CA" {
 			ca = append(ca, a.number)
 		}
@@ -100,8 +100,8 @@ func (s *Server) randomPoolNumber() string {
 	switch {
 	case len(ca) > 0:
 		return ca[s.rnd.IntN(len(ca))]
-	case len(s.pool) > 0:
-		return s.pool[s.rnd.IntN(len(s.pool))].number
+	case len(s.inventory) > 0:
+		return s.inventory[s.rnd.IntN(len(s.inventory))].number
 	}
 	return ""
 }
@@ -156,7 +156,7 @@ func (s *Server) releasePhoneNumber(_ *http.Request, p []string) (any, *apiError
 	return nil, notFound("phone number %s not found", id)
 }
 
-// SeedPurchased records number as bought at purchasedAt (taking it out of the pool if it is
+// SeedPurchased records number as bought at purchasedAt (taking it out of the inventory if it is
 // there) and returns its id; an already owned number returns its existing id. It panics on a
 // number that is not E.164, since that is a mistake in the test.
 func (s *Server) SeedPurchased(number string, purchasedAt time.Time) string {
@@ -168,6 +168,6 @@ func (s *Server) SeedPurchased(number string, purchasedAt time.Time) string {
 	if p := s.purchasedByNumber(number); p != nil {
 		return p.ID
 	}
-	s.takeFromPool(number)
+	s.takeFromInventory(number)
 	return s.addPurchased(number, purchasedAt).ID
 }

@@ -94,7 +94,7 @@ func (s *Server) listAvailableNumbers(r *http.Request, _ []string) (any, *apiErr
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	data := []availableNumberJSON{}
-	for _, a := range s.pool {
+	for _, a := range s.inventory {
 		if len(data) == maxSearchResults {
 			break
 		}

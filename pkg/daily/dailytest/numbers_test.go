@@ -11,7 +11,7 @@ import (
 
 func TestSeededPoolIsDeterministicAndVaried(t *testing.T) {
 	t.Parallel()
-	a, b := seededPool(), seededPool()
+	a, b := seededInventory(), seededInventory()
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("seeded pool differs between runs")
 	}
@@ -60,7 +60,7 @@ func TestSearchFilters(t *testing.T) {
 		}
 	}
 	// contains and ends_with use digits taken from a real pool number.
-	pick := s.pool[7].number
+	pick := s.inventory[7].number
 	for _, q := range []string{"contains=" + pick[5:10], "ends_with=" + pick[len(pick)-4:]} {
 		m := ok(t, s, "GET", "/list-available-numbers?"+q, nil)
 		found := false
@@ -97,7 +97,7 @@ func TestSearchFilterRules(t *testing.T) {
 func TestBuySpecificAndRandom(t *testing.T) {
 	t.Parallel()
 	s, _ := newTest(t)
-	want := s.pool[0].number
+	want := s.inventory[0].number
 	m := ok(t, s, "POST", "/buy-phone-number", map[string]string{"number": want})
 	if m["number"] != want || len(m["id"].(string)) != 36 {
 		t.Fatalf("buy answered %v", m)
@@ -206,7 +206,7 @@ func TestReleaseHonoursTheFourteenDayLock(t *testing.T) {
 func TestSeedPurchased(t *testing.T) {
 	t.Parallel()
 	s, clock := newTest(t)
-	n := s.pool[3].number
+	n := s.inventory[3].number
 	id := s.SeedPurchased(n, clock.Now().Add(-30*24*time.Hour))
 	if again := s.SeedPurchased(n, clock.Now()); again != id {
 		t.Fatal("seeding an owned number must return its id")

@@ -48,8 +48,8 @@ func WithClock(c Clock) Option { return func(s *settings) { s.clock = c } }
 // WithoutRateLimit turns off the emulation of Daily's rate limits (on by default).
 func WithoutRateLimit() Option { return func(s *settings) { s.rateLimit = false } }
 
-// WithAvailableNumbers replaces the seeded pool of purchasable numbers with these E.164
-// numbers. Region and city come from the area code when it is one the pool knows.
+// WithAvailableNumbers replaces the seeded inventory of purchasable numbers with these E.164
+// numbers. Region and city come from the area code when it is one the inventory knows.
 func WithAvailableNumbers(numbers ...string) Option {
 	return func(s *settings) {
 		s.numbers = append([]string(nil), numbers...)

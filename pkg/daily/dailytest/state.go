@@ -13,7 +13,7 @@ type state struct {
 	seq         int64  // creation counter: ties in creation time sort by it
 	nextPagID   int64  // next pagination_id of a purchased number
 	domainProps object // domain properties set by POST / (defaults are not stored)
-	pool        []availableNumber
+	inventory   []availableNumber
 	purchased   []*purchasedNumber
 	entries     []*dialinEntry // pinless and pin dial-in configs, in array order
 	issuedSIP   map[string]bool
@@ -39,9 +39,9 @@ func newState(cfg settings) state {
 		changed:     make(chan struct{}),
 	}
 	if cfg.ownPool {
-		st.pool = poolFrom(cfg.numbers)
+		st.inventory = inventoryFrom(cfg.numbers)
 	} else {
-		st.pool = seededPool()
+		st.inventory = seededInventory()
 	}
 	return st
 }

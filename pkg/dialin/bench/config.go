@@ -3,6 +3,8 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -11,17 +13,22 @@ const (
 	SystemSeed  = "seed-runner"
 	SystemServe = "serve"
 	SystemWarm  = "serve-warm"
+	// SystemServePipecat is serve --bot-pipecat in front of the runner stand-in;
+	// SystemPipecatRunner the runner stand-in's own /daily-dialin-webhook, alone.
+	SystemServePipecat  = "serve-pipecat"
+	SystemPipecatRunner = "pipecat-runner"
 )
 
 // AllSystems lists the systems in the order they run and are reported.
-var AllSystems = []string{SystemServe, SystemWarm, SystemSeed}
+var AllSystems = []string{SystemServe, SystemWarm, SystemSeed, SystemServePipecat, SystemPipecatRunner}
 
 // MaxReplicas bounds Config.Replicas.
 const MaxReplicas = 16
 
 // Config is one benchmark run.
 type Config struct {
-	// Dialin is the dialin executable: it runs `serve` and `standin-bot`.
+	// Dialin is the dialin executable: it runs `serve`, `standin-bot` and
+	// `standin-pipecat-runner`.
 	Dialin string
 	// SeedRunner is seed_bot_runner.py; Python the interpreter that runs it.
 	SeedRunner, Python string
@@ -98,8 +105,8 @@ func (c *Config) Check() error {
 		return errors.New("replicas: more than one needs a shared state: give --state redis://HOST:PORT/DB")
 	}
 	for _, s := range c.Systems {
-		if s != SystemSeed && s != SystemServe && s != SystemWarm {
-			return fmt.Errorf("systems: %q is not one of %s, %s, %s", s, SystemServe, SystemWarm, SystemSeed)
+		if !slices.Contains(AllSystems, s) {
+			return fmt.Errorf("systems: %q is not one of %s", s, strings.Join(AllSystems, ", "))
 		}
 	}
 	return nil

@@ -124,21 +124,25 @@ func (lb *balancer) close() {
 	}
 }
 
-// stop stops every process (at once) and the balancer.
+// stop stops every process (at once) and the balancer, then the helpers: serve first, so
+// that it sends nothing to a runner that is gone.
 func (l *launched) stop(timeout time.Duration) {
-	var wg sync.WaitGroup
-	for _, c := range l.procs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.stop(timeout)
-		}()
+	for _, group := range [][]*child{l.procs, l.helpers} {
+		var wg sync.WaitGroup
+		for _, c := range group {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.stop(timeout)
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	l.lb.close()
 }
 
-// usage sums the processes' CPU time and resident memory (peak: the sum of each one's).
+// usage sums the processes' CPU time and resident memory (peak: the sum of each one's);
+// helpers are not the system measured and are left out.
 func (l *launched) usage() (usage, error) {
 	var sum usage
 	for _, c := range l.procs {
@@ -154,7 +158,7 @@ func (l *launched) usage() (usage, error) {
 }
 
 func (l *launched) exited() bool {
-	for _, c := range l.procs {
+	for _, c := range append(l.procs[:len(l.procs):len(l.procs)], l.helpers...) {
 		if c.exited() {
 			return true
 		}
@@ -165,7 +169,7 @@ func (l *launched) exited() bool {
 // tail is the end of the output of the processes that ended (else of all), for errors.
 func (l *launched) tail() string {
 	var parts []string
-	for _, c := range l.procs {
+	for _, c := range append(l.procs[:len(l.procs):len(l.procs)], l.helpers...) {
 		if c.exited() || !l.exited() {
 			parts = append(parts, c.tail())
 		}

@@ -122,7 +122,7 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 		return System{}, nil, err
 	}
 	var tripsBefore map[string]float64
-	if st != nil && name != SystemSeed {
+	if st != nil && isServe(name) {
 		tripsBefore, _ = l.scrape(stateTrips)
 	}
 	var all []callResult
@@ -164,7 +164,7 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 	sys.Calls, sys.Connected, sys.Lost, sys.HandoffMS, sys.ConnectedMS = summarize(all)
 	sys.DailyRequestsPerCall, sys.CriticalRequestsPerCall = l.requestsPerCall(e, len(all))
 	var shares map[string]time.Duration
-	if name != SystemSeed {
+	if isServe(name) {
 		shares = l.serveShares()
 		sys.ServeMS = serveQuantiles(all, shares)
 		if st != nil || len(l.procs) > 1 {

@@ -26,31 +26,45 @@ func botCmd(cfg Config, seedArgs bool) string {
 }
 
 // launched is a system under test, running: one process, or serve's replicas behind a
-// round-robin balancer.
+// round-robin balancer, and the helpers it needs (the runner behind serve-pipecat), which
+// are not measured.
 type launched struct {
-	name     string
-	procs    []*child
-	bases    []string  // each process's http://127.0.0.1:PORT
-	webhook  string    // the route's room_creation_api
-	lb       *balancer // nil with one process
-	warmBots int       // serve-warm's --warm-bots, per replica
+	name        string
+	procs       []*child
+	bases       []string // each process's http://127.0.0.1:PORT
+	helpers     []*child
+	helperBases []string
+	webhook     string    // the route's room_creation_api
+	lb          *balancer // nil with one process
+	warmBots    int       // serve-warm's --warm-bots, per replica
 }
 
-// launch starts the named system against e: for serve and serve-warm, cfg.Replicas
-// `dialin serve` processes (sharing st, the run's Redis, when there is one); a hold run
-// (holdBot) and the seed runner are one process.
+// launch starts the named system against e: for serve, serve-warm and serve-pipecat,
+// cfg.Replicas `dialin serve` processes (sharing st, the run's Redis, when there is one),
+// serve-pipecat's after its runner helper; a hold run (holdBot), the seed runner and the
+// Pipecat runner alone are one process.
 func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, holdBot string, holdCalls int, st *benchState) (*launched, error) {
 	n := 1
-	if name != SystemSeed && holdBot == "" {
+	if isServe(name) && holdBot == "" {
 		n = max(cfg.Replicas, 1)
 	}
 	l := &launched{name: name, warmBots: (cfg.WarmBots + n - 1) / n}
 	env := []string{"DAILY_API_URL=" + e.s.URL, "DAILY_API_KEY=" + e.s.APIKey, "DIALIN_CONFIG_DIR=" + dir, "NO_COLOR=1"}
+	var runner string
+	if name == SystemServePipecat {
+		var err error
+		if runner, err = l.startRunnerHelper(cfg, dir, env); err != nil {
+			return nil, err
+		}
+	}
 	// serve binds a port of its own (port 0) and writes its URL to a ready file; the seed
-	// runner only takes --port, so it gets a port found free.
+	// runner and the Pipecat runner get a port found free.
 	argvOf := func(port int, readyFile string) []string {
-		if name == SystemSeed {
+		switch name {
+		case SystemSeed:
 			return []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
+		case SystemPipecatRunner:
+			return runnerArgv(cfg, port)
 		}
 		maxCalls := 2000
 		if holdBot != "" {
@@ -61,6 +75,8 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		switch {
 		case holdBot != "":
 			argv = append(argv, "--bot-cmd", holdBot, "--tokens", "local")
+		case name == SystemServePipecat:
+			argv = append(argv, "--bot-pipecat", runner+"/start")
 		case name == SystemWarm:
 			argv = append(argv, "--bot-cmd", botCmd(cfg, false), "--tokens", "local",
 				"--warm-rooms", strconv.Itoa(cfg.WarmRooms), "--pool-refill", strconv.FormatFloat(cfg.PoolRefill, 'f', -1, 64),
@@ -74,14 +90,18 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		return argv
 	}
 	path := "/dialin"
-	if name == SystemSeed {
+	switch name {
+	case SystemSeed:
 		env = append(env, "BOT_CMD="+botCmd(cfg, false), "ROOM_TTL_S=3600")
 		path = "/start_bot"
+	case SystemPipecatRunner:
+		path = "/daily-dialin-webhook"
 	}
 	// serve reads the route's secret when it starts, and the route names serve's URL, which
 	// is known only once serve listens: the route gets its secret first, its URL after.
 	secret := newRouteSecret()
 	if err := e.route(ctx, parkedRouteURL, secret); err != nil {
+		l.stop(10 * time.Second)
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
 	for i := range n {
@@ -90,7 +110,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			logName = fmt.Sprintf("%s-%d", name, i+1)
 		}
 		port := 0
-		if name == SystemSeed {
+		if !isServe(name) {
 			var err error
 			if port, err = freePort(); err != nil {
 				l.stop(10 * time.Second)
@@ -105,7 +125,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		}
 		l.procs = append(l.procs, c)
 		base := "http://127.0.0.1:" + strconv.Itoa(port)
-		if name != SystemSeed {
+		if isServe(name) {
 			if base, err = waitServeURL(ctx, c, readyFile, startTimeout); err != nil {
 				l.stop(10 * time.Second)
 				return nil, err
@@ -123,25 +143,28 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		l.webhook = l.lb.base + path
 	}
 	if err := e.route(ctx, l.webhook, secret); err != nil {
-		l.stop(0)
+		l.stop(10 * time.Second)
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
 	return l, nil
 }
 
-// waitReady waits until every process answers its health check and, for serve-warm, the
-// pools are full.
+// waitReady waits until every process and helper answers its health check and, for
+// serve-warm, the pools are full.
 func (l *launched) waitReady(ctx context.Context, cfg Config, timeout time.Duration) error {
-	path := "/readyz"
-	if l.name == SystemSeed {
-		path = "/healthz"
+	ready := func() bool { return l.allAnswer("/readyz") }
+	switch l.name {
+	case SystemSeed:
+		ready = func() bool { return l.allAnswer("/healthz") }
+	case SystemPipecatRunner:
+		ready = func() bool { return runnerAnswers(l.bases[0]) }
 	}
 	deadline := time.Now().Add(timeout)
 	for {
 		if l.exited() {
 			return fmt.Errorf("%s exited while starting: %s", l.name, l.tail())
 		}
-		if l.allAnswer(path) && (l.name != SystemWarm || l.poolsFull(cfg)) {
+		if l.helpersReady() && ready() && (l.name != SystemWarm || l.poolsFull(cfg)) {
 			return nil
 		}
 		if time.Now().After(deadline) {

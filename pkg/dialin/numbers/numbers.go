@@ -70,6 +70,7 @@ const (
 type Route struct {
 	Type            string               `json:"type"` // RoutePinless or RoutePin
 	RoomCreationAPI string               `json:"room_creation_api,omitempty"`
+	PipecatCloud    string               `json:"pipecat_cloud,omitempty"` // ORG/AGENT when the webhook is Pipecat Cloud's hosted one
 	NamePrefix      string               `json:"name_prefix,omitempty"`
 	HoldMusicURL    string               `json:"hold_music_url,omitempty"`
 	TimeoutConfig   *daily.TimeoutConfig `json:"timeout_config,omitempty"`
@@ -97,6 +98,7 @@ func RoutesByNumber(ctx context.Context, client *daily.Client) (map[string]*Rout
 			Type: RoutePinless, RoomCreationAPI: e.RoomCreationAPI, NamePrefix: e.NamePrefix,
 			HoldMusicURL: e.HoldMusicURL, TimeoutConfig: e.TimeoutConfig, SIPURI: e.SIPURI,
 		}
+		out[key.Number].PipecatCloud, _ = routes.PipecatCloudAgent(e.RoomCreationAPI)
 	}
 	if raw, ok := domain.Config[RoutePin]; ok && string(raw) != "null" {
 		var pins []struct {

@@ -73,7 +73,7 @@ func (x *Explanation) match(i int, e daily.PinlessDialinEntry, how string) {
 	x.Matched, x.Index, x.Key, x.Webhook = true, i, KeyOf(e).String(), e.RoomCreationAPI
 	entry := cloneEntry(e)
 	x.Entry = &entry
-	x.Reason = fmt.Sprintf("entry #%d matches: %s; Daily holds the call and POSTs it to %s", i+1, how, redactURL(e.RoomCreationAPI))
+	x.Reason = fmt.Sprintf("entry #%d matches: %s; Daily holds the call and POSTs it to %s", i+1, how, WebhookName(redactURL(e.RoomCreationAPI)))
 	if e.NamePrefix != "" {
 		x.Reason += fmt.Sprintf(" (name_prefix %s)", e.NamePrefix)
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/dialin-project/dialin/pkg/daily"
 )
 
 // lockFile is an exclusive lock on a file, held by one open file at a time (so two Writers in
@@ -34,13 +36,9 @@ func acquireLock(ctx context.Context, path string) (*lockFile, error) {
 		if ok {
 			return &lockFile{f: f}, nil
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := daily.Sleep(ctx, wait); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("waiting for the routes lock %s (another dialin is writing routes): %w", path, ctx.Err())
-		case <-t.C:
+			return nil, fmt.Errorf("waiting for the routes lock %s (another dialin is writing routes): %w", path, err)
 		}
 		wait = min(wait*2, 100*time.Millisecond)
 	}

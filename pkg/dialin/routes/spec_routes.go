@@ -12,7 +12,7 @@ import (
 
 var (
 	topFields   = []string{"version", "managed_prefix", "allow_http", "unset_hmac", "routes"}
-	routeFields = []string{"number", "sip", "url", "name_prefix", "hmac", "hold_music_url", "timeout_message"}
+	routeFields = []string{"number", "sip", "url", "pipecat_cloud", "name_prefix", "hmac", "hold_music_url", "timeout_message"}
 )
 
 func (p *specParser) parseTop(doc *yaml.Node) (*Spec, error) {
@@ -133,6 +133,10 @@ func (p *specParser) parseRoute(path string, n *yaml.Node) (SpecRoute, error) {
 			sip = s
 		case "url":
 			r.URL = s
+		case "pipecat_cloud":
+			if r.URL, err = PipecatCloudWebhookURL(s); err != nil {
+				return p.errf(v.Line, field, "%s", err)
+			}
 		case "name_prefix":
 			r.NamePrefix, hasNamePrefix = s, true
 		case "hmac":
@@ -150,6 +154,9 @@ func (p *specParser) parseRoute(path string, n *yaml.Node) (SpecRoute, error) {
 	if err != nil {
 		return r, err
 	}
+	if _, both := r.Lines["pipecat_cloud"]; both && r.Lines["url"] != 0 {
+		return r, p.errf(r.Lines["pipecat_cloud"], path+".pipecat_cloud", "give url or pipecat_cloud, not both")
+	}
 	switch {
 	case number != "" && sip != "":
 		return r, p.errf(r.Lines["sip"], path+".sip", "give number or sip, not both")
@@ -164,7 +171,7 @@ func (p *specParser) parseRoute(path string, n *yaml.Node) (SpecRoute, error) {
 		r.Key = NumberKey(number)
 	}
 	if strings.TrimSpace(r.URL) == "" {
-		return r, p.errf(r.lineOf("url"), path+".url", "missing: the webhook Daily calls for this route")
+		return r, p.errf(r.lineOf("url"), path+".url", "missing: the webhook Daily calls for this route (or pipecat_cloud: ORG/AGENT)")
 	}
 	return r, nil
 }

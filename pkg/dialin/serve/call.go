@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
@@ -27,6 +28,7 @@ type call struct {
 	ended     bool
 	timer     *time.Timer
 	settle    sync.Once
+	isSettled atomic.Bool // settle has run
 }
 
 // newCall registers an accepted call; Shutdown waits for it to settle.
@@ -42,7 +44,10 @@ func (s *Server) newCall(rec callstore.Record, headers map[string]string, rule *
 // settled marks the call as past the point Shutdown waits for: its bot started (or, with
 // patch: serve, its patch was made), or it failed, was refused or ended.
 func (s *Server) settled(c *call) {
-	c.settle.Do(s.settling.Done)
+	c.settle.Do(func() {
+		c.isSettled.Store(true)
+		s.settling.Done()
+	})
 }
 
 func (s *Server) local(id string) *call {

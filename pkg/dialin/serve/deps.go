@@ -54,6 +54,10 @@ type Deps struct {
 	BotDir string
 	BotEnv []string
 
+	// HoldBudget is how long after its webhook a call's room and token requests may still be
+	// retried (0: DefaultHoldBudget); a call admitted later still gets a few seconds.
+	HoldBudget time.Duration
+
 	// SecretRefresh is the period of secret reloads (0: 5 min); MissRefresh the least time
 	// between reloads caused by an unknown signature (0: 1 min).
 	SecretRefresh, MissRefresh time.Duration

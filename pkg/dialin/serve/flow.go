@@ -41,16 +41,22 @@ func (s *Server) run(c *call) {
 		return
 	}
 
-	room, err := s.d.Rooms.Room(ctx, RoomRequest{CallID: c.id, CallDomain: c.domain, To: c.to, From: c.from, SIPHeaders: c.headers, Rule: c.rule})
+	// The room and the token are retried while the caller can still be holding.
+	stepCtx, cancel := context.WithDeadline(ctx, later(c.received.Add(s.d.HoldBudget), time.Now().Add(min(minStepWindow, s.d.HoldBudget))))
+	defer cancel()
+	room, err := s.d.Rooms.Room(stepCtx, RoomRequest{CallID: c.id, CallDomain: c.domain, To: c.to, From: c.from, SIPHeaders: c.headers, Rule: c.rule})
 	if err != nil {
+		// A lost answer may have made the room: delete it by the name it would have.
+		s.discardRoom(c, RoomName(c.domain, c.id))
 		s.failStep(ctx, c, "failed_room", "creating the room", err)
 		return
 	}
 	s.update(c, func(r *callstore.Record) { r.Room, r.RoomURL, r.SIPEndpoints = room.Name, room.URL, room.Endpoints })
 	s.emit(c, Event{Kind: EventRoomCreated, Room: room.Name})
 
-	token, err := s.d.Tokens.Token(ctx, room)
+	token, err := s.d.Tokens.Token(stepCtx, room)
 	if err != nil {
+		s.discardRoom(c, room.Name)
 		s.failStep(ctx, c, "failed_token", "making the meeting token", err)
 		return
 	}
@@ -62,6 +68,7 @@ func (s *Server) run(c *call) {
 	}
 	bot, err := s.launchers[c.rule].Launch(ctx, info)
 	if err != nil {
+		s.discardRoom(c, room.Name)
 		s.failStep(ctx, c, "failed_bot", "starting the bot", err)
 		return
 	}
@@ -124,4 +131,40 @@ func (s *Server) watchBot(c *call, bot *launch.Bot) {
 		s.log.Debug("bot exited", "call_id", c.id, "pid", bot.PID, "exit", e.How)
 	}
 	s.endCall(c.id, "bot_exit")
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// roomDiscarder is a RoomSource that can delete the room of a call that failed (RESTRooms).
+type roomDiscarder interface {
+	Discard(ctx context.Context, name string) error
+}
+
+// discardDeadline bounds the deletion of a failed call's room, retries included; the
+// client's rate limiter keeps the deletions within Daily's request budget.
+const discardDeadline = time.Minute
+
+// discardRoom deletes, in the background, the room made for a call that then failed, so
+// that no room is left behind; Shutdown waits for it.
+func (s *Server) discardRoom(c *call, name string) {
+	d, ok := s.d.Rooms.(roomDiscarder)
+	if !ok || name == "" {
+		return
+	}
+	s.goBackground(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), discardDeadline)
+		defer cancel()
+		if err := d.Discard(ctx, name); err != nil {
+			s.metrics.roomsDiscarded.WithLabelValues("error").Inc()
+			s.log.Warn("deleting the room of a failed call failed; it closes at its exp", "call_id", c.id, "room", name, "err", err)
+			return
+		}
+		s.metrics.roomsDiscarded.WithLabelValues("deleted").Inc()
+		s.log.Debug("deleted the room of a failed call", "call_id", c.id, "room", name)
+	})
 }

@@ -20,19 +20,20 @@ import (
 type Metrics struct {
 	reg *prometheus.Registry
 
-	calls         *prometheus.CounterVec // by outcome
-	rejected      *prometheus.CounterVec // by reason
-	duplicates    *prometheus.CounterVec // by kind: callid, replay
-	tests         prometheus.Counter
-	hold          prometheus.Histogram
-	webhookToBot  prometheus.Histogram
-	ended         *prometheus.CounterVec // by reason
-	botExits      *prometheus.CounterVec // by result
-	patches       *prometheus.CounterVec // by result
-	refreshes     *prometheus.CounterVec // by source, result
-	dailyRequests *prometheus.CounterVec // by method, path, code
-	dailyErrors   *prometheus.CounterVec // by method, path
-	dailyLatency  *prometheus.HistogramVec
+	calls          *prometheus.CounterVec // by outcome
+	rejected       *prometheus.CounterVec // by reason
+	roomsDiscarded *prometheus.CounterVec // rooms of failed calls, by result
+	duplicates     *prometheus.CounterVec // by kind: callid, replay
+	tests          prometheus.Counter
+	hold           prometheus.Histogram
+	webhookToBot   prometheus.Histogram
+	ended          *prometheus.CounterVec // by reason
+	botExits       *prometheus.CounterVec // by result
+	patches        *prometheus.CounterVec // by result
+	refreshes      *prometheus.CounterVec // by source, result
+	dailyRequests  *prometheus.CounterVec // by method, path, code
+	dailyErrors    *prometheus.CounterVec // by method, path
+	dailyLatency   *prometheus.HistogramVec
 
 	gate atomic.Pointer[caps.Gate]
 }
@@ -47,16 +48,17 @@ func NewMetrics() *Metrics {
 	}
 	latency := []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
 	m := &Metrics{
-		reg:           reg,
-		calls:         counter("calls_total", "Calls by outcome of their admission: bot_started, refused_no_rule, refused_queue_timeout, refused_shutdown, refused_gate, failed_room, failed_token, failed_bot.", "outcome"),
-		rejected:      counter("webhooks_rejected_total", "Webhook requests refused, by reason.", "reason"),
-		duplicates:    counter("webhooks_duplicate_total", "Repeated deliveries answered with the first answer: callid (same callId) or replay (same signature and timestamp).", "kind"),
-		ended:         counter("calls_ended_total", "Calls whose slot was freed, by reason: stopped, bot_exit, max_duration.", "reason"),
-		botExits:      counter("bot_exits_total", "Bot processes that ended: bot_failed (before the call connected: it exited non-zero, or serve receives Daily's events and saw no dialin.connected) or normal.", "result"),
-		patches:       counter("patches_total", "pinlessCallUpdate calls made by serve (patch: serve), by result.", "result"),
-		refreshes:     counter("secret_refreshes_total", "Reads of the signing secrets from Daily, by source and result.", "source", "result"),
-		dailyRequests: counter("daily_requests_total", "HTTP attempts to Daily's API, by method, path and status code (0: no answer).", "method", "path", "code"),
-		dailyErrors:   counter("daily_request_errors_total", "HTTP attempts to Daily that failed: no answer, or a status of 400 and above.", "method", "path"),
+		reg:            reg,
+		calls:          counter("calls_total", "Calls by outcome of their admission: bot_started, refused_no_rule, refused_queue_timeout, refused_shutdown, refused_gate, failed_room, failed_token, failed_bot.", "outcome"),
+		rejected:       counter("webhooks_rejected_total", "Webhook requests refused, by reason.", "reason"),
+		roomsDiscarded: counter("failed_call_rooms_deleted_total", "Rooms of calls that failed after their room was asked for, deleted (deleted) or left to close at their exp (error).", "result"),
+		duplicates:     counter("webhooks_duplicate_total", "Repeated deliveries answered with the first answer: callid (same callId) or replay (same signature and timestamp).", "kind"),
+		ended:          counter("calls_ended_total", "Calls whose slot was freed, by reason: stopped, bot_exit, max_duration.", "reason"),
+		botExits:       counter("bot_exits_total", "Bot processes that ended: bot_failed (before the call connected: it exited non-zero, or serve receives Daily's events and saw no dialin.connected) or normal.", "result"),
+		patches:        counter("patches_total", "pinlessCallUpdate calls made by serve (patch: serve), by result.", "result"),
+		refreshes:      counter("secret_refreshes_total", "Reads of the signing secrets from Daily, by source and result.", "source", "result"),
+		dailyRequests:  counter("daily_requests_total", "HTTP attempts to Daily's API, by method, path and status code (0: no answer).", "method", "path", "code"),
+		dailyErrors:    counter("daily_request_errors_total", "HTTP attempts to Daily that failed: no answer, or a status of 400 and above.", "method", "path"),
 	}
 	m.tests = f(prometheus.NewCounter(prometheus.CounterOpts{Namespace: "dialin_serve", Name: "webhooks_test_total", Help: "Daily's test/verification bodies answered."})).(prometheus.Counter)
 	m.hold = f(prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "dialin_serve", Name: "hold_seconds", Help: "From the webhook's arrival to the caller connected (dialin.connected).",

@@ -34,6 +34,14 @@ func (c *secretCache) verifier(window time.Duration) *webhook.Verifier {
 	return &webhook.Verifier{Secrets: c.secrets, Window: window}
 }
 
+// secret returns the secret named name.
+func (c *secretCache) secret(name string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.secrets[name]
+	return v, ok
+}
+
 // ready reports whether secrets were loaded and there is at least one.
 func (c *secretCache) ready() bool {
 	c.mu.RLock()

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"strings"
 
 	"github.com/dialin-project/dialin/pkg/daily"
 )
@@ -12,10 +13,35 @@ type SecretSource interface {
 	Secrets(ctx context.Context) (map[string]string, error)
 }
 
-// RouteSecrets reads each pinless_dialin route's hmac from the domain (GET /). Every route's
-// secret is accepted on the webhook path: serve does not know which routes point at it.
+// RouteSecrets reads each pinless_dialin route's hmac from the domain (GET /), named
+// RouteSecretName of the route's number or SIP URI. A webhook is accepted only with the
+// secret of the route its To belongs to (see Server.checkRoute): one route's secret, held
+// by whoever runs that route's webhook, does not start another route's calls.
 type RouteSecrets struct {
 	Client *daily.Client
+}
+
+// SecretPerRoute marks the secrets as bound to their routes.
+func (r *RouteSecrets) SecretPerRoute() bool { return true }
+
+// RouteSecretName is the name of the secret of the route a call's To belongs to: the
+// number, or for SIP interconnect the SIP URI ("sip:" + the entry's sip_uri).
+func RouteSecretName(to string) string {
+	if rest, ok := strings.CutPrefix(to, "sip:"); ok {
+		return "route sip:" + rest
+	}
+	return "route " + to
+}
+
+// routeSecretName names an entry's secret: by the To its calls carry.
+func routeSecretName(e *daily.PinlessDialinEntry) string {
+	switch {
+	case e.PhoneNumber != "":
+		return RouteSecretName(e.PhoneNumber)
+	case e.SIPURI != "":
+		return RouteSecretName("sip:" + strings.TrimPrefix(e.SIPURI, "sip:"))
+	}
+	return "route " + e.Key()
 }
 
 // Secrets implements SecretSource.
@@ -31,7 +57,7 @@ func (r *RouteSecrets) Secrets(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
 	for i := range entries {
 		if entries[i].HMAC != "" {
-			out["route "+entries[i].Key()] = entries[i].HMAC
+			out[routeSecretName(&entries[i])] = entries[i].HMAC
 		}
 	}
 	return out, nil

@@ -47,8 +47,11 @@ type Server struct {
 	bgStopped bool
 }
 
-// New checks cfg (Normalize, in place; cfg must not change afterwards), splits every bot
-// command once, and builds the engine. It makes no request; Start does.
+// New builds the engine from a configuration Normalize accepted (config.Load, or the
+// command's one pass over file and flags), and splits every bot command once. A
+// configuration built in code and not normalized yet is normalized here; one that was is
+// not checked again (Normalize runs once per configuration). cfg must not change
+// afterwards. New makes no request; Start does.
 func New(cfg *config.Config, d Deps) (*Server, error) {
 	if cfg == nil {
 		return nil, errors.New("serve: no configuration")
@@ -94,6 +97,9 @@ func New(cfg *config.Config, d Deps) (*Server, error) {
 	}
 	if s.d.EventSecrets == nil {
 		s.d.EventSecrets = &WebhookSecrets{Client: d.Client}
+	}
+	if s.d.HoldBudget <= 0 {
+		s.d.HoldBudget = DefaultHoldBudget
 	}
 	if s.d.SecretRefresh <= 0 {
 		s.d.SecretRefresh = 5 * time.Minute
@@ -234,11 +240,21 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.bg.Wait() // patches under way, refreshers
 		return nil
 	case <-ctx.Done():
-		// Give up: calls waiting for a slot or a room are refused; nothing more is waited
-		// for (a patch under way finishes within its own timeout if the process lives).
+		// Give up: calls waiting for a slot, a room, a token or their bot are refused, each
+		// with its own event; they stop at once, so Shutdown waits (briefly) until every one
+		// has said so. Calls still waiting for their patch (patch: serve) are named as
+		// dropped. A patch under way finishes within its own timeout if the process lives.
 		s.cancelRun()
+		select {
+		case <-done:
+		case <-time.After(giveUpGrace):
+		}
 		s.mu.Lock()
 		for _, c := range s.calls {
+			if !c.isSettled.Load() {
+				s.log.Warn("call dropped: serve stopped before its patch; Daily plays the route's timeout message when the hold ends", "call_id", c.id, "rule", c.rule.Name)
+				s.emit(c, Event{Kind: EventFailed, Reason: "dropped: serve stopped before patching the call"})
+			}
 			s.settled(c)
 		}
 		s.mu.Unlock()
@@ -246,6 +262,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// giveUpGrace bounds how long a Shutdown that gave up waits for the calls it cancelled to
+// say so: they stop at their next step, well within it.
+const giveUpGrace = 2 * time.Second
 
 func (s *Server) stopBackground() {
 	s.mu.Lock()

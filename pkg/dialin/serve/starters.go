@@ -25,7 +25,7 @@ func (s *Server) newStarter(r *rules.Rule) (launch.Starter, error) {
 			OmitDailyKey: pc.OmitDailyKey, Codecs: pc.Codecs, Body: pc.Body, Timeout: r.Bot.Timeout}
 		if pc.Agent != "" {
 			if s.d.PipecatCloudKey == "" {
-				return nil, errors.New("pipecat_cloud: no Pipecat Cloud key (set PIPECAT_CLOUD_API_KEY)")
+				return nil, errors.New("pipecat_cloud: no Pipecat Cloud key (set PIPECAT_CLOUD_API_KEY or store one: dialin auth login --pipecat-cloud)")
 			}
 			u, err := launch.PipecatCloudStartURL(s.d.PipecatCloudAPI, pc.Agent)
 			if err != nil {

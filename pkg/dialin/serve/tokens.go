@@ -14,8 +14,8 @@ type TokenMinter interface {
 	Token(ctx context.Context, room Room) (string, error)
 }
 
-// tokenProps are the properties of a bot's token: the room only, owner (the seed's bot is),
-// expiring with the room.
+// tokenProps are the properties of a bot's token: the room only, owner (as Pipecat's dial-in
+// example's bot is), expiring with the room.
 func tokenProps(room Room) daily.MeetingTokenProperties {
 	p := daily.MeetingTokenProperties{RoomName: room.Name, IsOwner: true}
 	if !room.Exp.IsZero() {
@@ -24,14 +24,22 @@ func tokenProps(room Room) daily.MeetingTokenProperties {
 	return p
 }
 
-// RESTTokens asks Daily for each token (POST /meeting-tokens).
+// RESTTokens asks Daily for each token (POST /meeting-tokens). Making a token changes
+// nothing at Daily, so after a 5xx, a connection error or a lost answer it is asked for
+// again, until ctx ends.
 type RESTTokens struct {
 	Client *daily.Client
 }
 
 // Token implements TokenMinter.
 func (t *RESTTokens) Token(ctx context.Context, room Room) (string, error) {
-	return t.Client.CreateMeetingToken(ctx, tokenProps(room))
+	var token string
+	err := retryStep(ctx, func(ctx context.Context) error {
+		var err error
+		token, err = t.Client.CreateMeetingToken(ctx, tokenProps(room))
+		return err
+	})
+	return token, err
 }
 
 // LocalTokens signs each token with the API key (daily.SignMeetingToken): no request per

@@ -106,6 +106,10 @@ func (s *Server) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, http.StatusBadRequest, "bad_body", derr.Error())
 		return
 	}
+	if label, why, ok := s.checkRoute(r.Context(), r.Header, body, wc, route); !ok {
+		s.reject(w, http.StatusUnauthorized, label, why)
+		return
+	}
 	s.takeCall(w, r, body, wc, route, received)
 }
 

@@ -224,20 +224,10 @@ func withTimeout(ctx context.Context, d time.Duration, f func(context.Context, s
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("stand-in bot stopped: %w", err)
-		}
-		return nil
+	if err := daily.Sleep(ctx, d); err != nil {
+		return fmt.Errorf("stand-in bot stopped: %w", err)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stand-in bot stopped: %w", ctx.Err())
-	}
+	return nil
 }
 
 // WithCall returns o with the call's fields filled in.

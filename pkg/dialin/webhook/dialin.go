@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Call is the pinless dial-in webhook Daily posts to a route's room_creation_api when a call
@@ -63,6 +64,9 @@ func DecodeCall(body []byte) (call *Call, test bool, err error) {
 			return nil, false, err
 		}
 	}
+	if err := checkNoControl(c); err != nil {
+		return nil, false, err
+	}
 	return c, false, nil
 }
 
@@ -111,4 +115,35 @@ func printable(s string) string {
 	}
 	q := fmt.Sprintf("%q", s)
 	return q[1 : len(q)-1]
+}
+
+// checkNoControl refuses a call whose To, From or SIP headers hold a control character
+// (C0, DEL or C1; a NUL among them). Such a value cannot be passed the same way everywhere
+// (argv cannot hold a NUL, logs and terminals act on the others), so the bot, the rules and
+// the logs would see different numbers: serve refuses the call instead (400), one rule for
+// every place the values go.
+func checkNoControl(c *Call) error {
+	for name, v := range map[string]string{"To": c.To, "From": c.From} {
+		if r, ok := firstControl(v); ok {
+			return fmt.Errorf("field %s: control character %U is not allowed", name, r)
+		}
+	}
+	for k, v := range c.SIPHeaders {
+		if r, ok := firstControl(k); ok {
+			return fmt.Errorf("field sipHeaders: control character %U in a header name is not allowed", r)
+		}
+		if r, ok := firstControl(v); ok {
+			return fmt.Errorf("field sipHeaders.%s: control character %U is not allowed", printable(k), r)
+		}
+	}
+	return nil
+}
+
+func firstControl(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return r, true
+		}
+	}
+	return 0, false
 }

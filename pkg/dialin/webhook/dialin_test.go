@@ -7,7 +7,7 @@ import (
 
 func TestDecodeCall(t *testing.T) {
 	t.Parallel()
-	hostile := "$(rm -rf /); `id` | tee x\n&& echo 'pwned' \"" + strings.Repeat("A", 5000)
+	hostile := "$(rm -rf /); `id` | tee x && echo 'pwned' \"" + strings.Repeat("A", 5000)
 	body := `{"To":"+14155550100","From":` + quote(hostile) + `,"callId":"0b7c-11","callDomain":"dom-1","sipHeaders":{"X-A":"1","X-N":7}}`
 	c, test, err := DecodeCall([]byte(body))
 	if err != nil || test {
@@ -43,6 +43,12 @@ func TestDecodeCallRejects(t *testing.T) {
 		`{"callId":"a","callDomain":"b","sipHeaders":[1]}`:               "field sipHeaders",
 		`{"callId":"a","callDomain":"b","From":{"x":1}}`:                 "field From: must be a string",
 		`{"callId":"` + strings.Repeat("a", 200) + `","callDomain":"b"}`: "longer than",
+		// Control characters are refused in To, From and SIP headers, one rule everywhere.
+		`{"callId":"a","callDomain":"b","From":"+1555\u0000111"}`:           "field From: control character U+0000",
+		`{"callId":"a","callDomain":"b","To":"+1415\n5550100"}`:             "field To: control character U+000A",
+		`{"callId":"a","callDomain":"b","From":"+1555\u0085"}`:              "field From: control character U+0085",
+		`{"callId":"a","callDomain":"b","sipHeaders":{"X-A":"v\u001b[2J"}}`: "field sipHeaders.X-A: control character U+001B",
+		`{"callId":"a","callDomain":"b","sipHeaders":{"X-\u0000A":"v"}}`:    "in a header name",
 	}
 	for body, want := range cases {
 		_, _, err := DecodeCall([]byte(body))

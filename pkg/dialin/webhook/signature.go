@@ -2,7 +2,9 @@
 // (X-Pinless-Signature / X-Pinless-Timestamp) that announces a held call, and Daily's general
 // event webhooks (X-Webhook-Signature / X-Webhook-Timestamp) such as dialin.ready.
 //
-// Both are signed the same way (shared/reference/daily-api.md §8.2 and §9.2):
+// Both are signed the same way (Daily's pinless dial-in guide,
+// https://docs.daily.co/docs/guides/features/dial-in-dial-out/sip-interconnect-pinless, and
+// its webhooks reference, https://docs.daily.co/reference/rest-api/webhooks):
 //
 //	signature = base64( HMAC-SHA256( base64decode(secret), timestamp + "." + rawBody ) )
 //

@@ -7,6 +7,7 @@ package timeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ const (
 	StateDropped   = "dropped"
 	StateEnded     = "ended"
 )
+
+// MarkWebhookFailed is the mark of a dial-in webhook the emulator could not deliver (it does
+// not retry, so the call can only be lost).
+const MarkWebhookFailed = "webhook_failed"
 
 // Final are the states after which a held call has its outcome (a connected call may still
 // end later, it has its outcome already).
@@ -104,9 +109,28 @@ func (c Call) Header() string {
 	return fmt.Sprintf("call %s  to %s from %s", escape.Printable(c.ID, 64), escape.Quote(c.To, 64), escape.Quote(c.From, 64))
 }
 
-// FormatMark renders one mark: its offset from "received", its name and detail.
+// markMeaning says what a mark means, for people: the names are the emulator's and serve's
+// event names (kept as they are in --json and logs), and some say little on their own
+// ("updated" is Daily's pinlessCallUpdate moving the caller). Marks whose detail already
+// says it (a status, a reason) have none.
+var markMeaning = map[string]string{
+	"received":     "Daily answered the caller, who now hears hold music",
+	"webhook_sent": "Daily sent the route's webhook",
+	"room_created": "the bot's room was created",
+	"bot_joined":   "the bot joined the room",
+	"ready":        "the room's SIP endpoint is ready",
+	"updated":      "the call was forwarded to the bot's room",
+	"connected":    "the caller is in the bot's room",
+}
+
+// FormatMark renders one mark: its offset from "received", its name, and what happened
+// (its meaning and detail).
 func (c Call) FormatMark(m Mark) string {
-	line := fmt.Sprintf("  %8s  %-17s %s", fmt.Sprintf("+%dms", c.Offset(m).Milliseconds()), escape.Printable(m.Name, 40), escape.Printable(m.Detail, 120))
+	what := escape.Printable(m.Detail, 120)
+	if meaning, ok := markMeaning[m.Name]; ok {
+		what = strings.TrimSuffix(meaning+": "+what, ": ")
+	}
+	line := fmt.Sprintf("  %8s  %-17s %s", fmt.Sprintf("+%dms", c.Offset(m).Milliseconds()), escape.Printable(m.Name, 40), what)
 	return strings.TrimRight(line, " ")
 }
 
@@ -122,11 +146,18 @@ func (c Call) Outcome() string {
 	return "still " + escape.Printable(c.State, 20)
 }
 
+// inTimeOrder returns the marks sorted by time (marks at the same instant keep their order).
+func (c Call) inTimeOrder() []Mark {
+	marks := slices.Clone(c.Timeline)
+	slices.SortStableFunc(marks, func(a, b Mark) int { return a.At.Compare(b.At) })
+	return marks
+}
+
 // Render writes the whole call: header, every mark, outcome.
 func (c Call) Render() string {
 	var sb strings.Builder
 	sb.WriteString(c.Header() + "\n")
-	for _, m := range c.Timeline {
+	for _, m := range c.inTimeOrder() {
 		sb.WriteString(c.FormatMark(m) + "\n")
 	}
 	sb.WriteString("  " + c.Outcome() + "\n")
@@ -160,7 +191,7 @@ func (c Call) Report() Report {
 		ms := hold.Milliseconds()
 		r.HoldMS = &ms
 	}
-	for _, m := range c.Timeline {
+	for _, m := range c.inTimeOrder() {
 		r.Timeline = append(r.Timeline, ReportMark{Name: m.Name, At: m.At, OffsetMS: c.Offset(m).Milliseconds(), Detail: m.Detail})
 	}
 	return r

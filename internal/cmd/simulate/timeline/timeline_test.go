@@ -50,3 +50,35 @@ func TestRenderEscapesCallerValues(t *testing.T) {
 		t.Fatalf("%s", out)
 	}
 }
+
+// TestRenderInTimeOrder: a mark the emulator learnt late (room_created) is printed at its
+// time, not where it arrived.
+func TestRenderInTimeOrder(t *testing.T) {
+	t.Parallel()
+	c := call(StateConnected, "received", "bot_started", "connected")
+	c.Timeline = append(c.Timeline, Mark{Name: "room_created", At: c.Timeline[0].At.Add(2 * time.Millisecond)})
+	out := c.Render()
+	if strings.Index(out, "room_created") > strings.Index(out, "bot_started") {
+		t.Fatalf("room_created (+2ms) after bot_started (+100ms):\n%s", out)
+	}
+	if r := c.Report(); r.Timeline[1].Name != "room_created" {
+		t.Fatalf("report order %+v", r.Timeline)
+	}
+}
+
+// TestFormatMarkSaysWhatHappened: "updated" alone is Daily's jargon; the line says what it
+// did, and keeps the name (the key in --json and serve's log) and the detail.
+func TestFormatMarkSaysWhatHappened(t *testing.T) {
+	t.Parallel()
+	c := call(StateConnected, "received", "updated", "connected")
+	c.Timeline[1].Detail = "sip:room.0@x.sip.daily.co"
+	out := c.Render()
+	for _, want := range []string{
+		"    +100ms  updated           the call was forwarded to the bot's room: sip:room.0@x.sip.daily.co\n",
+		"    +200ms  connected         the caller is in the bot's room\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+}

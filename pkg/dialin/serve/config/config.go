@@ -1,6 +1,8 @@
 // Package config is the configuration of `dialin serve`: the YAML file (parsed with line
 // numbers, so every mistake is reported as file:line: field: rule) and the same settings
-// built in code. Normalize fills defaults and checks everything once, at start-up.
+// built in code. Read parses a file without checking it, so that `dialin serve` can apply
+// its flags first; Normalize then fills defaults and checks everything once, reporting every
+// problem at once (Errors). Parse and Load do both, for a file on its own.
 //
 // The file:
 //
@@ -29,7 +31,6 @@
 package config
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
@@ -37,7 +38,7 @@ import (
 
 // Patch modes: who calls pinlessCallUpdate once the room's SIP endpoint is ready.
 const (
-	PatchBot   = "bot"   // the bot, on its dialin-ready event (the seed's pattern)
+	PatchBot   = "bot"   // the bot, on its dialin-ready event (Pipecat's dial-in example does this)
 	PatchServe = "serve" // serve, on Daily's dialin.ready webhook, once per call
 )
 
@@ -69,6 +70,12 @@ type Config struct {
 	File string
 	// lines maps a field path ("rules[0].bot.cmd") to its line in File.
 	lines map[string]int
+	// flags maps a field path to the flag that set it (SetByFlag).
+	flags map[string]string
+	// parsed are the file's own problems (Read); checked the rules broken (Normalize).
+	parsed, checked []*Error
+	// normalized is set once Normalize succeeded.
+	normalized bool
 }
 
 // Caps bound the calls running at once.
@@ -90,39 +97,11 @@ const (
 	DefaultMaxCallDuration = time.Hour
 	DefaultRoomExp         = time.Hour
 	DefaultNumEndpoints    = 1
+
+	MaxQueueTimeout    = 10 * time.Minute
+	MinMaxCallDuration = time.Second
+	MaxMaxCallDuration = 7 * 24 * time.Hour
 )
-
-// Error is one problem in the configuration: where, which field, and the rule broken.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	loc := e.File
-	if e.Line > 0 {
-		if loc == "" {
-			loc = "line"
-		}
-		loc = fmt.Sprintf("%s:%d", loc, e.Line)
-	}
-	switch {
-	case loc != "" && e.Field != "":
-		return loc + ": " + e.Field + ": " + e.Msg
-	case loc != "":
-		return loc + ": " + e.Msg
-	case e.Field != "":
-		return e.Field + ": " + e.Msg
-	}
-	return e.Msg
-}
-
-// errf makes an Error about field, with its line when the config came from a file.
-func (c *Config) errf(field, format string, args ...any) *Error {
-	return &Error{File: c.File, Line: c.line(field), Field: field, Msg: fmt.Sprintf(format, args...)}
-}
 
 // line finds the line of field, or of the closest enclosing field that has one.
 func (c *Config) line(field string) int {

@@ -2,9 +2,8 @@ package config
 
 import (
 	"fmt"
-	"slices"
+	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -12,104 +11,80 @@ import (
 	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 )
 
-// fields walks a mapping, refusing unknown keys (known nil: any key), recording each field's
-// line, and calls fn for each.
-func (p *parser) fields(n *yaml.Node, path string, known []string, fn func(key string, v *yaml.Node) error) error {
-	if n.Kind != yaml.MappingNode {
-		return p.errf(n.Line, path, "must be a mapping, got %s", yamlnode.KindName(n))
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
-		field := k.Value
-		if path != "" {
-			field = path + "." + k.Value
-		}
-		if k.Kind != yaml.ScalarNode {
-			return p.errf(k.Line, path, "keys must be plain names")
-		}
-		if known != nil && !slices.Contains(known, k.Value) {
-			if k.Value == "<<" {
-				return p.errf(k.Line, field, "merge keys are not supported; write the fields out")
-			}
-			return p.errf(k.Line, field, "unknown field (known: %s)", strings.Join(known, ", "))
-		}
-		if seen[k.Value] {
-			return p.errf(k.Line, field, "given twice")
-		}
-		seen[k.Value] = true
-		if v == nil {
-			return p.errf(k.Line, field, "alias chain too deep")
-		}
-		p.c.lines[field] = k.Line
-		if err := fn(k.Value, v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// The scalar readers set *dst and report true, or record the problem and report false.
 
 // str reads a scalar as text; numbers are taken as written (an unquoted +14155550100 works).
-func (p *parser) str(field string, v *yaml.Node, dst *string) error {
+func (p *parser) str(field string, v *yaml.Node, dst *string) bool {
 	if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!bool" || v.ShortTag() == "!!null" {
-		return p.errf(v.Line, field, "must be a string, got %s", yamlnode.KindName(v))
+		p.bad(v.Line, field, "must be a string, got %s", yamlnode.KindName(v))
+		return false
 	}
 	*dst = v.Value
-	return nil
+	return true
 }
 
 // strList reads a list of strings, or one string as a list of one.
-func (p *parser) strList(field string, v *yaml.Node, dst *[]string) error {
+func (p *parser) strList(field string, v *yaml.Node, dst *[]string) {
 	if v.Kind == yaml.ScalarNode {
 		var s string
-		if err := p.str(field, v, &s); err != nil {
-			return err
+		if p.str(field, v, &s) {
+			*dst = []string{s}
 		}
-		*dst = []string{s}
-		return nil
+		return
 	}
 	if v.Kind != yaml.SequenceNode {
-		return p.errf(v.Line, field, "must be a string or a list of strings, got %s", yamlnode.KindName(v))
+		p.bad(v.Line, field, "must be a string or a list of strings, got %s", yamlnode.KindName(v))
+		return
 	}
 	for i, item := range v.Content {
 		var s string
-		if err := p.str(fmt.Sprintf("%s[%d]", field, i), yamlnode.Resolve(item), &s); err != nil {
-			return err
+		if p.str(fmt.Sprintf("%s[%d]", field, i), yamlnode.Resolve(item), &s) {
+			*dst = append(*dst, s)
 		}
-		*dst = append(*dst, s)
 	}
-	return nil
 }
 
-func (p *parser) int(field string, v *yaml.Node, dst *int) error {
+func (p *parser) int(field string, v *yaml.Node, dst *int) {
 	n, err := strconv.Atoi(v.Value)
 	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || err != nil {
-		return p.errf(v.Line, field, "must be a whole number, got %s", describe(v))
+		p.bad(v.Line, field, "must be a whole number, got %s", describe(v))
+		return
 	}
 	*dst = n
-	return nil
 }
 
-func (p *parser) bool(field string, v *yaml.Node, dst *bool) error {
+// float reads a number (an integer is a number too).
+func (p *parser) float(field string, v *yaml.Node, dst *float64) {
+	f, err := strconv.ParseFloat(v.Value, 64)
+	if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!int" && v.ShortTag() != "!!float") || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		p.bad(v.Line, field, "must be a number, got %s", describe(v))
+		return
+	}
+	*dst = f
+}
+
+func (p *parser) bool(field string, v *yaml.Node, dst *bool) bool {
 	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
-		return p.errf(v.Line, field, "must be true or false, got %s", describe(v))
+		p.bad(v.Line, field, "must be true or false, got %s", describe(v))
+		return false
 	}
 	*dst = v.Value == "true" || v.Value == "True" || v.Value == "TRUE"
-	return nil
+	return true
 }
 
 // duration reads a Go duration such as 30s, 5m or 1h30m. A bare number is refused: its unit
 // would be a guess.
-func (p *parser) duration(field string, v *yaml.Node, dst *time.Duration) error {
+func (p *parser) duration(field string, v *yaml.Node, dst *time.Duration) {
 	if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!int" || v.ShortTag() == "!!float" {
-		return p.errf(v.Line, field, "must be a duration with a unit, such as 30s, 5m or 1h, got %s", describe(v))
+		p.bad(v.Line, field, "must be a duration with a unit, such as 30s, 5m or 1h, got %s", describe(v))
+		return
 	}
 	d, err := time.ParseDuration(v.Value)
 	if err != nil {
-		return p.errf(v.Line, field, "must be a duration with a unit, such as 30s, 5m or 1h, got %q", v.Value)
+		p.bad(v.Line, field, "must be a duration with a unit, such as 30s, 5m or 1h, got %q", v.Value)
+		return
 	}
 	*dst = d
-	return nil
 }
 
 func describe(v *yaml.Node) string {

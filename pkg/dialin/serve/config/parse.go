@@ -25,17 +25,33 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse reads a configuration from YAML (filename is only for messages) and normalizes it.
-// Every problem — unknown field, wrong type, bad value — is an *Error with its line.
+// Every problem — unknown field, wrong type, bad value — is an *Error with its line; all of
+// them are returned at once, as Errors.
 func Parse(filename string, data []byte) (*Config, error) {
+	c, err := Read(filename, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Normalize(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Read parses a configuration from YAML without normalizing it, so that settings given
+// elsewhere (serve's flags) can be applied before Normalize checks the whole. The file's
+// own problems (unknown fields, wrong types) are kept and reported by Normalize together
+// with the rest; only a file that cannot be read as one YAML document is an error here.
+func Read(filename string, data []byte) (*Config, error) {
 	c := &Config{File: filename, lines: map[string]int{}}
-	p := &parser{c: c}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: filename, Msg: "the file is empty"}
 		}
-		return nil, p.yamlErr(err)
+		line, msg := yamlnode.SyntaxError(err)
+		return nil, &Error{File: filename, Line: line, Msg: "invalid YAML: " + msg}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -45,149 +61,132 @@ func Parse(filename string, data []byte) (*Config, error) {
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
 		top = yamlnode.Resolve(top.Content[0])
 	}
-	if err := p.top(top); err != nil {
-		return nil, err
-	}
-	if err := c.Normalize(); err != nil {
-		return nil, err
-	}
+	p := &parser{c: c}
+	p.top(top)
 	return c, nil
 }
 
+// parser fills a Config from YAML nodes, recording each field's line and every problem.
 type parser struct{ c *Config }
 
-func (p *parser) errf(line int, field, format string, args ...any) *Error {
-	return &Error{File: p.c.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+func (p *parser) bad(line int, field, format string, args ...any) {
+	p.c.parsed = append(p.c.parsed, &Error{File: p.c.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (p *parser) yamlErr(err error) *Error {
-	line, msg := yamlnode.SyntaxError(err)
-	return p.errf(line, "", "invalid YAML: %s", msg)
+// fields walks a mapping with yamlnode.Walk, recording each field's line.
+func (p *parser) fields(n *yaml.Node, path string, known []string, fn func(key, field string, v *yaml.Node)) {
+	yamlnode.Walk(n, path, known, func(key, field string, line int, v *yaml.Node) {
+		p.c.lines[field] = line
+		fn(key, field, v)
+	}, func(line int, field, msg string) { p.bad(line, field, "%s", msg) })
 }
 
-func (p *parser) top(n *yaml.Node) error {
-	known := []string{"webhook_path", "events_path", "patch", "tokens", "max_body_bytes", "signature_window", "caps", "max_call_duration", "room", "pool", "rules", "default"}
+var topFields = []string{"webhook_path", "events_path", "patch", "tokens", "max_body_bytes", "signature_window", "caps", "max_call_duration", "room", "pool", "rules", "default"}
+
+func (p *parser) top(n *yaml.Node) {
 	c := p.c
-	return p.fields(n, "", known, func(key string, v *yaml.Node) error {
+	p.fields(n, "", topFields, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "webhook_path":
-			return p.str(key, v, &c.WebhookPath)
+			p.str(f, v, &c.WebhookPath)
 		case "events_path":
-			return p.str(key, v, &c.EventsPath)
+			p.str(f, v, &c.EventsPath)
 		case "patch":
-			return p.str(key, v, &c.Patch)
+			p.str(f, v, &c.Patch)
 		case "tokens":
-			return p.str(key, v, &c.Tokens)
+			p.str(f, v, &c.Tokens)
 		case "max_body_bytes":
 			var n int
-			err := p.int(key, v, &n)
+			p.int(f, v, &n)
 			c.MaxBodyBytes = int64(n)
-			return err
 		case "signature_window":
-			return p.duration(key, v, &c.SignatureWindow)
+			p.duration(f, v, &c.SignatureWindow)
 		case "max_call_duration":
-			return p.duration(key, v, &c.MaxCallDuration)
+			p.duration(f, v, &c.MaxCallDuration)
 		case "caps":
-			return p.fields(v, key, []string{"global", "queue_timeout"}, func(k string, v *yaml.Node) error {
+			p.fields(v, f, []string{"global", "queue_timeout"}, func(k, f string, v *yaml.Node) {
 				if k == "global" {
-					return p.int("caps.global", v, &c.Caps.Global)
+					p.int(f, v, &c.Caps.Global)
+					return
 				}
-				return p.duration("caps.queue_timeout", v, &c.Caps.QueueTimeout)
+				p.duration(f, v, &c.Caps.QueueTimeout)
 			})
 		case "room":
-			return p.room(key, v, &c.Room)
+			p.room(f, v, &c.Room)
 		case "pool":
-			return p.pool(key, v, &c.Pool)
+			p.pool(f, v, &c.Pool)
 		case "rules":
 			if v.Kind != yaml.SequenceNode {
-				return p.errf(v.Line, key, "must be a list of rules, got %s", yamlnode.KindName(v))
+				p.bad(v.Line, f, "must be a list of rules, got %s", yamlnode.KindName(v))
+				return
 			}
 			for i, item := range v.Content {
 				field := fmt.Sprintf("rules[%d]", i)
 				c.lines[field] = item.Line
 				var r rules.Rule
-				if err := p.rule(field, yamlnode.Resolve(item), &r, true); err != nil {
-					return err
-				}
+				p.rule(field, yamlnode.Resolve(item), &r, true)
 				c.Rules = append(c.Rules, r)
 			}
-			return nil
 		case "default":
 			c.Default = &rules.Rule{}
-			return p.rule(key, v, c.Default, false)
+			p.rule(f, v, c.Default, false)
 		}
-		return nil
 	})
 }
 
-func (p *parser) rule(field string, n *yaml.Node, r *rules.Rule, named bool) error {
+func (p *parser) rule(field string, n *yaml.Node, r *rules.Rule, named bool) {
 	known := []string{"name", "match", "bot", "cap", "room", "pool"}
 	if !named {
 		known = []string{"name", "bot", "cap", "room", "pool"}
 	}
 	if n.Kind != yaml.MappingNode {
-		return p.errf(n.Line, field, "must be a mapping with %s, got %s", strings.Join(known, ", "), yamlnode.KindName(n))
+		p.bad(n.Line, field, "must be a mapping with %s, got %s", strings.Join(known, ", "), yamlnode.KindName(n))
+		return
 	}
-	return p.fields(n, field, known, func(key string, v *yaml.Node) error {
-		f := field + "." + key
+	p.fields(n, field, known, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "name":
-			return p.str(f, v, &r.Name)
+			p.str(f, v, &r.Name)
 		case "cap":
-			return p.int(f, v, &r.Cap)
+			p.int(f, v, &r.Cap)
 		case "room":
-			return p.room(f, v, &r.Room)
+			p.room(f, v, &r.Room)
 		case "pool":
-			return p.pool(f, v, &r.Pool)
+			p.pool(f, v, &r.Pool)
 		case "bot":
-			return p.fields(v, f, botFields, func(k string, v *yaml.Node) error {
-				switch k {
-				case "cmd":
-					return p.str(f+".cmd", v, &r.Bot.Cmd)
-				case "url":
-					return p.str(f+".url", v, &r.Bot.URL)
-				case "timeout":
-					return p.duration(f+".timeout", v, &r.Bot.Timeout)
-				case "pipecat", "pipecat_cloud", "forward":
-					return p.selfRoomBot(f+"."+k, k, v, &r.Bot)
-				}
-				return p.warmBot(f+"."+k, v, &r.Bot)
-			})
+			p.bot(f, v, &r.Bot)
 		case "match":
-			return p.fields(v, f, []string{"to", "from", "sip_headers"}, func(k string, v *yaml.Node) error {
+			p.fields(v, f, []string{"to", "from", "sip_headers"}, func(k, f string, v *yaml.Node) {
 				switch k {
 				case "to":
-					return p.strList(f+".to", v, &r.Match.To)
+					p.strList(f, v, &r.Match.To)
 				case "from":
-					return p.strList(f+".from", v, &r.Match.From)
+					p.strList(f, v, &r.Match.From)
+				default:
+					r.Match.SIPHeaders = map[string]string{}
+					p.fields(v, f, nil, func(name, f string, v *yaml.Node) {
+						var val string
+						p.str(f, v, &val)
+						r.Match.SIPHeaders[name] = val
+					})
 				}
-				r.Match.SIPHeaders = map[string]string{}
-				return p.fields(v, f+".sip_headers", nil, func(name string, v *yaml.Node) error {
-					var val string
-					err := p.str(f+".sip_headers."+name, v, &val)
-					r.Match.SIPHeaders[name] = val
-					return err
-				})
 			})
 		}
-		return nil
 	})
 }
 
-func (p *parser) room(field string, n *yaml.Node, r *rules.Room) error {
-	return p.fields(n, field, []string{"num_endpoints", "exp", "video"}, func(key string, v *yaml.Node) error {
-		f := field + "." + key
+func (p *parser) room(field string, n *yaml.Node, r *rules.Room) {
+	p.fields(n, field, []string{"num_endpoints", "exp", "video"}, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "num_endpoints":
-			return p.int(f, v, &r.NumEndpoints)
+			p.int(f, v, &r.NumEndpoints)
 		case "exp":
-			return p.duration(f, v, &r.Exp)
+			p.duration(f, v, &r.Exp)
+		default:
+			var b bool
+			if p.bool(f, v, &b) {
+				r.Video = &b
+			}
 		}
-		var b bool
-		if err := p.bool(f, v, &b); err != nil {
-			return err
-		}
-		r.Video = &b
-		return nil
 	})
 }

@@ -57,3 +57,30 @@ func TestParseSelfRoomBotErrors(t *testing.T) {
 		}
 	}
 }
+
+// A file's self-room bot problems are reported together, each with its line, and a URL's
+// secret never appears in them.
+func TestParseSelfRoomBotsEveryProblem(t *testing.T) {
+	_, err := Parse("f.yaml", []byte(`rules:
+  - name: cloud
+    match: {to: "+14155550101"}
+    bot: {pipecat_cloud: {}, timeout: 5m}
+default:
+  bot: {forward: "http://hooks.example.com/dialin?token=s3cr3t-hook-token", warm_start_timeout: 10s}
+`))
+	es := AsErrors(err)
+	want := []string{
+		"f.yaml:4: rules[0].bot.timeout: must be between 0s and 2m (got 5m)",
+		"f.yaml:4: rules[0].bot.pipecat_cloud.agent: required",
+		"f.yaml:6: default.bot.warm_start_timeout: applies to cmd bots only",
+		`f.yaml:6: default.bot.forward: forward url "http://hooks.example.com/dialin?token=redacted": plain http`,
+	}
+	if len(es) != len(want) {
+		t.Fatalf("%d problems, want %d: %v", len(es), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(es[i].Error(), w) || strings.Contains(es[i].Error(), "s3cr3t") {
+			t.Errorf("problem %d:\n got %s\nwant %s", i, es[i], w)
+		}
+	}
+}

@@ -2,12 +2,12 @@ package config
 
 import (
 	"fmt"
-	"net/url"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
 
@@ -15,16 +15,62 @@ var ruleName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 var reservedPaths = []string{"/healthz", "/readyz", "/metrics"}
 
-// Normalize fills every unset setting with its default, merges the room defaults into each
-// rule, and checks the whole configuration. The first problem is returned as an *Error.
+// Normalize fills every unset setting with its default, merges the room and pool defaults
+// into each rule, and checks the whole configuration once: every problem, the file's own
+// (from Read) included, is returned at once as Errors. Once it succeeded, calling it again
+// does nothing; the configuration must not change afterwards.
 func (c *Config) Normalize() error {
+	if c.normalized {
+		return nil
+	}
+	if c.lines == nil {
+		c.lines = map[string]int{}
+	}
+	c.checked = nil
 	c.defaults()
-	for _, check := range []func() error{c.checkTop, c.checkRules} {
-		if err := check(); err != nil {
-			return err
+	c.checkTop()
+	c.checkRules()
+	var flagged, checked []*Error
+	for _, e := range c.checked {
+		switch flag, byFlag := c.flags[e.Field]; {
+		case c.coveredByParse(e.Field):
+		case byFlag:
+			// A flag that sets a field of every rule breaks the rule once, not once per rule.
+			if !slices.ContainsFunc(flagged, func(f *Error) bool { return f.Field == flag && f.Msg == e.Msg }) {
+				flagged = append(flagged, &Error{Field: flag, Msg: e.Msg})
+			}
+		default:
+			checked = append(checked, e)
 		}
 	}
+	if errs := ordered(flagged, c.parsed, checked); len(errs) > 0 {
+		return errs
+	}
+	c.normalized = true
 	return nil
+}
+
+// SetByFlag says that field's value came from a command-line flag (e.g. "caps.global" from
+// "--cap"), so that a problem with it is reported against the flag rather than the file.
+func (c *Config) SetByFlag(field, flag string) {
+	if c.flags == nil {
+		c.flags = map[string]string{}
+	}
+	c.flags[field] = flag
+}
+
+// coveredByParse reports whether the file already has a problem about field, a field inside
+// it, or a field that holds it (a bot that was not a mapping is not also "missing").
+func (c *Config) coveredByParse(field string) bool {
+	within := func(inner, outer string) bool {
+		return inner == outer || strings.HasPrefix(inner, outer+".") || strings.HasPrefix(inner, outer+"[")
+	}
+	for _, e := range c.parsed {
+		if e.Field != "" && (within(field, e.Field) || within(e.Field, field)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Config) defaults() {
@@ -64,58 +110,53 @@ func (c *Config) defaults() {
 	}
 }
 
-// has reports whether the file set field (so that an explicit 0 is not taken for unset).
+// has reports whether the file or a flag set field (so that an explicit 0 is not taken for
+// unset).
 func (c *Config) has(field string) bool {
-	_, ok := c.lines[field]
-	return ok
+	_, inFile := c.lines[field]
+	_, byFlag := c.flags[field]
+	return inFile || byFlag
 }
 
-func (c *Config) checkTop() error {
-	for field, p := range map[string]string{"webhook_path": c.WebhookPath, "events_path": c.EventsPath} {
-		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " ?#") {
-			return c.errf(field, "must be a path starting with / (got %q)", p)
-		}
-		for _, r := range reservedPaths {
-			if p == r {
-				return c.errf(field, "%s is serve's own endpoint; pick another path", p)
-			}
+func (c *Config) checkTop() {
+	for _, f := range []struct{ field, path string }{{"webhook_path", c.WebhookPath}, {"events_path", c.EventsPath}} {
+		if !strings.HasPrefix(f.path, "/") || strings.ContainsAny(f.path, " ?#") {
+			c.errf(f.field, "must be a path starting with / (got %q)", f.path)
+		} else if slices.Contains(reservedPaths, f.path) {
+			c.errf(f.field, "%s is serve's own endpoint; pick another path", f.path)
 		}
 	}
 	if c.WebhookPath == c.EventsPath {
-		return c.errf("events_path", "must differ from webhook_path (both are %s)", c.WebhookPath)
+		c.errf("events_path", "must differ from webhook_path (both are %s)", c.WebhookPath)
 	}
 	if c.Patch != PatchBot && c.Patch != PatchServe {
-		return c.errf("patch", "must be %q or %q (got %q)", PatchBot, PatchServe, c.Patch)
+		c.errf("patch", "must be %q or %q (got %q)", PatchBot, PatchServe, c.Patch)
 	}
 	if c.Tokens != TokensREST && c.Tokens != TokensLocal {
-		return c.errf("tokens", "must be %q or %q (got %q)", TokensREST, TokensLocal, c.Tokens)
+		c.errf("tokens", "must be %q or %q (got %q)", TokensREST, TokensLocal, c.Tokens)
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 10<<20 {
-		return c.errf("max_body_bytes", "must be between 1024 and 10485760 (got %d)", c.MaxBodyBytes)
+		c.errf("max_body_bytes", "must be between 1024 and 10485760 (got %d)", c.MaxBodyBytes)
 	}
-	if err := c.between("signature_window", c.SignatureWindow, 10*time.Second, time.Hour); err != nil {
-		return err
-	}
+	c.between("signature_window", c.SignatureWindow, 10*time.Second, time.Hour)
 	if c.Caps.Global < 1 {
-		return c.errf("caps.global", "must be at least 1 (got %d)", c.Caps.Global)
+		c.errf("caps.global", "must be at least 1 (got %d)", c.Caps.Global)
 	}
-	if err := c.between("caps.queue_timeout", c.Caps.QueueTimeout, 0, 10*time.Minute); err != nil {
-		return err
-	}
-	if err := c.between("max_call_duration", c.MaxCallDuration, time.Second, 7*24*time.Hour); err != nil {
-		return err
-	}
-	if err := c.checkRoom("room", c.Room); err != nil {
-		return err
-	}
-	return c.checkTopPool()
+	c.between("caps.queue_timeout", c.Caps.QueueTimeout, 0, MaxQueueTimeout)
+	c.between("max_call_duration", c.MaxCallDuration, MinMaxCallDuration, MaxMaxCallDuration)
+	c.checkRoom("room", c.Room)
+	c.checkTopPool()
 }
 
-func (c *Config) between(field string, d, lo, hi time.Duration) error {
+// errf records a problem with field, with its line when the config came from a file.
+func (c *Config) errf(field, format string, args ...any) {
+	c.checked = append(c.checked, &Error{File: c.File, Line: c.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *Config) between(field string, d, lo, hi time.Duration) {
 	if d < lo || d > hi {
-		return c.errf(field, "must be between %s and %s (got %s)", short(lo), short(hi), short(d))
+		c.errf(field, "must be between %s and %s (got %s)", short(lo), short(hi), short(d))
 	}
-	return nil
 }
 
 // short prints a duration without zero units: 5m rather than 5m0s.
@@ -130,104 +171,73 @@ func short(d time.Duration) string {
 	return s
 }
 
-func (c *Config) checkRoom(field string, r rules.Room) error {
+func (c *Config) checkRoom(field string, r rules.Room) {
 	if (r.NumEndpoints != 0 || c.has(field+".num_endpoints")) && (r.NumEndpoints < 1 || r.NumEndpoints > 5) {
-		return c.errf(field+".num_endpoints", "must be between 1 and 5, Daily's sessions per room (got %d)", r.NumEndpoints)
+		c.errf(field+".num_endpoints", "must be between 1 and 5, Daily's sessions per room (got %d)", r.NumEndpoints)
 	}
 	if r.Exp != 0 || c.has(field+".exp") {
-		if err := c.between(field+".exp", r.Exp, time.Minute, 364*24*time.Hour); err != nil {
-			return err
-		}
+		c.between(field+".exp", r.Exp, time.Minute, 364*24*time.Hour)
 	}
-	return nil
 }
 
-func (c *Config) checkRules() error {
+func (c *Config) checkRules() {
 	if len(c.Rules) == 0 && c.Default == nil {
-		return c.errf("rules", "no rules and no default: every call would be refused; give a default bot")
+		c.errf("rules", "no rules and no default: every call would be refused; give a default bot")
 	}
 	seen := map[string]int{}
 	for i := range c.Rules {
 		r := &c.Rules[i]
 		field := fmt.Sprintf("rules[%d]", i)
 		if !ruleName.MatchString(r.Name) {
-			return c.errf(field+".name", "required: letters, digits, . _ - (at most 64), got %q", r.Name)
+			c.errf(field+".name", "required: letters, digits, . _ - (at most 64), got %q", r.Name)
+		} else if j, dup := seen[r.Name]; dup {
+			c.errf(field+".name", "%q is also the name of rules[%d]", r.Name, j)
+		} else {
+			seen[r.Name] = i
 		}
-		if j, dup := seen[r.Name]; dup {
-			return c.errf(field+".name", "%q is also the name of rules[%d]", r.Name, j)
-		}
-		seen[r.Name] = i
-		if err := c.checkMatch(field+".match", r.Match); err != nil {
-			return err
-		}
-		if err := c.checkRule(field, r); err != nil {
-			return err
-		}
+		c.checkMatch(field+".match", r.Match)
+		c.checkRule(field, r)
 	}
 	if d := c.Default; d != nil {
 		if !d.Match.Empty() {
-			return c.errf("default.match", "the default takes every call no rule matched; it has no match")
+			c.errf("default.match", "the default takes every call no rule matched; it has no match")
 		}
 		if _, dup := seen[d.Name]; dup || !ruleName.MatchString(d.Name) {
-			return c.errf("default.name", "must be a unique rule name (got %q)", d.Name)
+			c.errf("default.name", "must be a unique rule name (got %q)", d.Name)
 		}
-		return c.checkRule("default", d)
+		c.checkRule("default", d)
 	}
-	return nil
 }
 
-func (c *Config) checkMatch(field string, m rules.Matcher) error {
+func (c *Config) checkMatch(field string, m rules.Matcher) {
 	if m.Empty() {
-		return c.errf(field, "required: at least one of to, from, sip_headers (a rule for every call is the default)")
+		c.errf(field, "required: at least one of to, from, sip_headers (a rule for every call is the default)")
 	}
-	for name, list := range map[string][]string{"to": m.To, "from": m.From} {
-		for j, p := range list {
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{"to", m.To}, {"from", m.From}} {
+		for j, p := range f.list {
 			if strings.TrimSpace(p) == "" {
-				return c.errf(fmt.Sprintf("%s.%s[%d]", field, name, j), "must not be empty")
+				c.errf(fmt.Sprintf("%s.%s[%d]", field, f.name, j), "must not be empty")
 			}
 		}
 	}
-	for k := range m.SIPHeaders {
+	names := slices.Sorted(maps.Keys(m.SIPHeaders))
+	for _, k := range names {
 		if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " :\r\n") {
-			return c.errf(field+".sip_headers", "header name %q must be a plain SIP header name", k)
+			c.errf(field+".sip_headers", "header name %q must be a plain SIP header name", k)
 		}
 	}
-	return nil
 }
 
-func (c *Config) checkRule(field string, r *rules.Rule) error {
-	b := r.Bot
-	switch kinds := b.Kinds(); {
-	case len(kinds) == 0:
-		return c.errf(field+".bot", "required: cmd (a command line) or url (a bot runner), or pipecat, pipecat_cloud or forward")
-	case len(kinds) > 1:
-		return c.errf(field+".bot", "give %s, not both", strings.Join(kinds, " or "))
-	case b.Pipecat != nil || b.Forward != "":
-		if err := c.checkSelfRoomBot(field, b); err != nil {
-			return err
-		}
-	case b.Cmd != "":
-		if _, err := launch.ParseTemplate(b.Cmd); err != nil {
-			return c.errf(field+".bot.cmd", "%v", err)
-		}
-		if b.Timeout != 0 {
-			return c.errf(field+".bot.timeout", "applies to url bots only")
-		}
-	default:
-		u, err := url.Parse(b.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c.errf(field+".bot.url", "must be an absolute http or https URL (got %q)", b.URL)
-		}
-		if err := c.between(field+".bot.timeout", b.Timeout, 0, 2*time.Minute); err != nil {
-			return err
-		}
+func (c *Config) checkRule(field string, r *rules.Rule) {
+	c.checkBot(field+".bot", r)
+	// Against a caps.global that is itself wrong, a rule's cap has nothing to be checked by.
+	if r.Cap < 0 || (r.Cap > c.Caps.Global && c.Caps.Global >= 1) {
+		c.errf(field+".cap", "must be between 0 (only the global cap) and caps.global %d (got %d)", c.Caps.Global, r.Cap)
 	}
-	if r.Cap < 0 || r.Cap > c.Caps.Global {
-		return c.errf(field+".cap", "must be between 0 (only the global cap) and caps.global %d (got %d)", c.Caps.Global, r.Cap)
-	}
-	if err := c.checkRoom(field+".room", r.Room); err != nil {
-		return err
-	}
+	c.checkRoom(field+".room", r.Room)
 	r.Room = r.Room.Merge(c.Room)
-	return c.checkWarm(field, r)
+	c.checkRulePool(field, r)
 }

@@ -2,9 +2,6 @@ package config
 
 import (
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -25,112 +22,59 @@ const (
 	MaxWarmBots           = 500
 	DefaultWarmStartTime  = 2 * time.Minute
 	DefaultWarmAcceptTime = time.Second
-	maxPoolRoomLifetime   = 7 * 24 * time.Hour
-	minPoolRoomLifetime   = time.Minute
+	MaxPoolRoomLifetime   = 7 * 24 * time.Hour
+	MinPoolRoomLifetime   = time.Minute
 	maxWarmStartTimeout   = 30 * time.Minute
 	maxWarmAcceptTimeout  = 30 * time.Second
 	minWarmAcceptTimeout  = 10 * time.Millisecond
 	minWarmStartTimeout   = time.Second
 )
 
-var botFields = []string{"cmd", "url", "timeout", "warm", "warm_start_timeout", "warm_accept_timeout", "pipecat", "pipecat_cloud", "forward"}
-
-func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) error {
-	return p.fields(n, field, []string{"rooms", "refill_per_second", "room_lifetime"}, func(key string, v *yaml.Node) error {
-		f := field + "." + key
+func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
+	p.fields(n, field, []string{"rooms", "refill_per_second", "room_lifetime"}, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "rooms":
-			return p.int(f, v, &dst.Rooms)
+			p.int(f, v, &dst.Rooms)
 		case "refill_per_second":
-			return p.float(f, v, &dst.RefillPerSecond)
+			p.float(f, v, &dst.RefillPerSecond)
+		default:
+			p.duration(f, v, &dst.RoomLifetime)
 		}
-		return p.duration(f, v, &dst.RoomLifetime)
 	})
 }
 
-func (p *parser) warmBot(field string, v *yaml.Node, b *rules.Bot) error {
-	switch field[strings.LastIndexByte(field, '.')+1:] {
-	case "warm":
-		return p.int(field, v, &b.Warm)
-	case "warm_start_timeout":
-		return p.duration(field, v, &b.WarmStartTimeout)
-	}
-	return p.duration(field, v, &b.WarmAcceptTimeout)
-}
-
-// float reads a number (an integer is a number too).
-func (p *parser) float(field string, v *yaml.Node, dst *float64) error {
-	f, err := strconv.ParseFloat(v.Value, 64)
-	if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!int" && v.ShortTag() != "!!float") || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return p.errf(v.Line, field, "must be a number, got %s", describe(v))
-	}
-	*dst = f
-	return nil
-}
-
 // checkTopPool fills the pool defaults and checks them.
-func (c *Config) checkTopPool() error {
+func (c *Config) checkTopPool() {
 	if c.Pool.RefillPerSecond == 0 && !c.has("pool.refill_per_second") {
 		c.Pool.RefillPerSecond = DefaultRefillPerSecond
 	}
 	if c.Pool.RoomLifetime == 0 && !c.has("pool.room_lifetime") {
 		c.Pool.RoomLifetime = DefaultRoomLifetime
 	}
-	return c.checkPool("pool", c.Pool)
+	c.checkPool("pool", c.Pool)
 }
 
-func (c *Config) checkPool(field string, p rules.Pool) error {
+func (c *Config) checkPool(field string, p rules.Pool) {
 	if p.Rooms < 0 || p.Rooms > MaxPoolRooms {
-		return c.errf(field+".rooms", "must be between 0 (no pool) and %d (got %d)", MaxPoolRooms, p.Rooms)
+		c.errf(field+".rooms", "must be between 0 (no pool) and %d (got %d)", MaxPoolRooms, p.Rooms)
 	}
 	if (p.RefillPerSecond != 0 || c.has(field+".refill_per_second")) && (p.RefillPerSecond <= 0 || p.RefillPerSecond > MaxRefillPerSecond) {
-		return c.errf(field+".refill_per_second", "must be above 0 and at most %g, Daily's limit for creating rooms (got %g)", MaxRefillPerSecond, p.RefillPerSecond)
+		c.errf(field+".refill_per_second", "must be above 0 and at most %g, Daily's limit for creating rooms (got %g)", MaxRefillPerSecond, p.RefillPerSecond)
 	}
 	if p.RoomLifetime != 0 || c.has(field+".room_lifetime") {
-		return c.between(field+".room_lifetime", p.RoomLifetime, minPoolRoomLifetime, maxPoolRoomLifetime)
+		c.between(field+".room_lifetime", p.RoomLifetime, MinPoolRoomLifetime, MaxPoolRoomLifetime)
 	}
-	return nil
 }
 
-// checkWarm checks a rule's warm bots and pool, and merges the pool defaults into it. A rule
-// that writes pool.rooms: 0 keeps no pool even when the defaults have one.
-func (c *Config) checkWarm(field string, r *rules.Rule) error {
-	b := r.Bot
-	for _, set := range []struct {
-		name string
-		on   bool
-	}{{"warm", b.Warm != 0}, {"warm_start_timeout", b.WarmStartTimeout != 0}, {"warm_accept_timeout", b.WarmAcceptTimeout != 0}} {
-		if set.on && b.URL != "" {
-			return c.errf(field+".bot."+set.name, "applies to cmd bots only (a bot runner keeps its own bots warm)")
-		}
-	}
-	if b.Warm < 0 || b.Warm > MaxWarmBots {
-		return c.errf(field+".bot.warm", "must be between 0 (a bot per call) and %d (got %d)", MaxWarmBots, b.Warm)
-	}
-	if b.WarmStartTimeout != 0 {
-		if err := c.between(field+".bot.warm_start_timeout", b.WarmStartTimeout, minWarmStartTimeout, maxWarmStartTimeout); err != nil {
-			return err
-		}
-	}
-	if b.WarmAcceptTimeout != 0 {
-		if err := c.between(field+".bot.warm_accept_timeout", b.WarmAcceptTimeout, minWarmAcceptTimeout, maxWarmAcceptTimeout); err != nil {
-			return err
-		}
-	}
-	if b.Warm > 0 {
-		if err := CheckWarmCommand(b.Cmd); err != nil {
-			return c.errf(field+".bot.cmd", "%v", err)
-		}
-	}
-	if err := c.checkPool(field+".pool", r.Pool); err != nil {
-		return err
-	}
+// checkRulePool checks a rule's pool and merges the pool defaults into it. A rule that
+// writes pool.rooms: 0 keeps no pool even when the defaults have one.
+func (c *Config) checkRulePool(field string, r *rules.Rule) {
+	c.checkPool(field+".pool", r.Pool)
 	explicitZero := r.Pool.Rooms == 0 && c.has(field+".pool.rooms")
 	r.Pool = r.Pool.Merge(c.Pool)
 	if explicitZero {
 		r.Pool.Rooms = 0
 	}
-	return nil
 }
 
 // CheckWarmCommand reports whether a bot command can run warm: it must not use a call's

@@ -38,7 +38,7 @@ type HTTP struct {
 func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bot url %q must be an absolute http or https URL", cfg.URL)
+		return nil, fmt.Errorf("bot url %q must be an absolute http or https URL", RedactURL(cfg.URL))
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -53,6 +53,28 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		cfg.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	return &HTTP{cfg: cfg}, nil
+}
+
+// RedactURL is a bot runner URL as serve prints and logs it: without its user name and
+// password, and with the value of every query parameter replaced (an api_key=… stays
+// secret). A URL that does not parse is replaced whole.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[unparsable URL redacted]"
+	}
+	if u.User != nil {
+		u.User = url.User("redacted")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"redacted"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
 }
 
 // Launch POSTs the call; it returns a Bot with no PID and no Exited channel.

@@ -23,8 +23,8 @@ type ProcessConfig struct {
 	// Dir is the bot's working directory; "" is serve's.
 	Dir string
 	// Env is the base environment; nil means serve's own (os.Environ). Inherited DIALIN_*
-	// variables and DAILY_API_KEY are always removed from it (the webhook secret must not
-	// reach bots); the call's values are then added.
+	// variables and every secret serve reads (ServeSecretEnv) are always removed from it;
+	// the call's values are then added.
 	Env []string
 	// APIURL and APIKey are given to the bot as DAILY_API_URL and DAILY_API_KEY (the key in
 	// the environment only, never in arguments), for a bot that patches the call itself.
@@ -63,13 +63,8 @@ func NewProcess(cfg ProcessConfig) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	program := t.Program()
-	if !strings.ContainsRune(program, '/') {
-		if program, err = exec.LookPath(program); err != nil {
-			return nil, fmt.Errorf("program %q is not in PATH", t.Program())
-		}
-	} else if err := checkExecutable(program, cfg.Dir); err != nil {
-		// Found now rather than as a failed bot on every call.
+	program, err := FindProgram(t.Program(), cfg.Dir)
+	if err != nil {
 		return nil, err
 	}
 	base := cfg.Env
@@ -84,6 +79,20 @@ func NewProcess(cfg ProcessConfig) (*Process, error) {
 		p.cfg.WaitDelay = 2 * time.Second
 	}
 	return p, nil
+}
+
+// FindProgram resolves a bot's program as serve will run it: a bare name through PATH, a
+// path (relative to dir, the bots' working directory) to an executable file. It is checked
+// at start-up, and by `dialin serve --check`, rather than found missing on every call.
+func FindProgram(program, dir string) (string, error) {
+	if !strings.ContainsRune(program, '/') {
+		path, err := exec.LookPath(program)
+		if err != nil {
+			return "", fmt.Errorf("program %q is not in PATH", program)
+		}
+		return path, nil
+	}
+	return program, checkExecutable(program, dir)
 }
 
 // checkExecutable requires a program given by path to be an executable file; a relative path
@@ -105,13 +114,13 @@ func checkExecutable(program, dir string) error {
 	return nil
 }
 
-// cleanEnv removes what a bot must not inherit: serve's DIALIN_* settings (among them the
-// webhook secret) and the API key, which is added back only when configured.
+// cleanEnv removes what a bot must not inherit: serve's DIALIN_* settings and every secret
+// serve reads (ServeSecretEnv); the API key is added back only when configured.
 func cleanEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "DIALIN_") || name == "DAILY_API_KEY" || name == "DAILY_API_URL" {
+		if IsServeSecret(name) {
 			continue
 		}
 		out = append(out, kv)

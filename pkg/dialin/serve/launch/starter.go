@@ -125,14 +125,14 @@ func (p retryPolicy) retry(ctx context.Context, until time.Time, try attempt) (i
 }
 
 // checkStartURL accepts https, and plain http only to a loopback host: a /start body carries
-// the Daily API key.
+// the Daily API key. Its errors show the URL redacted (RedactURL): they reach logs and CI.
 func checkStartURL(raw, what string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%s %q must be an absolute http or https URL", what, raw)
+		return nil, fmt.Errorf("%s %q must be an absolute http or https URL", what, RedactURL(raw))
 	}
 	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
-		return nil, fmt.Errorf("%s %q: plain http is allowed only to a loopback host; use https (the request carries keys)", what, raw)
+		return nil, fmt.Errorf("%s %q: plain http is allowed only to a loopback host; use https (the request carries keys)", what, RedactURL(raw))
 	}
 	return u, nil
 }

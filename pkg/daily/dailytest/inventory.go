@@ -16,7 +16,7 @@ type availableNumber struct {
 
 type areaCode struct{ code, region, city string }
 
-// seedAreas are the area codes of the seeded pool. California comes first because a random
+// seedAreas are the area codes of the seeded inventory. California comes first because a random
 // purchase prefers it (Daily's older docs: "a random number from California").
 var seedAreas = []areaCode{
 	{"415", "CA", "San Francisco"}, {"510", "CA", "Oakland"}, {"650", "CA", "Palo Alto"},
@@ -29,15 +29,15 @@ var seedAreas = []areaCode{
 	{"503", "OR", "Portland"}, {"702", "NV", "Las Vegas"},
 }
 
-// numbersPerArea × len(seedAreas) is the size of the seeded pool (528).
+// numbersPerArea × len(seedAreas) is the size of the seeded inventory (528).
 const numbersPerArea = 24
 
-// seededPool builds the same pool on every run: the seed is fixed so tests and docs can name
-// numbers from it.
-func seededPool() []availableNumber {
+// seededInventory builds the same inventory on every run: its random seed is fixed so tests
+// and docs can name numbers from it.
+func seededInventory() []availableNumber {
 	rng := rand.New(rand.NewPCG(2026, 415))
 	seen := map[string]bool{}
-	var pool []availableNumber
+	var inventory []availableNumber
 	for _, a := range seedAreas {
 		for n := 0; n < numbersPerArea; {
 			exchange := 200 + rng.IntN(800)
@@ -49,17 +49,17 @@ func seededPool() []availableNumber {
 				continue
 			}
 			seen[num] = true
-			pool = append(pool, availableNumber{number: num, region: a.region, city: a.city})
+			inventory = append(inventory, availableNumber{number: num, region: a.region, city: a.city})
 			n++
 		}
 	}
-	sortPool(pool)
-	return pool
+	sortInventory(inventory)
+	return inventory
 }
 
-// poolFrom builds a pool from caller-chosen numbers (WithAvailableNumbers).
-func poolFrom(numbers []string) []availableNumber {
-	var pool []availableNumber
+// inventoryFrom builds a inventory from caller-chosen numbers (WithAvailableNumbers).
+func inventoryFrom(numbers []string) []availableNumber {
+	var inventory []availableNumber
 	seen := map[string]bool{}
 	for _, n := range numbers {
 		n = strings.TrimSpace(n)
@@ -68,10 +68,10 @@ func poolFrom(numbers []string) []availableNumber {
 		}
 		seen[n] = true
 		a := areaOf(n)
-		pool = append(pool, availableNumber{number: n, region: a.region, city: a.city})
+		inventory = append(inventory, availableNumber{number: n, region: a.region, city: a.city})
 	}
-	sortPool(pool)
-	return pool
+	sortInventory(inventory)
+	return inventory
 }
 
 // areaOf looks up the region and city of a +1 number by its area code.
@@ -86,15 +86,16 @@ func areaOf(number string) areaCode {
 	return areaCode{}
 }
 
-func sortPool(pool []availableNumber) {
-	slices.SortFunc(pool, func(a, b availableNumber) int { return strings.Compare(a.number, b.number) })
+func sortInventory(inventory []availableNumber) {
+	slices.SortFunc(inventory, func(a, b availableNumber) int { return strings.Compare(a.number, b.number) })
 }
 
-// takeFromPool removes number from the pool and reports whether it was there. Caller holds s.mu.
-func (st *state) takeFromPool(number string) bool {
-	for i, a := range st.pool {
+// takeFromInventory removes number from the inventory and reports whether it was there.
+// Caller holds s.mu.
+func (st *state) takeFromInventory(number string) bool {
+	for i, a := range st.inventory {
 		if a.number == number {
-			st.pool = slices.Delete(st.pool, i, i+1)
+			st.inventory = slices.Delete(st.inventory, i, i+1)
 			return true
 		}
 	}
