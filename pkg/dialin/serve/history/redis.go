@@ -69,7 +69,16 @@ func (r *Redis) Get(ctx context.Context, id string) (Call, bool, error) {
 
 // List implements Store.
 func (r *Redis) List(ctx context.Context, f Filter) ([]Call, error) {
-	ids, err := r.rdb.ZRevRange(ctx, r.index(), 0, int64(r.cap-1)).Result()
+	// Newest first from the index, received since f.Since; with no other filter only the
+	// first f.Limit are read.
+	by := &redis.ZRangeBy{Min: "-inf", Max: "+inf", Count: int64(r.cap)}
+	if !f.Since.IsZero() {
+		by.Min = strconv.FormatInt(f.Since.UnixNano(), 10)
+	}
+	if f.Limit > 0 && f.Outcome == "" && f.Number == "" {
+		by.Count = int64(min(f.Limit, r.cap))
+	}
+	ids, err := r.rdb.ZRevRangeByScore(ctx, r.index(), by).Result()
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}

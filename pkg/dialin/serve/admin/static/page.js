@@ -48,8 +48,13 @@
 
   if (!live || live.textContent.startsWith("Call history is off")) return;
   const es = new EventSource("/api/events");
-  es.onopen = () => { live.textContent = "Newest first. Live: new calls and steps appear as they happen."; };
-  es.onerror = () => { live.textContent = "Newest first. Live events lost; reconnecting…"; };
+  // After a lost connection (serve restarted, say) the page reloads: steps may have been missed.
+  let lost = false;
+  es.onopen = () => {
+    if (lost) { location.reload(); return; }
+    live.textContent = "Newest first. Live: new calls and steps appear as they happen.";
+  };
+  es.onerror = () => { lost = true; live.textContent = "Newest first. Live events lost; reconnecting…"; };
   // One refresh at a time, in order, so that a new call's row is inserted once.
   let chain = Promise.resolve();
   es.addEventListener("call", (ev) => {
