@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/pflag"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
@@ -65,6 +66,10 @@ func newAdminHook() *DepsHook {
 		}
 		rec := history.NewRecorder(store, b.logger())
 		b.admin.recorder = rec
+		b.Deps.Metrics.Registry().MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "dialin_serve", Name: "call_history_dropped_total",
+			Help: "Call events not recorded in the call history because its queue was full.",
+		}, func() float64 { return float64(rec.Dropped()) }))
 		b.Deps.Sink = serve.MultiSink(b.Deps.Sink, rec)
 		b.OnClose(rec.Close)
 		b.AddBanner(fmt.Sprintf("call history: the last %d calls, each for %s", o.CallHistory, o.CallHistoryTTL))

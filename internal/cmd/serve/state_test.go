@@ -89,6 +89,9 @@ func TestServeStateRedis(t *testing.T) {
 	if got := gaugeOf(t, r, "dialin_serve_state_round_trips_total"); got < 6 {
 		t.Fatalf("state round trips counted: %v", got)
 	}
+	if got := gaugeOf(t, r, "dialin_serve_call_history_dropped_total"); got != 0 {
+		t.Fatalf("call history events dropped: %v", got)
+	}
 
 	srv.Stop()
 	if code, why := readyzOf(t, r.url); code != http.StatusServiceUnavailable || !strings.Contains(why, "redis unreachable") {
