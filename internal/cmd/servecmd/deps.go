@@ -40,6 +40,7 @@ func depsHooks() []*DepsHook {
 	return []*DepsHook{
 		newStateHook(), // state.go: --state redis://… (first: the warm room pool may share it)
 		newWarmHook(),  // warm.go: --warm-rooms, --warm-bots
+		newAdminHook(), // admin.go: --call-history, --admin-addr (after state: the history may share its Redis)
 	}
 }
 
@@ -62,6 +63,8 @@ type DepsBuild struct {
 	// shared is the Redis that replicas share (--state redis://…), set by the state hook
 	// for the hooks after it; nil with --state memory.
 	shared *sharedState
+	// admin is the admin listener and call history (admin.go), started once serve listens.
+	admin *adminSetup
 
 	banners []string
 	closers []func()

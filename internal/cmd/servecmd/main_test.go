@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +83,9 @@ func startServe(t *testing.T, e *cmdtest.Env, env map[string]string, args ...str
 	t.Helper()
 	errOut := &syncBuffer{}
 	e.IO.ErrOut = errOut
+	if !slices.Contains(args, "--admin-addr") {
+		args = append(args, "--admin-addr", "127.0.0.1:0") // never the fixed default in tests
+	}
 	var opts *Options
 	if err := cmdtest.Exec(NewCmdServe(e.Factory, func(o *Options) error { opts = o; return nil }), args...); err != nil {
 		t.Fatal(err)

@@ -14,12 +14,13 @@ import (
 const (
 	readyURLVar        = "DIALIN_SERVE_URL"
 	readyMetricsURLVar = "DIALIN_SERVE_METRICS_URL"
+	readyAdminURLVar   = "DIALIN_SERVE_ADMIN_URL" // only when the admin listener runs
 )
 
 // readyFileFlag registers --ready-file: with --addr 127.0.0.1:0 it is how a script or a
 // test learns the port serve bound, and that serve is up, without guessing a free port.
 func readyFileFlag(fl *pflag.FlagSet, o *Options) {
-	fl.StringVar(&o.ReadyFile, "ready-file", "", "Once listening, write DIALIN_SERVE_URL and DIALIN_SERVE_METRICS_URL to `FILE` (removed on exit)")
+	fl.StringVar(&o.ReadyFile, "ready-file", "", "Once listening, write DIALIN_SERVE_URL, DIALIN_SERVE_METRICS_URL and DIALIN_SERVE_ADMIN_URL to `FILE` (removed on exit)")
 }
 
 // listen binds --addr, or hands over the listener a test bound itself. A stale ready file
@@ -43,12 +44,15 @@ func (o *Options) listen() (net.Listener, error) {
 // writeReadyFile writes the URLs serve answers on. It writes a temporary file beside the
 // target and renames it, so a reader sees either no file or the whole of it; it returns the
 // function that removes the file when serve stops.
-func writeReadyFile(path, url, metricsURL string) (remove func(), err error) {
+func writeReadyFile(path, url, metricsURL, adminURL string) (remove func(), err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return nil, fmt.Errorf("--ready-file: %w", err)
 	}
 	_, werr := fmt.Fprintf(tmp, "%s=%s\n%s=%s\n", readyURLVar, url, readyMetricsURLVar, metricsURL)
+	if werr == nil && adminURL != "" {
+		_, werr = fmt.Fprintf(tmp, "%s=%s\n", readyAdminURLVar, adminURL)
+	}
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr

@@ -52,7 +52,11 @@ func TestServeWritesItsRealURLsToTheReadyFile(t *testing.T) {
 	if !strings.HasSuffix(metrics, "/metrics") || strings.HasPrefix(metrics, r.url) {
 		t.Fatalf("metrics URL %q should be the --metrics-addr listener's, not %s", metrics, r.url)
 	}
-	for _, u := range []string{r.url + "/healthz", metrics} {
+	admin := vars[readyAdminURLVar]
+	if !strings.HasPrefix(admin, "http://127.0.0.1:") || admin == r.url {
+		t.Fatalf("admin URL %q should be the --admin-addr listener's", admin)
+	}
+	for _, u := range []string{r.url + "/healthz", metrics, admin + "/healthz", admin + "/metrics"} {
 		resp, err := http.Get(u)
 		if err != nil {
 			t.Fatal(err)

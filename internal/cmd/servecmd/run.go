@@ -84,7 +84,15 @@ func serveRun(ctx context.Context, o *Options) error {
 		closeQuietly(servers)
 		return err
 	}
+	adminURL, err := startAdmin(ctx, n, srv, url+cfg.WebhookPath, start)
+	if err != nil {
+		closeQuietly(servers)
+		return err
+	}
 	n.banner(url, metricsURL, srv)
+	if adminURL != "" {
+		n.info("  admin    "+adminURL+"  (inspector page; `dialin calls --serve "+adminURL+"`)", "admin listening", "admin_url", adminURL)
+	}
 
 	if err := srv.Start(ctx); err != nil {
 		switch {
@@ -102,7 +110,7 @@ func serveRun(ctx context.Context, o *Options) error {
 			"not ready; webhooks are answered 503 until then", "reason", why)
 	}
 	if o.ReadyFile != "" {
-		remove, err := writeReadyFile(o.ReadyFile, url, metricsURL)
+		remove, err := writeReadyFile(o.ReadyFile, url, metricsURL, adminURL)
 		if err != nil {
 			n.shutdown(srv, servers)
 			return err

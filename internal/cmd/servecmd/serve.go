@@ -72,6 +72,11 @@ type Options struct {
 	PoolRoomLifetime time.Duration
 	WarmBots         int
 
+	// The admin hook's flags (admin.go): the call history and the admin listener.
+	CallHistory    int
+	CallHistoryTTL time.Duration
+	AdminAddr      string
+
 	// Check is --check: check the flags, the file and the bots' programs, report every
 	// mistake, and exit without listening or making a request.
 	Check bool
@@ -112,7 +117,9 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"shell) or a bot runner (--bot-url). Routing rules, caps and room settings come from a YAML\n" +
 			"--config file; a one-bot setup needs none.\n\n" +
 			"Paths: the webhook (/dialin: point routes here with `dialin routes set --url`), Daily's\n" +
-			"/webhooks events (/events: dialin.ready, .connected, .stopped), /healthz, /readyz, /metrics.\n\n" +
+			"/webhooks events (/events: dialin.ready, .connected, .stopped), /healthz, /readyz, /metrics.\n" +
+			"The admin listener (--admin-addr, default 127.0.0.1:7861) serves the last calls' timelines\n" +
+			"(--call-history) to `dialin calls` and as a live page at /; see docs/calls.md.\n\n" +
 			"Secrets: the webhook is verified with --webhook-secret-file, else DIALIN_WEBHOOK_SECRET, else\n" +
 			"every pinless_dialin route's hmac read from Daily (refreshed every 5 minutes, and when a\n" +
 			"signature matches none, at most once a minute). Events likewise with --events-secret-file,\n" +

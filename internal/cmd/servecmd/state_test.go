@@ -77,9 +77,20 @@ func TestServeStateRedis(t *testing.T) {
 	if err != nil || !strings.Contains(raw, `"call_id":"`+id+`"`) {
 		t.Fatalf("the call's record in Redis: %q %v", raw, err)
 	}
+	// The call history is in the same Redis, under the prefix, with its TTL.
+	testkit.Eventually(t, "the call's history in Redis", func() bool {
+		h, err := rdb.Get(context.Background(), "cmdtest:history:call:"+id).Result()
+		return err == nil && strings.Contains(h, `"callId":"`+id+`"`) && strings.Contains(h, `"kind":"bot_started"`)
+	})
+	if ttl, err := rdb.TTL(context.Background(), "cmdtest:history:call:"+id).Result(); err != nil || ttl <= 0 || ttl > DefaultCallHistoryTTL {
+		t.Fatalf("history TTL %v %v", ttl, err)
+	}
 
 	if got := gaugeOf(t, r, "dialin_serve_state_round_trips_total"); got < 6 {
 		t.Fatalf("state round trips counted: %v", got)
+	}
+	if got := gaugeOf(t, r, "dialin_serve_call_history_dropped_total"); got != 0 {
+		t.Fatalf("call history events dropped: %v", got)
 	}
 
 	srv.Stop()
