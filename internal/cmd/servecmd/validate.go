@@ -104,17 +104,19 @@ func checkModes(o *Options, bad func(string, ...any)) {
 
 func checkDurations(o *Options, bad func(string, ...any)) {
 	for _, d := range []struct {
-		flag    string
-		v       time.Duration
-		lo, hi  time.Duration
-		loLabel string
+		flag   string
+		v      time.Duration
+		bounds serveconfig.DurationRange
 	}{
-		{"queue-timeout", o.QueueTimeout, 0, serveconfig.MaxQueueTimeout, "0"},
-		{"max-call-duration", o.MaxCallDuration, serveconfig.MinMaxCallDuration, serveconfig.MaxMaxCallDuration, "1s"},
-		{"shutdown-timeout", o.ShutdownTimeout, time.Second, time.Hour, "1s"},
+		{"queue-timeout", o.QueueTimeout, serveconfig.QueueTimeoutRange},
+		{"max-call-duration", o.MaxCallDuration, serveconfig.MaxCallDurationRange},
+		{"shutdown-timeout", o.ShutdownTimeout, serveconfig.DurationRange{Lo: time.Second, Hi: time.Hour}},
 	} {
-		if o.Changed(d.flag) && (d.v < d.lo || d.v > d.hi) {
-			bad("--%s: must be between %s and %s, got %s", d.flag, d.loLabel, shortDuration(d.hi), d.v)
+		if !o.Changed(d.flag) {
+			continue
+		}
+		if msg := d.bounds.Violation(d.v, true); msg != "" {
+			bad("--%s: %s", d.flag, msg)
 		}
 	}
 }
@@ -139,13 +141,4 @@ func isLoopback(host string) bool {
 }
 
 // shortDuration prints 10m rather than 10m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
+var shortDuration = serveconfig.ShortDuration

@@ -142,8 +142,8 @@ func (c *Config) checkTop() {
 	if c.Caps.Global < 1 {
 		c.errf("caps.global", "must be at least 1 (got %d)", c.Caps.Global)
 	}
-	c.between("caps.queue_timeout", c.Caps.QueueTimeout, 0, MaxQueueTimeout)
-	c.between("max_call_duration", c.MaxCallDuration, MinMaxCallDuration, MaxMaxCallDuration)
+	c.between("caps.queue_timeout", c.Caps.QueueTimeout, QueueTimeoutRange.Lo, QueueTimeoutRange.Hi)
+	c.between("max_call_duration", c.MaxCallDuration, MaxCallDurationRange.Lo, MaxCallDurationRange.Hi)
 	c.checkRoom("room", c.Room)
 	c.checkTopPool()
 }
@@ -154,13 +154,40 @@ func (c *Config) errf(field, format string, args ...any) {
 }
 
 func (c *Config) between(field string, d, lo, hi time.Duration) {
-	if d < lo || d > hi {
-		c.errf(field, "must be between %s and %s (got %s)", short(lo), short(hi), short(d))
+	if msg := (DurationRange{Lo: lo, Hi: hi}).Violation(d, false); msg != "" {
+		c.errf(field, "%s", msg)
 	}
 }
 
-// short prints a duration without zero units: 5m rather than 5m0s.
-func short(d time.Duration) string {
+// A DurationRange is the bounds of a duration setting, one rule whether the setting comes
+// from the file or from serve's flag for it.
+type DurationRange struct{ Lo, Hi time.Duration }
+
+// The ranges of the duration settings that serve also takes as flags.
+var (
+	QueueTimeoutRange    = DurationRange{Lo: 0, Hi: MaxQueueTimeout}
+	MaxCallDurationRange = DurationRange{Lo: MinMaxCallDuration, Hi: MaxMaxCallDuration}
+)
+
+// Violation says how d breaks the range, or "" when d is within it. A field is told in the
+// file's words, "must be between 0s and 10m (got 11m)"; a flag (asFlag) as the user typed
+// the bound and as Go prints the flag's value, "must be between 0 and 10m, got 11m0s".
+func (r DurationRange) Violation(d time.Duration, asFlag bool) string {
+	if d >= r.Lo && d <= r.Hi {
+		return ""
+	}
+	if !asFlag {
+		return fmt.Sprintf("must be between %s and %s (got %s)", ShortDuration(r.Lo), ShortDuration(r.Hi), ShortDuration(d))
+	}
+	lo := ShortDuration(r.Lo)
+	if r.Lo == 0 {
+		lo = "0"
+	}
+	return fmt.Sprintf("must be between %s and %s, got %s", lo, ShortDuration(r.Hi), d)
+}
+
+// ShortDuration prints a duration without zero units: 5m rather than 5m0s.
+func ShortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
