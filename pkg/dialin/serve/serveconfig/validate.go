@@ -84,29 +84,23 @@ func (c *Config) defaults() {
 	setStr(&c.Patch, PatchBot)
 	setStr(&c.Tokens, TokensREST)
 	// A zero the file wrote out is checked, not replaced: "caps: {global: 0}" is an error.
-	if c.MaxBodyBytes == 0 && !c.has("max_body_bytes") {
-		c.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if c.SignatureWindow == 0 && !c.has("signature_window") {
-		c.SignatureWindow = DefaultSignatureWindow
-	}
-	if c.Caps.Global == 0 && !c.has("caps.global") {
-		c.Caps.Global = DefaultGlobalCap
-	}
-	if c.Caps.QueueTimeout == 0 && !c.has("caps.queue_timeout") {
-		c.Caps.QueueTimeout = DefaultQueueTimeout
-	}
-	if c.MaxCallDuration == 0 && !c.has("max_call_duration") {
-		c.MaxCallDuration = DefaultMaxCallDuration
-	}
-	if c.Room.NumEndpoints == 0 && !c.has("room.num_endpoints") {
-		c.Room.NumEndpoints = DefaultNumEndpoints
-	}
-	if c.Room.Exp == 0 && !c.has("room.exp") {
-		c.Room.Exp = DefaultRoomExp
-	}
+	unsetTo(c, "max_body_bytes", &c.MaxBodyBytes, DefaultMaxBodyBytes)
+	unsetTo(c, "signature_window", &c.SignatureWindow, DefaultSignatureWindow)
+	unsetTo(c, "caps.global", &c.Caps.Global, DefaultGlobalCap)
+	unsetTo(c, "caps.queue_timeout", &c.Caps.QueueTimeout, DefaultQueueTimeout)
+	unsetTo(c, "max_call_duration", &c.MaxCallDuration, DefaultMaxCallDuration)
+	unsetTo(c, "room.num_endpoints", &c.Room.NumEndpoints, DefaultNumEndpoints)
+	unsetTo(c, "room.exp", &c.Room.Exp, DefaultRoomExp)
 	if c.Default != nil && c.Default.Name == "" {
 		c.Default.Name = "default"
+	}
+}
+
+// unsetTo gives *v its default when it is zero because neither the file nor a flag set field.
+func unsetTo[T comparable](c *Config, field string, v *T, def T) {
+	var zero T
+	if *v == zero && !c.has(field) {
+		*v = def
 	}
 }
 
