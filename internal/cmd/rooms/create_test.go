@@ -89,11 +89,9 @@ func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
 	env, _ := newEnv(t)
 	for _, tt := range badCreateArgs {
 		err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
-	if reqs := env.Server.Requests(); len(reqs) != 0 {
-		t.Fatalf("bad input sent %d requests: %+v", len(reqs), reqs)
-	}
+	env.WantNoRequests(t)
 	noOutput(t, env.Out, env.ErrOut)
 }
 
@@ -125,7 +123,7 @@ func TestCreateRunSIPRoom(t *testing.T) {
 			t.Fatalf("stderr = %q", got)
 		}
 		// What Daily stored is what was asked for.
-		r, err := client(t, env).Room(t.Context(), "support-1")
+		r, err := env.Client(t).Room(t.Context(), "support-1")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,13 +31,13 @@ func TestNewCmdDelete(t *testing.T) {
 		{[]string{"good", "not good", "--yes"}, `NAME: "not good" may only contain A-Z, a-z, 0-9, '-' and '_'`},
 	} {
 		err := cmdtest.Exec(NewCmdDelete(testFactory(), func(*DeleteOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
 }
 
 func exists(t *testing.T, env *cmdtest.Env, name string) bool {
 	t.Helper()
-	_, err := client(t, env).Room(t.Context(), name)
+	_, err := env.Client(t).Room(t.Context(), name)
 	if err != nil && !daily.IsNotFound(err) {
 		t.Fatal(err)
 	}
@@ -136,9 +136,9 @@ func TestDeleteRefusesBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdDelete(env.Factory, nil), "a", "b")
-	wantUsageError(t, err, "Delete 2 rooms (a, b) and disconnect anyone in them: refusing without --yes when not running interactively")
+	cmdtest.WantUsageError(t, err, "Delete 2 rooms (a, b) and disconnect anyone in them: refusing without --yes when not running interactively")
 	err = cmdtest.Exec(NewCmdDelete(env.Factory, nil), "a", "b c", "--yes")
-	wantUsageError(t, err, `NAME: "b c" may only contain A-Z, a-z, 0-9, '-' and '_'`)
+	cmdtest.WantUsageError(t, err, `NAME: "b c" may only contain A-Z, a-z, 0-9, '-' and '_'`)
 	if n := len(env.Server.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
 	}

@@ -26,7 +26,7 @@ func TestNewCmdGet(t *testing.T) {
 		{[]string{"a/b"}, `NAME: "a/b" may only contain A-Z, a-z, 0-9, '-' and '_'`},
 	} {
 		err := cmdtest.Exec(NewCmdGet(testFactory(), func(*GetOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
 }
 

@@ -3,7 +3,6 @@ package rooms
 import (
 	"bytes"
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -32,19 +31,10 @@ func testFactory() *cmdutil.Factory {
 	return &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return start }}
 }
 
-func client(t *testing.T, env *cmdtest.Env) *daily.Client {
-	t.Helper()
-	c, err := env.Factory.DailyClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // mustCreate creates a room directly through the client (setup, not the command under test).
 func mustCreate(t *testing.T, env *cmdtest.Env, req daily.CreateRoomRequest) daily.Room {
 	t.Helper()
-	r, err := client(t, env).CreateRoom(context.Background(), req)
+	r, err := env.Client(t).CreateRoom(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,18 +44,6 @@ func mustCreate(t *testing.T, env *cmdtest.Env, req daily.CreateRoomRequest) dai
 func sipRoom(name string, endpoints int) daily.CreateRoomRequest {
 	return daily.CreateRoomRequest{Name: name, Properties: daily.RoomProperties{
 		SIP: &daily.SIPProperties{DisplayName: "Caller", SIPMode: "dial-in", NumEndpoints: endpoints}}}
-}
-
-// wantUsageError fails unless err is a usage error (exit 64) with exactly msg.
-func wantUsageError(t *testing.T, err error, msg string) {
-	t.Helper()
-	var fe *cmdutil.FlagError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v, want a usage error %q", err, msg)
-	}
-	if err.Error() != msg {
-		t.Fatalf("error =\n  %s\nwant\n  %s", err, msg)
-	}
 }
 
 func reset(env *cmdtest.Env) {

@@ -42,7 +42,7 @@ func TestNewCmdList(t *testing.T) {
 		{[]string{"extra"}, `unknown command "extra" for "list"`},
 	} {
 		err := cmdtest.Exec(NewCmdList(testFactory(), func(*ListOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
 }
 

@@ -80,15 +80,9 @@ func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	env, _ := newEnv(t)
 	for _, tt := range badArgs {
-		err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...)
-		var fe *cmdutil.FlagError
-		if !errors.As(err, &fe) || err.Error() != tt.msg {
-			t.Fatalf("%v: err = %v, want usage error %q", tt.args, err, tt.msg)
-		}
+		cmdtest.WantUsageError(t, cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...), tt.msg)
 	}
-	if n := len(env.Server.Requests()); n != 0 {
-		t.Fatalf("bad input sent %d requests", n)
-	}
+	env.WantNoRequests(t)
 	if env.Out.Len()+env.ErrOut.Len() != 0 {
 		t.Fatalf("output %q %q", env.Out, env.ErrOut)
 	}

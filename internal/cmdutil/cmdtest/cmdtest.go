@@ -13,6 +13,7 @@ package cmdtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"testing"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
@@ -67,6 +69,38 @@ func (e *Env) LoadConfig(tb testing.TB) *config.Config {
 		tb.Fatal(err)
 	}
 	return cfg
+}
+
+// Client is the Daily client the Factory gives, for a test's setup and checks.
+func (e *Env) Client(tb testing.TB) *daily.Client {
+	tb.Helper()
+	c, err := e.Factory.DailyClient()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// WantNoRequests fails when anything reached the emulator: bad input is refused before a
+// request.
+func (e *Env) WantNoRequests(tb testing.TB) {
+	tb.Helper()
+	if reqs := e.Server.Requests(); len(reqs) != 0 {
+		tb.Fatalf("%d requests sent, want none: %+v", len(reqs), reqs)
+	}
+}
+
+// WantUsageError fails unless err is a usage error (exit 64) and, when msg is not "", its
+// message is exactly msg.
+func WantUsageError(tb testing.TB, err error, msg string) {
+	tb.Helper()
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) {
+		tb.Fatalf("err = %v, want a usage error (exit 64) %q", err, msg)
+	}
+	if msg != "" && err.Error() != msg {
+		tb.Fatalf("error =\n  %s\nwant\n  %s", err, msg)
+	}
 }
 
 // Exec runs cmd with argv the way cli.Main would (usage errors marked, output silenced,
