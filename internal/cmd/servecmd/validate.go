@@ -88,11 +88,15 @@ func saidOfFlag(found []error, e error) bool {
 // configuration's (a flag's value is checked again, as a field, by Normalize); these say
 // what the flag takes in the flag's own words before the file is read.
 func checkModes(o *Options, bad func(string, ...any)) {
-	if o.Changed("patch") && o.Patch != serveconfig.PatchBot && o.Patch != serveconfig.PatchServe {
-		bad("--patch: must be %s or %s, got %q", serveconfig.PatchBot, serveconfig.PatchServe, o.Patch)
-	}
-	if o.Changed("tokens") && o.Tokens != serveconfig.TokensREST && o.Tokens != serveconfig.TokensLocal {
-		bad("--tokens: must be %s or %s, got %q", serveconfig.TokensREST, serveconfig.TokensLocal, o.Tokens)
+	for _, f := range []struct {
+		flag, v string
+		words   serveconfig.Choice
+	}{{"patch", o.Patch, serveconfig.PatchChoice}, {"tokens", o.Tokens, serveconfig.TokensChoice}} {
+		if o.Changed(f.flag) {
+			if msg := f.words.Violation(f.v, true); msg != "" {
+				bad("--%s: %s", f.flag, msg)
+			}
+		}
 	}
 	if o.Changed("cap") && o.Cap < 1 {
 		bad("--cap: must be at least 1, got %d", o.Cap)

@@ -123,11 +123,13 @@ func (c *Config) checkTop() {
 	if c.WebhookPath == c.EventsPath {
 		c.errf("events_path", "must differ from webhook_path (both are %s)", c.WebhookPath)
 	}
-	if c.Patch != PatchBot && c.Patch != PatchServe {
-		c.errf("patch", "must be %q or %q (got %q)", PatchBot, PatchServe, c.Patch)
-	}
-	if c.Tokens != TokensREST && c.Tokens != TokensLocal {
-		c.errf("tokens", "must be %q or %q (got %q)", TokensREST, TokensLocal, c.Tokens)
+	for _, f := range []struct {
+		field, v string
+		words    Choice
+	}{{"patch", c.Patch, PatchChoice}, {"tokens", c.Tokens, TokensChoice}} {
+		if msg := f.words.Violation(f.v, false); msg != "" {
+			c.errf(f.field, "%s", msg)
+		}
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 10<<20 {
 		c.errf("max_body_bytes", "must be between 1024 and 10485760 (got %d)", c.MaxBodyBytes)
@@ -151,45 +153,6 @@ func (c *Config) between(field string, d, lo, hi time.Duration) {
 	if msg := (DurationRange{Lo: lo, Hi: hi}).Violation(d, false); msg != "" {
 		c.errf(field, "%s", msg)
 	}
-}
-
-// A DurationRange is the bounds of a duration setting, one rule whether the setting comes
-// from the file or from serve's flag for it.
-type DurationRange struct{ Lo, Hi time.Duration }
-
-// The ranges of the duration settings that serve also takes as flags.
-var (
-	QueueTimeoutRange    = DurationRange{Lo: 0, Hi: MaxQueueTimeout}
-	MaxCallDurationRange = DurationRange{Lo: MinMaxCallDuration, Hi: MaxMaxCallDuration}
-)
-
-// Violation says how d breaks the range, or "" when d is within it. A field is told in the
-// file's words, "must be between 0s and 10m (got 11m)"; a flag (asFlag) as the user typed
-// the bound and as Go prints the flag's value, "must be between 0 and 10m, got 11m0s".
-func (r DurationRange) Violation(d time.Duration, asFlag bool) string {
-	if d >= r.Lo && d <= r.Hi {
-		return ""
-	}
-	if !asFlag {
-		return fmt.Sprintf("must be between %s and %s (got %s)", ShortDuration(r.Lo), ShortDuration(r.Hi), ShortDuration(d))
-	}
-	lo := ShortDuration(r.Lo)
-	if r.Lo == 0 {
-		lo = "0"
-	}
-	return fmt.Sprintf("must be between %s and %s, got %s", lo, ShortDuration(r.Hi), d)
-}
-
-// ShortDuration prints a duration without zero units: 5m rather than 5m0s.
-func ShortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 func (c *Config) checkRoom(field string, r rules.Room) {
