@@ -42,7 +42,7 @@ func TestNewCmdCreate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var got *CreateOptions
-			err := cmdtest.Exec(NewCmdCreate(testFactory(), func(o *CreateOptions) error { got = o; return nil }), tt.args...)
+			err := cmdtest.Exec(NewCmdCreate(cmdtest.FactoryAt(start), func(o *CreateOptions) error { got = o; return nil }), tt.args...)
 			if err != nil {
 				t.Fatal(err)
 			}

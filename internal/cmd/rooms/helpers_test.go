@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
-	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
@@ -16,19 +14,9 @@ import (
 // start is the emulator's (manual) clock at the beginning of every test.
 var start = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
-// newEnv is an emulator on a manual clock, with the factory's Now reading the same clock.
+// newEnv is an emulator on a manual clock from start, with the factory's Now reading it.
 func newEnv(t *testing.T) (*cmdtest.Env, *dailytest.ManualClock) {
-	t.Helper()
-	clock := dailytest.NewManualClock(start)
-	env := cmdtest.New(t, dailytest.WithClock(clock))
-	env.Factory.Now = clock.Now
-	return env, clock
-}
-
-// testFactory is a factory for flag-parsing tests: no emulator, a fixed Now.
-func testFactory() *cmdutil.Factory {
-	ios, _, _, _ := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return start }}
+	return cmdtest.NewWithClock(t, start)
 }
 
 // mustCreate creates a room directly through the client (setup, not the command under test).

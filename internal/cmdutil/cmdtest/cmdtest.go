@@ -16,6 +16,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -45,6 +46,22 @@ func New(tb testing.TB, opts ...dailytest.Option) *Env {
 		tb.Fatal(err)
 	}
 	return env
+}
+
+// NewWithClock is New with the emulator on a manual clock that starts at start, and the
+// Factory's Now reading the same clock.
+func NewWithClock(tb testing.TB, start time.Time, opts ...dailytest.Option) (*Env, *dailytest.ManualClock) {
+	tb.Helper()
+	clock := dailytest.NewManualClock(start)
+	env := New(tb, append([]dailytest.Option{dailytest.WithClock(clock)}, opts...)...)
+	env.Factory.Now = clock.Now
+	return env, clock
+}
+
+// FactoryAt is a Factory for flag-parsing tests: test streams, no emulator, Now fixed at now.
+func FactoryAt(now time.Time) *cmdutil.Factory {
+	ios, _, _, _ := iostreams.Test()
+	return &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return now }}
 }
 
 // NewWithoutKey is New without storing an API key: DailyClient returns *cmdutil.NoAuthError.
