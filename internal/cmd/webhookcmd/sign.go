@@ -62,11 +62,7 @@ type Signed struct {
 }
 
 func signRun(opts *SignOptions) error {
-	secret, err := opts.secret()
-	if err != nil {
-		return err
-	}
-	body, err := opts.body()
+	secret, body, err := opts.inputs()
 	if err != nil {
 		return err
 	}

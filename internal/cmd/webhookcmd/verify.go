@@ -72,11 +72,7 @@ type Verdict struct {
 }
 
 func verifyRun(opts *VerifyOptions) error {
-	secret, err := opts.secret()
-	if err != nil {
-		return err
-	}
-	body, err := opts.body()
+	secret, body, err := opts.inputs()
 	if err != nil {
 		return err
 	}

@@ -80,6 +80,17 @@ func (c *common) parse(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// inputs reads the secret, then the body: what both verbs work on.
+func (c *common) inputs() (secret string, body []byte, err error) {
+	if secret, err = c.secret(); err != nil {
+		return "", nil, err
+	}
+	if body, err = c.body(); err != nil {
+		return "", nil, err
+	}
+	return secret, body, nil
+}
+
 // secret reads the secret: --secret-file, else DIALIN_WEBHOOK_SECRET.
 func (c *common) secret() (string, error) {
 	s, _, err := secretfile.Resolve(c.IO, "--secret-file", c.SecretFile, c.secretSet, secretfile.EnvWebhookSecret, c.Getenv)
