@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
@@ -48,7 +49,7 @@ func validate(o *Options) error {
 	checkModes(o, bad)
 	checkDurations(o, bad)
 	if o.InsecureSkipVerify {
-		if host, _, _ := net.SplitHostPort(o.Addr); !isLoopback(host) {
+		if host, _, _ := net.SplitHostPort(o.Addr); !loopback.Host(host) {
 			bad("--insecure-skip-verify: only with a loopback --addr (127.0.0.1, ::1, localhost): without signatures anyone who reaches %s can start bots", o.Addr)
 		}
 	}
@@ -133,15 +134,6 @@ func checkAddr(flag, addr string) error {
 		return cmdutil.FlagErrorf("%s: must be HOST:PORT with a port from 0 to 65535, e.g. %s", flag, DefaultAddr)
 	}
 	return nil
-}
-
-// isLoopback reports whether host names this machine only.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // shortDuration prints 10m rather than 10m0s.
