@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/standin"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest/control"
@@ -83,17 +84,6 @@ func setup(t *testing.T, base standin.Options) (*dailytest.Server, func() (strin
 	}
 }
 
-func waitCall(t *testing.T, s *dailytest.Server, id string, states ...string) dailytest.CallRecord {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	rec, err := s.WaitCall(ctx, id, states...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
-}
-
 func botResult(t *testing.T, hc handedCall) error {
 	t.Helper()
 	select {
@@ -105,32 +95,24 @@ func botResult(t *testing.T, hc handedCall) error {
 	}
 }
 
-func names(rec dailytest.CallRecord) string {
-	var out []string
-	for _, m := range rec.Timeline {
-		out = append(out, m.Name)
-	}
-	return strings.Join(out, ",")
-}
-
 func TestBotPatchesTheCallAndLeavesAfterTalkTime(t *testing.T) {
 	t.Parallel()
 	s, call := setup(t, standin.Options{Patch: true, StartupDelay: 10 * time.Millisecond, TalkTime: 50 * time.Millisecond})
 	id, hc := call()
-	rec := waitCall(t, s, id, "connected", "lost", "dropped")
+	rec := s.AwaitCall(t, testkit.Patience, id, "connected", "lost", "dropped")
 	if rec.State != "connected" || rec.Room != hc.room {
-		t.Fatalf("call %s in %q: %s", rec.State, rec.Room, names(rec))
+		t.Fatalf("call %s in %q: %s", rec.State, rec.Room, rec.MarkNames())
 	}
 	if err := botResult(t, hc); err != nil {
 		t.Fatal(err)
 	}
 	// The bot was the only participant: its leaving ends the call.
-	rec = waitCall(t, s, id, "ended")
+	rec = s.AwaitCall(t, testkit.Patience, id, "ended")
 	// serve creates the room while the emulator may still be recording the webhook's answer,
 	// so webhook_answered is only ordered after webhook_sent.
 	want := "received,webhook_sent,room_created,bot_started,bot_joined,ready,updated,connected,ended"
-	if got := strings.Replace(names(rec), "webhook_answered,", "", 1); got != want {
-		t.Fatalf("timeline\n%s\nwant\n%s (plus webhook_answered after webhook_sent)", names(rec), want)
+	if got := strings.Replace(rec.MarkNames(), "webhook_answered,", "", 1); got != want {
+		t.Fatalf("timeline\n%s\nwant\n%s (plus webhook_answered after webhook_sent)", rec.MarkNames(), want)
 	}
 	sent, _ := rec.At("webhook_sent")
 	if answered, ok := rec.At("webhook_answered"); !ok || answered.Before(sent) {
@@ -167,8 +149,8 @@ func TestBotWithoutPatchLeavesTheCallHeldUntilHangup(t *testing.T) {
 		t.Fatalf("the bot should end cleanly when the caller hangs up: %v", err)
 	}
 	rec, _ := s.Call(id)
-	if n := s.Count("POST", "/dialin/pinlessCallUpdate"); n != 0 || strings.Contains(names(rec), "updated") {
-		t.Fatalf("a bot with Patch=false patched the call (%d requests): %s", n, names(rec))
+	if n := s.Count("POST", "/dialin/pinlessCallUpdate"); n != 0 || strings.Contains(rec.MarkNames(), "updated") {
+		t.Fatalf("a bot with Patch=false patched the call (%d requests): %s", n, rec.MarkNames())
 	}
 }
 
@@ -180,7 +162,7 @@ func TestBotCrashBeforePatching(t *testing.T) {
 		t.Fatalf("Run = %v, want ErrCrashed", err)
 	}
 	if rec, _ := s.Call(id); rec.State != "held" || s.Count("POST", "/dialin/pinlessCallUpdate") != 0 {
-		t.Fatalf("a crashed bot touched the call: %s %s", rec.State, names(rec))
+		t.Fatalf("a crashed bot touched the call: %s %s", rec.State, rec.MarkNames())
 	}
 	// A crash does not leave: the room's endpoint stays ready.
 	if len(readyEndpoints(t, s, hc)) != 1 {

@@ -93,8 +93,8 @@ func validate(o *Options) error {
 		return cmdutil.FlagErrorf("--talk-time: must be between 10ms and 1m, got %s", o.TalkTime)
 	case o.HoldTimeout < 100*time.Millisecond || o.HoldTimeout > 5*time.Minute:
 		return cmdutil.FlagErrorf("--hold-timeout: must be between 100ms and 5m, got %s", o.HoldTimeout)
-	case o.Patch != serveconfig.PatchBot && o.Patch != serveconfig.PatchServe:
-		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", serveconfig.PatchBot, serveconfig.PatchServe, o.Patch)
+	case serveconfig.PatchChoice.Violation(o.Patch, true) != "":
+		return cmdutil.FlagErrorf("--patch: %s", serveconfig.PatchChoice.Violation(o.Patch, true))
 	case o.Bot != BotSeed && o.Bot != BotPipecat:
 		return cmdutil.FlagErrorf("--bot: must be %s or %s, got %q", BotSeed, BotPipecat, o.Bot)
 	case o.Bot == BotPipecat && o.Patch == serveconfig.PatchServe:

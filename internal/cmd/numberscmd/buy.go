@@ -54,11 +54,9 @@ func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command 
 			case len(args) > 0 && opts.Random:
 				return cmdutil.FlagErrorf("--random: cannot be combined with numbers to buy")
 			}
-			r, err := checkCountryFlag(opts.Country)
-			if err != nil {
+			if err := normalizeCountryFlag(&opts.Country); err != nil {
 				return err
 			}
-			opts.Country = r
 			if runF != nil {
 				return runF(opts)
 			}

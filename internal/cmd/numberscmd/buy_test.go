@@ -64,12 +64,12 @@ func TestBuyRefusesBadInputBeforeAnyRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := cmdtest.Exec(NewCmdBuy(env.Factory, nil), tt.args...)
-		assertUsageError(t, err, tt.want)
+		cmdtest.WantUsageError(t, err, tt.want)
 		if env.Out.Len() != 0 {
 			t.Fatalf("%v: stdout %q", tt.args, env.Out)
 		}
 	}
-	assertNoRequests(t, env)
+	env.WantNoRequests(t)
 }
 
 func TestBuyOnTerminalAsks(t *testing.T) {
@@ -133,7 +133,7 @@ func TestBuyWithYes(t *testing.T) {
 // ownedNumbers maps each purchased number to its id.
 func ownedNumbers(t *testing.T, env *cmdtest.Env) map[string]string {
 	t.Helper()
-	all, err := daily.Collect(client(t, env).PurchasedNumbers(context.Background(), daily.PurchasedNumberQuery{}))
+	all, err := daily.Collect(env.Client(t).PurchasedNumbers(context.Background(), daily.PurchasedNumberQuery{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestBuyDryRunSendsNothing(t *testing.T) {
 	if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil || !got.DryRun || !got.Random || got.Numbers == nil || len(got.Numbers) != 0 {
 		t.Fatalf("json %q: %v", env.Out, err)
 	}
-	assertNoRequests(t, env) // a random number cannot be owned yet: nothing to read
+	env.WantNoRequests(t) // a random number cannot be owned yet: nothing to read
 }
 
 // TestBuyDryRunChecksAvailability: a number Daily does not offer is reported by the dry run
@@ -344,7 +344,7 @@ func TestBuyWithoutKey(t *testing.T) {
 	if !errors.As(err, &na) || strings.Contains(env.ErrOut.String(), "[y/N]") {
 		t.Fatalf("err = %v (stderr %q): want NoAuthError before any prompt", err, env.ErrOut)
 	}
-	assertNoRequests(t, env)
+	env.WantNoRequests(t)
 }
 
 // failFirstPurchase is a runF whose client makes Daily answer the first POST
@@ -372,13 +372,13 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // on the purchase was followed by a look-up that found the number and printed "✓ Bought".
 func TestBuyRefusesANumberAlreadyOwned(t *testing.T) {
 	env, _ := newEnv(t)
-	c := client(t, env)
+	c := env.Client(t)
 	if _, err := c.BuyNumber(context.Background(), "+14155550100"); err != nil {
 		t.Fatal(err)
 	}
 	reset(env)
 	err := cmdtest.Exec(NewCmdBuy(env.Factory, failFirstPurchase(env, 503)), "+14155550100", "--yes")
-	assertUsageError(t, err, "")
+	cmdtest.WantUsageError(t, err, "")
 	if !strings.HasPrefix(err.Error(), "NUMBER: already owned by this domain: +14155550100 (id ") {
 		t.Fatalf("err = %v", err)
 	}

@@ -2,12 +2,10 @@ package numberscmd
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
@@ -27,19 +25,10 @@ func newEnv(t *testing.T, opts ...dailytest.Option) (*cmdtest.Env, *dailytest.Ma
 	return cmdtest.New(t, opts...), clock
 }
 
-func client(t *testing.T, env *cmdtest.Env) *daily.Client {
-	t.Helper()
-	c, err := env.Factory.DailyClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // setRoute points number at a webhook with an explicit hmac, the way `routes set` would.
 func setRoute(t *testing.T, env *cmdtest.Env, number, url, prefix string) {
 	t.Helper()
-	_, err := client(t, env).SetPinlessDialin(context.Background(), []daily.PinlessDialinEntry{
+	_, err := env.Client(t).SetPinlessDialin(context.Background(), []daily.PinlessDialinEntry{
 		{PhoneNumber: number, RoomCreationAPI: url, NamePrefix: prefix, HMAC: testHMAC},
 	})
 	if err != nil {
@@ -62,26 +51,6 @@ func assertNoSecrets(t *testing.T, env *cmdtest.Env, extra ...string) {
 				t.Fatalf("a secret shows in output #%d (0 stdout, 1 stderr, then errors): %q", i, masked)
 			}
 		}
-	}
-}
-
-// assertUsageError checks for a usage error (exit code 64) whose message is want.
-func assertUsageError(t *testing.T, err error, want string) {
-	t.Helper()
-	var fe *cmdutil.FlagError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v, want a usage error (exit 64)", err)
-	}
-	if want != "" && err.Error() != want {
-		t.Fatalf("err = %q\nwant  %q", err, want)
-	}
-}
-
-// assertNoRequests checks that nothing reached the emulator.
-func assertNoRequests(t *testing.T, env *cmdtest.Env) {
-	t.Helper()
-	if reqs := env.Server.Requests(); len(reqs) != 0 {
-		t.Fatalf("%d requests sent, want none: %+v", len(reqs), reqs)
 	}
 }
 

@@ -35,9 +35,9 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--limit", "0"}, {"--limit", "-1"}} {
 		err := cmdtest.Exec(NewCmdList(f, func(*ListOptions) error { t.Fatal("ran"); return nil }), args...)
-		assertUsageError(t, err, "--limit: must be at least 1")
+		cmdtest.WantUsageError(t, err, "--limit: must be at least 1")
 	}
-	assertUsageError(t, cmdtest.Exec(NewCmdList(f, nil), "extra"), "")
+	cmdtest.WantUsageError(t, cmdtest.Exec(NewCmdList(f, nil), "extra"), "")
 }
 
 // listFixture owns three numbers: one routed to a webhook, one used for PIN dial-in, one free.
@@ -49,7 +49,7 @@ func listFixture(t *testing.T) (*cmdtest.Env, map[string]string) {
 		"+12125550100": env.Server.SeedPurchased("+12125550100", start),
 	}
 	setRoute(t, env, "+14155550100", "https://bots.example.com/dialin", "support")
-	_, err := client(t, env).UpdateDomain(context.Background(), map[string]any{
+	_, err := env.Client(t).UpdateDomain(context.Background(), map[string]any{
 		"pin_dialin": []map[string]any{{"phone_number": "+14155550101", "room_creation_api": "https://pin.example.com/x"}},
 	})
 	if err != nil {
@@ -178,5 +178,5 @@ func TestListWithoutKey(t *testing.T) {
 	if err := cmdtest.Exec(NewCmdList(env.Factory, nil)); !errors.As(err, &na) {
 		t.Fatalf("err = %v", err)
 	}
-	assertNoRequests(t, env)
+	env.WantNoRequests(t)
 }

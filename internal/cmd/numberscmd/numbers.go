@@ -46,16 +46,17 @@ func addCountryFlag(cmd *cobra.Command, target *string) {
 	_ = cmd.Flags().MarkDeprecated("region", "use --default-country (in `numbers search`, --region is a state such as CA)")
 }
 
-// checkCountryFlag validates --default-country when it was given and returns it upper-cased.
-func checkCountryFlag(country string) (string, error) {
-	if country == "" {
-		return "", nil
+// normalizeCountryFlag validates --default-country when it was given and upper-cases it in place.
+func normalizeCountryFlag(country *string) error {
+	if *country == "" {
+		return nil
 	}
-	r, err := config.Normalize("default_country", strings.TrimSpace(country))
+	r, err := config.Normalize("default_country", strings.TrimSpace(*country))
 	if err != nil {
-		return "", cmdutil.FlagErrorf("--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE")
+		return cmdutil.FlagErrorf("--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE")
 	}
-	return r, nil
+	*country = r
+	return nil
 }
 
 // defaultCountry is --default-country when given, else the profile's default_country (US by

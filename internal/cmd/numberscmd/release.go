@@ -58,11 +58,9 @@ func NewCmdRelease(f *cmdutil.Factory, runF func(*ReleaseOptions) error) *cobra.
 			if opts.Target == "" {
 				return cmdutil.FlagErrorf("NUMBER|ID: must not be empty")
 			}
-			r, err := checkCountryFlag(opts.Country)
-			if err != nil {
+			if err := normalizeCountryFlag(&opts.Country); err != nil {
 				return err
 			}
-			opts.Country = r
 			if runF != nil {
 				return runF(opts)
 			}

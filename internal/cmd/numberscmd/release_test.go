@@ -64,9 +64,9 @@ func TestReleaseRefusesBadInputBeforeAnyRequest(t *testing.T) {
 		{[]string{"+14155550100", "--default-country", "ZZ", "--yes"}, "--default-country: must be a two-letter country code with a phone numbering plan, e.g. US, GB, DE"},
 		{[]string{"+14155550100"}, "Release +14155550100: refusing without --yes when not running interactively"},
 	} {
-		assertUsageError(t, cmdtest.Exec(NewCmdRelease(env.Factory, nil), tt.args...), tt.want)
+		cmdtest.WantUsageError(t, cmdtest.Exec(NewCmdRelease(env.Factory, nil), tt.args...), tt.want)
 	}
-	assertNoRequests(t, env)
+	env.WantNoRequests(t)
 }
 
 func TestReleaseByNumberAndID(t *testing.T) {
@@ -118,7 +118,7 @@ func TestReleaseRefusesRoutedNumber(t *testing.T) {
 	env, _, ids := releaseEnv(t)
 	setRoute(t, env, "+14155550100", "https://bots.example.com/dialin", "bot")
 	err := cmdtest.Exec(NewCmdRelease(env.Factory, nil), "+14155550100", "--yes")
-	assertUsageError(t, err, "+14155550100: still in use by its pinless_dialin route to https://bots.example.com/dialin; refusing to release a routed number")
+	cmdtest.WantUsageError(t, err, "+14155550100: still in use by its pinless_dialin route to https://bots.example.com/dialin; refusing to release a routed number")
 	var hinted interface{ Hint() string }
 	if !errors.As(err, &hinted) || !strings.Contains(hinted.Hint(), "`dialin routes remove`") {
 		t.Fatalf("no hint pointing to routes remove: %v", err)

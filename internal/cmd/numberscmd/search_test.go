@@ -70,9 +70,9 @@ func TestSearchRefusesBadFiltersBeforeAnyRequest(t *testing.T) {
 	env, _ := newEnv(t)
 	for _, tt := range searchRefusals {
 		err := cmdtest.Exec(NewCmdSearch(env.Factory, nil), tt.args...)
-		assertUsageError(t, err, tt.want)
+		cmdtest.WantUsageError(t, err, tt.want)
 	}
-	assertNoRequests(t, env)
+	env.WantNoRequests(t)
 }
 
 // The local rules are the client's rules: the same inputs pass and fail.
@@ -178,7 +178,7 @@ func TestSearchWithoutKey(t *testing.T) {
 	if !errors.As(err, &na) {
 		t.Fatalf("err = %v, want NoAuthError (exit 4)", err)
 	}
-	assertNoRequests(t, env)
+	env.WantNoRequests(t)
 }
 
 func TestSearchDailyError(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
@@ -55,11 +56,11 @@ func TestApplyPruneAsksThenWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := e.live(t)
-	if len(after) != 3 || after["sip:ci-trunk"] != nil || !jsonEq(before["+14155550101"], after["+14155550101"]) {
+	if len(after) != 3 || after["sip:ci-trunk"] != nil || !testkit.SameJSON(before["+14155550101"], after["+14155550101"]) {
 		t.Fatalf("after:\n%s", masked(after))
 	}
 	if a := after["+14155550100"]; a["room_creation_api"] != "https://a2.example.com/dialin" || a["hmac"] != secretA ||
-		!jsonEq(a["x_future"], map[string]any{"keep": []any{1, 2}}) {
+		!testkit.SameJSON(a["x_future"], map[string]any{"keep": []any{1, 2}}) {
 		t.Errorf("updated %s", masked(a))
 	}
 	if after["+14155550150"]["hmac"] != secretC {

@@ -132,6 +132,20 @@ func (s *session) read(ctx context.Context, ios *iostreams.IOStreams) ([]daily.P
 	return cur, err
 }
 
+// openRead opens a session and reads the current routes, as the commands that show or
+// change them begin.
+func (d *Deps) openRead(ctx context.Context) (*session, []daily.PinlessDialinEntry, error) {
+	s, err := d.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := s.read(ctx, d.IO)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, cur, nil
+}
+
 // domainDir is the domain's state directory (backups, lock), named by the domain's id: names
 // are not unique across Daily and its emulators (every dailytest is "dailytest"), so keying
 // by name mixed an emulator's backups, secrets included, with the real domain's.
@@ -168,6 +182,19 @@ func (d *Deps) writer(ctx context.Context, s *session) (*routes.Writer, error) {
 		Backups:  &routes.BackupDir{Dir: filepath.Join(dir, "backups"), Keep: keepBackups},
 		LockPath: filepath.Join(dir, "routes.lock"),
 	}, nil
+}
+
+// openWriter opens a session and the domain's Writer, as the commands on backups begin.
+func (d *Deps) openWriter(ctx context.Context) (*session, *routes.Writer, error) {
+	s, err := d.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := d.writer(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, w, nil
 }
 
 // StateDir is dialin's state directory (config.StateDir).

@@ -101,11 +101,7 @@ func explainRun(ctx context.Context, opts *ExplainOptions) error {
 	if opts.serve != nil {
 		warnNeverMatching(opts)
 	}
-	s, err := opts.open()
-	if err != nil {
-		return err
-	}
-	entries, err := s.read(ctx, opts.IO)
+	s, entries, err := opts.openRead(ctx)
 	if err != nil {
 		return err
 	}

@@ -76,11 +76,7 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 }
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {
-	s, err := opts.open()
-	if err != nil {
-		return err
-	}
-	entries, err := s.read(ctx, opts.IO)
+	_, entries, err := opts.openRead(ctx)
 	if err != nil {
 		return err
 	}

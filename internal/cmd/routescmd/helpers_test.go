@@ -104,12 +104,6 @@ func noSecrets(t *testing.T, outs ...string) {
 	}
 }
 
-func jsonEq(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
-}
-
 // exitCode is the exit code cli.Main gives err (internal/cli imports this package, so its
 // ExitCode cannot be called from here; the cases are the ones these commands return).
 func exitCode(err error) int {

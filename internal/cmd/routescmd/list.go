@@ -56,11 +56,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	s, err := opts.open()
-	if err != nil {
-		return err
-	}
-	entries, err := s.read(ctx, opts.IO)
+	_, entries, err := opts.openRead(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 func TestNewCmdList(t *testing.T) {
@@ -110,7 +111,7 @@ func TestListPipedQuietAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(got) != 3 || got[0]["key"] != "+14155550100" || got[0]["hmac"] != nil || got[0]["has_hmac"] != true ||
-		!jsonEq(got[0]["x_future"], map[string]any{"keep": []any{1, 2}}) || got[2]["key"] != "sip:ci-trunk" {
+		!testkit.SameJSON(got[0]["x_future"], map[string]any{"keep": []any{1, 2}}) || got[2]["key"] != "sip:ci-trunk" {
 		t.Errorf("json %v", got)
 	}
 	if _, present := got[0]["hmac"]; !present || strings.Contains(e.Out.String(), "••") {

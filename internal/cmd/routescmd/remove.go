@@ -83,11 +83,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 }
 
 func removeRun(ctx context.Context, opts *RemoveOptions) error {
-	s, err := opts.open()
-	if err != nil {
-		return err
-	}
-	cur, err := s.read(ctx, opts.IO)
+	s, cur, err := opts.openRead(ctx)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
@@ -70,8 +71,8 @@ func TestRemoveKeepsTheRestAndAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := e.live(t)
-	if len(after) != 2 || after["+14155550100"] != nil || !jsonEq(before["+14155550101"], after["+14155550101"]) ||
-		!jsonEq(before["sip:ci-trunk"], after["sip:ci-trunk"]) {
+	if len(after) != 2 || after["+14155550100"] != nil || !testkit.SameJSON(before["+14155550101"], after["+14155550101"]) ||
+		!testkit.SameJSON(before["sip:ci-trunk"], after["sip:ci-trunk"]) {
 		t.Fatalf("after:\n%s", masked(after))
 	}
 	if !strings.Contains(e.ErrOut.String(), "✓ Removed route +14155550100 (read back and verified)") {

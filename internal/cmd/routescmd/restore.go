@@ -75,11 +75,7 @@ func NewCmdRestore(f *cmdutil.Factory, runF func(*RestoreOptions) error) *cobra.
 }
 
 func restoreListRun(ctx context.Context, opts *RestoreOptions) error {
-	s, err := opts.open()
-	if err != nil {
-		return err
-	}
-	w, err := opts.writer(ctx, s)
+	_, w, err := opts.openWriter(ctx)
 	if err != nil {
 		return err
 	}
@@ -110,11 +106,7 @@ type restoreResult struct {
 }
 
 func restoreRun(ctx context.Context, opts *RestoreOptions) error {
-	s, err := opts.open()
-	if err != nil {
-		return err
-	}
-	w, err := opts.writer(ctx, s)
+	s, w, err := opts.openWriter(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
@@ -82,7 +83,7 @@ func TestRestorePutsTheRoutesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every route is back as it was, hmac, unknown field and SIP address included.
-	if after := e.live(t); !jsonEq(after, original) {
+	if after := e.live(t); !testkit.SameJSON(after, original) {
 		t.Fatalf("restored:\n%s\nwant\n%s", masked(after), masked(original))
 	}
 	// The restore was backed up too, and restoring the same again does nothing.

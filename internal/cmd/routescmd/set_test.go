@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
@@ -90,13 +91,13 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 		t.Fatalf("%d routes", len(after))
 	}
 	for k, v := range before {
-		if !jsonEq(v, after[k]) {
+		if !testkit.SameJSON(v, after[k]) {
 			t.Errorf("route %s changed:\n%s\n%s", k, masked(v), masked(after[k]))
 		}
 	}
 	added := after["+14155550150"]
 	if added["room_creation_api"] != "https://new.example.com/dialin" || added["hmac"] == nil ||
-		!jsonEq(added["timeout_config"], map[string]string{"message": "Busy"}) {
+		!testkit.SameJSON(added["timeout_config"], map[string]string{"message": "Busy"}) {
 		t.Errorf("added %s", masked(added))
 	}
 	errOut := e.ErrOut.String()
@@ -153,7 +154,7 @@ func TestSetReplacingAWebhookAsks(t *testing.T) {
 	}
 	got := e.live(t)["+14155550100"]
 	if got["room_creation_api"] != "https://a2.example.com/dialin" || got["hmac"] != secretA ||
-		!jsonEq(got["x_future"], map[string]any{"keep": []any{1, 2}}) || got["name_prefix"] != "ci-support" {
+		!testkit.SameJSON(got["x_future"], map[string]any{"keep": []any{1, 2}}) || got["name_prefix"] != "ci-support" {
 		t.Errorf("updated route %s", masked(got))
 	}
 
@@ -259,7 +260,7 @@ func TestSetThroughTheConfigsAPI(t *testing.T) {
 	}
 	after := e.live(t)
 	if after["+14155550101"]["timeout_config"] != nil || after["+14155550101"]["hmac"] != secretB ||
-		!jsonEq(before["+14155550100"], after["+14155550100"]) || !jsonEq(before["sip:ci-trunk"], after["sip:ci-trunk"]) {
+		!testkit.SameJSON(before["+14155550100"], after["+14155550100"]) || !testkit.SameJSON(before["sip:ci-trunk"], after["sip:ci-trunk"]) {
 		t.Errorf("after:\n%s", masked(after))
 	}
 	if err := e.runSet("--api", "configs", "--sip", "--name-prefix", "trunk-2", "--url", "https://t.example.com/sip"); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
@@ -48,7 +49,7 @@ func validate(o *Options) error {
 	checkModes(o, bad)
 	checkDurations(o, bad)
 	if o.InsecureSkipVerify {
-		if host, _, _ := net.SplitHostPort(o.Addr); !isLoopback(host) {
+		if host, _, _ := net.SplitHostPort(o.Addr); !loopback.Host(host) {
 			bad("--insecure-skip-verify: only with a loopback --addr (127.0.0.1, ::1, localhost): without signatures anyone who reaches %s can start bots", o.Addr)
 		}
 	}
@@ -88,11 +89,15 @@ func saidOfFlag(found []error, e error) bool {
 // configuration's (a flag's value is checked again, as a field, by Normalize); these say
 // what the flag takes in the flag's own words before the file is read.
 func checkModes(o *Options, bad func(string, ...any)) {
-	if o.Changed("patch") && o.Patch != serveconfig.PatchBot && o.Patch != serveconfig.PatchServe {
-		bad("--patch: must be %s or %s, got %q", serveconfig.PatchBot, serveconfig.PatchServe, o.Patch)
-	}
-	if o.Changed("tokens") && o.Tokens != serveconfig.TokensREST && o.Tokens != serveconfig.TokensLocal {
-		bad("--tokens: must be %s or %s, got %q", serveconfig.TokensREST, serveconfig.TokensLocal, o.Tokens)
+	for _, f := range []struct {
+		flag, v string
+		words   serveconfig.Choice
+	}{{"patch", o.Patch, serveconfig.PatchChoice}, {"tokens", o.Tokens, serveconfig.TokensChoice}} {
+		if o.Changed(f.flag) {
+			if msg := f.words.Violation(f.v, true); msg != "" {
+				bad("--%s: %s", f.flag, msg)
+			}
+		}
 	}
 	if o.Changed("cap") && o.Cap < 1 {
 		bad("--cap: must be at least 1, got %d", o.Cap)
@@ -104,17 +109,19 @@ func checkModes(o *Options, bad func(string, ...any)) {
 
 func checkDurations(o *Options, bad func(string, ...any)) {
 	for _, d := range []struct {
-		flag    string
-		v       time.Duration
-		lo, hi  time.Duration
-		loLabel string
+		flag   string
+		v      time.Duration
+		bounds serveconfig.DurationRange
 	}{
-		{"queue-timeout", o.QueueTimeout, 0, serveconfig.MaxQueueTimeout, "0"},
-		{"max-call-duration", o.MaxCallDuration, serveconfig.MinMaxCallDuration, serveconfig.MaxMaxCallDuration, "1s"},
-		{"shutdown-timeout", o.ShutdownTimeout, time.Second, time.Hour, "1s"},
+		{"queue-timeout", o.QueueTimeout, serveconfig.QueueTimeoutRange},
+		{"max-call-duration", o.MaxCallDuration, serveconfig.MaxCallDurationRange},
+		{"shutdown-timeout", o.ShutdownTimeout, serveconfig.DurationRange{Lo: time.Second, Hi: time.Hour}},
 	} {
-		if o.Changed(d.flag) && (d.v < d.lo || d.v > d.hi) {
-			bad("--%s: must be between %s and %s, got %s", d.flag, d.loLabel, shortDuration(d.hi), d.v)
+		if !o.Changed(d.flag) {
+			continue
+		}
+		if msg := d.bounds.Violation(d.v, true); msg != "" {
+			bad("--%s: %s", d.flag, msg)
 		}
 	}
 }
@@ -129,23 +136,5 @@ func checkAddr(flag, addr string) error {
 	return nil
 }
 
-// isLoopback reports whether host names this machine only.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // shortDuration prints 10m rather than 10m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
+var shortDuration = serveconfig.ShortDuration

@@ -2,7 +2,6 @@ package webhookcmd
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,16 +16,12 @@ import (
 type SignOptions struct {
 	common
 	Exporter  cmdutil.Exporter
-	Now       func() time.Time
 	Timestamp string // "" for now, in Unix seconds as Daily sends
 }
 
 // NewCmdSign builds `webhook sign`; runF replaces the run function in tests.
 func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Command {
-	opts := &SignOptions{common: common{IO: f.IOStreams, Getenv: os.Getenv}, Now: time.Now}
-	if f.Now != nil {
-		opts.Now = f.Now
-	}
+	opts := &SignOptions{common: newCommon(f)}
 	cmd := &cobra.Command{
 		Use:   "sign [BODY-FILE | -]",
 		Short: "Print the signature headers Daily would send with a body",
@@ -67,11 +62,7 @@ type Signed struct {
 }
 
 func signRun(opts *SignOptions) error {
-	secret, err := opts.secret()
-	if err != nil {
-		return err
-	}
-	body, err := opts.body()
+	secret, body, err := opts.inputs()
 	if err != nil {
 		return err
 	}

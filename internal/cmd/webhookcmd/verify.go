@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,7 +25,6 @@ const (
 type VerifyOptions struct {
 	common
 	Exporter  cmdutil.Exporter
-	Now       func() time.Time
 	Signature string
 	Timestamp string
 	Window    time.Duration
@@ -34,10 +32,7 @@ type VerifyOptions struct {
 
 // NewCmdVerify builds `webhook verify`; runF replaces the run function in tests.
 func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
-	opts := &VerifyOptions{common: common{IO: f.IOStreams, Getenv: os.Getenv}, Now: time.Now}
-	if f.Now != nil {
-		opts.Now = f.Now
-	}
+	opts := &VerifyOptions{common: newCommon(f)}
 	cmd := &cobra.Command{
 		Use:   "verify [BODY-FILE | -]",
 		Short: "Check a webhook's signature",
@@ -77,11 +72,7 @@ type Verdict struct {
 }
 
 func verifyRun(opts *VerifyOptions) error {
-	secret, err := opts.secret()
-	if err != nil {
-		return err
-	}
-	body, err := opts.body()
+	secret, body, err := opts.inputs()
 	if err != nil {
 		return err
 	}

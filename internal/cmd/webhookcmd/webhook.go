@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -44,11 +45,21 @@ func NewCmdWebhook(f *cmdutil.Factory) *cobra.Command {
 type common struct {
 	IO     *iostreams.IOStreams
 	Getenv func(string) string
+	Now    func() time.Time
 
 	SecretFile string
 	secretSet  bool
 	BodyFile   string // "-" for stdin
 	Event      bool   // X-Webhook-* header names instead of X-Pinless-*
+}
+
+// newCommon takes the streams and the clock from f (the real clock when f has none).
+func newCommon(f *cmdutil.Factory) common {
+	c := common{IO: f.IOStreams, Getenv: os.Getenv, Now: time.Now}
+	if f.Now != nil {
+		c.Now = f.Now
+	}
+	return c
 }
 
 func (c *common) addFlags(cmd *cobra.Command) {
@@ -67,6 +78,17 @@ func (c *common) parse(cmd *cobra.Command, args []string) error {
 		return cmdutil.FlagErrorf("--secret-file: stdin (-) already carries the body; give the body as BODY-FILE")
 	}
 	return nil
+}
+
+// inputs reads the secret, then the body: what both verbs work on.
+func (c *common) inputs() (secret string, body []byte, err error) {
+	if secret, err = c.secret(); err != nil {
+		return "", nil, err
+	}
+	if body, err = c.body(); err != nil {
+		return "", nil, err
+	}
+	return secret, body, nil
 }
 
 // secret reads the secret: --secret-file, else DIALIN_WEBHOOK_SECRET.

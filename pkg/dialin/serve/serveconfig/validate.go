@@ -84,29 +84,23 @@ func (c *Config) defaults() {
 	setStr(&c.Patch, PatchBot)
 	setStr(&c.Tokens, TokensREST)
 	// A zero the file wrote out is checked, not replaced: "caps: {global: 0}" is an error.
-	if c.MaxBodyBytes == 0 && !c.has("max_body_bytes") {
-		c.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if c.SignatureWindow == 0 && !c.has("signature_window") {
-		c.SignatureWindow = DefaultSignatureWindow
-	}
-	if c.Caps.Global == 0 && !c.has("caps.global") {
-		c.Caps.Global = DefaultGlobalCap
-	}
-	if c.Caps.QueueTimeout == 0 && !c.has("caps.queue_timeout") {
-		c.Caps.QueueTimeout = DefaultQueueTimeout
-	}
-	if c.MaxCallDuration == 0 && !c.has("max_call_duration") {
-		c.MaxCallDuration = DefaultMaxCallDuration
-	}
-	if c.Room.NumEndpoints == 0 && !c.has("room.num_endpoints") {
-		c.Room.NumEndpoints = DefaultNumEndpoints
-	}
-	if c.Room.Exp == 0 && !c.has("room.exp") {
-		c.Room.Exp = DefaultRoomExp
-	}
+	unsetTo(c, "max_body_bytes", &c.MaxBodyBytes, DefaultMaxBodyBytes)
+	unsetTo(c, "signature_window", &c.SignatureWindow, DefaultSignatureWindow)
+	unsetTo(c, "caps.global", &c.Caps.Global, DefaultGlobalCap)
+	unsetTo(c, "caps.queue_timeout", &c.Caps.QueueTimeout, DefaultQueueTimeout)
+	unsetTo(c, "max_call_duration", &c.MaxCallDuration, DefaultMaxCallDuration)
+	unsetTo(c, "room.num_endpoints", &c.Room.NumEndpoints, DefaultNumEndpoints)
+	unsetTo(c, "room.exp", &c.Room.Exp, DefaultRoomExp)
 	if c.Default != nil && c.Default.Name == "" {
 		c.Default.Name = "default"
+	}
+}
+
+// unsetTo gives *v its default when it is zero because neither the file nor a flag set field.
+func unsetTo[T comparable](c *Config, field string, v *T, def T) {
+	var zero T
+	if *v == zero && !c.has(field) {
+		*v = def
 	}
 }
 
@@ -129,11 +123,13 @@ func (c *Config) checkTop() {
 	if c.WebhookPath == c.EventsPath {
 		c.errf("events_path", "must differ from webhook_path (both are %s)", c.WebhookPath)
 	}
-	if c.Patch != PatchBot && c.Patch != PatchServe {
-		c.errf("patch", "must be %q or %q (got %q)", PatchBot, PatchServe, c.Patch)
-	}
-	if c.Tokens != TokensREST && c.Tokens != TokensLocal {
-		c.errf("tokens", "must be %q or %q (got %q)", TokensREST, TokensLocal, c.Tokens)
+	for _, f := range []struct {
+		field, v string
+		words    Choice
+	}{{"patch", c.Patch, PatchChoice}, {"tokens", c.Tokens, TokensChoice}} {
+		if msg := f.words.Violation(f.v, false); msg != "" {
+			c.errf(f.field, "%s", msg)
+		}
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 10<<20 {
 		c.errf("max_body_bytes", "must be between 1024 and 10485760 (got %d)", c.MaxBodyBytes)
@@ -142,8 +138,8 @@ func (c *Config) checkTop() {
 	if c.Caps.Global < 1 {
 		c.errf("caps.global", "must be at least 1 (got %d)", c.Caps.Global)
 	}
-	c.between("caps.queue_timeout", c.Caps.QueueTimeout, 0, MaxQueueTimeout)
-	c.between("max_call_duration", c.MaxCallDuration, MinMaxCallDuration, MaxMaxCallDuration)
+	c.between("caps.queue_timeout", c.Caps.QueueTimeout, QueueTimeoutRange.Lo, QueueTimeoutRange.Hi)
+	c.between("max_call_duration", c.MaxCallDuration, MaxCallDurationRange.Lo, MaxCallDurationRange.Hi)
 	c.checkRoom("room", c.Room)
 	c.checkTopPool()
 }
@@ -154,21 +150,9 @@ func (c *Config) errf(field, format string, args ...any) {
 }
 
 func (c *Config) between(field string, d, lo, hi time.Duration) {
-	if d < lo || d > hi {
-		c.errf(field, "must be between %s and %s (got %s)", short(lo), short(hi), short(d))
+	if msg := (DurationRange{Lo: lo, Hi: hi}).Violation(d, false); msg != "" {
+		c.errf(field, "%s", msg)
 	}
-}
-
-// short prints a duration without zero units: 5m rather than 5m0s.
-func short(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 func (c *Config) checkRoom(field string, r rules.Room) {
