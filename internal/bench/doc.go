@@ -11,8 +11,9 @@
 //     bot process started per call with the seed's arguments), as a separate process;
 //   - "serve-warm": `dialin serve --tokens local --warm-rooms N --warm-bots M`, the bot
 //     reading its call on stdin;
-//   - "seed-runner": the seed's FastAPI bot runner (shared/peers/seed_bot_runner.py) under
-//     /usr/bin/python3, the bot started per call with -u -t -i -d -s.
+//   - "seed-runner": the Python bot runner of Pipecat's 2024 dial-in example (embedded, see
+//     pyrunner; Config.SeedRunner names another) under /usr/bin/python3, the bot started per
+//     call with -u -t -i -d -s.
 //
 // With Config.Replicas > 1 (and Config.State, a Redis they share), serve and serve-warm run
 // as that many `dialin serve --state …` processes behind a round-robin reverse proxy on

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/dialin-project/dialin/internal/bench/pyrunner"
+
 	"context"
 	"fmt"
 	"os"
@@ -22,6 +24,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer cleanup()
+	if cfg.SeedRunner == "" && slices.Contains(cfg.Systems, SystemSeed) {
+		if cfg.SeedRunner, err = pyrunner.Write(dir); err != nil {
+			return nil, err
+		}
+	}
 	st, err := openState(ctx, cfg.State)
 	if err != nil {
 		return nil, err

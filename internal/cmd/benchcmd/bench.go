@@ -1,5 +1,5 @@
 // Package bench implements `dialin bench`: the hold-time benchmark of `dialin serve` (in its
-// default mode, and with warm rooms, local tokens and warm bots) against the seed's bot
+// default mode, and with warm rooms, local tokens and warm bots) against the Python bot
 // runner, on loopback against the emulator. The engine is internal/bench.
 package benchcmd
 
@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,7 +19,7 @@ import (
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 )
 
-// EnvSeedRunner names the seed runner when --seed-runner is not given.
+// EnvSeedRunner names the Python bot runner when --seed-runner is not given.
 const EnvSeedRunner = "DIALIN_SEED_RUNNER"
 
 // Options are the inputs of `dialin bench`.
@@ -40,14 +39,14 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	var quick bool
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure hold time: serve, serve with warm rooms and bots, the seed's bot runner, serve before Pipecat's runner",
+		Short: "Measure hold time: serve, serve with warm rooms and bots, a Python bot runner, serve before Pipecat's runner",
 		Long: "Run the same call load through each system, one after the other, each against its own\n" +
 			"emulator with --latency added to every Daily request, with the same stand-in bot (a real\n" +
 			"`dialin standin-bot` process, or the runner stand-in's in-process bot, that starts in\n" +
 			"--bot-startup, joins the room and patches the call):\n\n" +
 			"  serve        dialin serve, default mode: a room and a token over REST per call, a bot per call\n" +
 			"  serve-warm   dialin serve --tokens local --warm-rooms N --warm-bots M (the bot reads stdin)\n" +
-			"  seed-runner  the seed's FastAPI runner (needs /usr/bin/python3 with python3-fastapi,\n" +
+			"  seed-runner  the FastAPI bot runner of Pipecat's 2024 dial-in example, built into dialin (needs /usr/bin/python3 with python3-fastapi,\n" +
 			"               python3-uvicorn, python3-aiohttp; reported unavailable without them)\n" +
 			"  serve-pipecat   dialin serve --bot-pipecat to the stand-in for Pipecat's runner's /start\n" +
 			"                  (the runner is a helper: its CPU and memory are not counted)\n" +
@@ -57,7 +56,7 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"at once. From each call's timeline: handoff (webhook received to bot handed the call) and\n" +
 			"connected (received to the caller connected) at p50, p95, p99 and max; calls lost; Daily\n" +
 			"requests per call; the system's CPU seconds and peak resident memory. Then the ratios of\n" +
-			"serve and serve-warm to the seed runner, and of serve-pipecat to pipecat-runner. --quick is a\n" +
+			"serve and serve-warm to seed-runner, and of serve-pipecat to pipecat-runner. --quick is a\n" +
 			"short run (about a minute per system).\n\n" +
 			"--replicas N --state redis://… runs serve and serve-warm as N serve processes sharing that\n" +
 			"Redis, behind a round-robin balancer on loopback; the report adds each system's Redis round\n" +
@@ -88,8 +87,8 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&quick, "quick", false, "A short run: 3 s steady, a burst of 30 (under a minute in all)")
-	fl.StringVar(&def.SeedRunner, "seed-runner", "", "The seed's runner `FILE` (default: $"+EnvSeedRunner+", else ../shared/peers/seed_bot_runner.py next to the repository)")
-	fl.StringVar(&def.Python, "python", def.Python, "Python interpreter for the seed runner")
+	fl.StringVar(&def.SeedRunner, "seed-runner", "", "The Python bot runner `FILE` of the seed-runner system (default: $"+EnvSeedRunner+", else the one built into dialin)")
+	fl.StringVar(&def.Python, "python", def.Python, "Python interpreter for the seed-runner system")
 	fl.DurationVar(&def.Latency, "latency", def.Latency, "Added to every Daily request (a real round trip)")
 	fl.DurationVar(&def.BotStartup, "bot-startup", def.BotStartup, "The bot's start-up time (a Python bot's imports)")
 	fl.DurationVar(&def.ReadyDelay, "ready-delay", def.ReadyDelay, "From the bot joining to the room's SIP endpoint ready")
@@ -144,7 +143,7 @@ func applyFlags(c *cobra.Command, cfg *bench.Config, opts *Options) error {
 	cfg.DailyLimits, _ = fl.GetBool("daily-limits")
 	cfg.SeedRunner, _ = fl.GetString("seed-runner")
 	if cfg.SeedRunner == "" {
-		cfg.SeedRunner = findSeedRunner()
+		cfg.SeedRunner = os.Getenv(EnvSeedRunner) // else the embedded one (bench.Run)
 	}
 	cfg.Systems = opts.Systems
 	cfg.KeepWorkDir = opts.KeepLogs
@@ -174,35 +173,6 @@ func flagName(msg string) string {
 		names[i] = "--" + strings.ReplaceAll(strings.ReplaceAll(n, "bot start-up", "bot-startup"), " ", "-")
 	}
 	return strings.Join(names, ", ") + ":" + rest
-}
-
-// findSeedRunner looks for ../shared/peers/seed_bot_runner.py next to the repository that
-// holds the working directory or the executable; "" when there is none.
-func findSeedRunner() string {
-	if p := os.Getenv(EnvSeedRunner); p != "" {
-		return p
-	}
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if exe, err := os.Executable(); err == nil {
-		starts = append(starts, filepath.Dir(exe))
-	}
-	for _, dir := range starts {
-		for d := dir; ; d = filepath.Dir(d) {
-			if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.HasPrefix(string(b), "module github.com/dialin-project/dialin\n") {
-				p := filepath.Join(filepath.Dir(d), "shared", "peers", "seed_bot_runner.py")
-				if _, err := os.Stat(p); err == nil {
-					return p
-				}
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	return ""
 }
 
 func run(ctx context.Context, opts *Options) error {

@@ -34,10 +34,7 @@ func smallConfig(t *testing.T) bench.Config {
 		t.Fatal(err)
 	}
 	c := bench.Defaults()
-	c.Dialin, c.SeedRunner = self, os.Getenv("DIALIN_SEED_RUNNER")
-	if c.SeedRunner == "" {
-		c.SeedRunner = "../../../../shared/peers/seed_bot_runner.py"
-	}
+	c.Dialin = self // SeedRunner "": the runner built into dialin
 	c.Latency, c.BotStartup, c.ReadyDelay, c.TalkTime = 5*time.Millisecond, 100*time.Millisecond, 20*time.Millisecond, 50*time.Millisecond
 	c.Rate, c.Steady, c.Burst = 10, time.Second, 5
 	c.WarmRooms, c.WarmBots = 6, 6
@@ -137,7 +134,7 @@ func TestBenchReportsAMissingPythonAsUnavailable(t *testing.T) {
 		{"/nonexistent/python3", runner, "/nonexistent/python3 not found"},
 		{"/bin/sh", runner, "cannot import the seed runner's packages"},
 		{cfg.Python, "/nonexistent/seed.py", "seed runner: stat /nonexistent/seed.py"},
-		{cfg.Python, "", "seed runner not found: give --seed-runner"},
+		{"/bin/sh", "", "cannot import the seed runner's packages"}, // "": the runner built into dialin
 	} {
 		cfg.Python, cfg.SeedRunner = c.python, c.runner
 		rep, err := bench.Run(context.Background(), cfg)
