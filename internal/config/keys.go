@@ -2,13 +2,14 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 )
 
 // Key is one setting `dialin config get/set` knows.
@@ -112,21 +113,13 @@ func normalizeAPIURL(s string) (string, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return "", &InvalidValueError{Field: "api_url", Rule: rule}
 		}
 	default:
 		return "", &InvalidValueError{Field: "api_url", Rule: rule}
 	}
 	return strings.TrimRight(u.String(), "/"), nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func normalizeCountry(s string) (string, error) {

@@ -254,7 +254,7 @@ var metricRE = regexp.MustCompile(`\bdialin_serve_[a-z_]+`)
 func TestShownMetricsExist(t *testing.T) {
 	t.Parallel()
 	var source strings.Builder // the engine registers most metrics, the command a few
-	for _, dir := range []string{"pkg/dialin/serve", "internal/cmd/serve"} {
+	for _, dir := range []string{"pkg/dialin/serve", "internal/cmd/servecmd"} {
 		err := filepath.WalkDir(filepath.Join(repoRoot, filepath.FromSlash(dir)), func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 				return err

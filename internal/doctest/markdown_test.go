@@ -2,6 +2,7 @@ package doctest
 
 import (
 	"bufio"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -102,6 +103,29 @@ type link struct {
 	Target string
 }
 
+// proseLines yields the lines of markdown outside fenced code blocks, with their index
+// (0-based).
+func proseLines(markdown string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		fence := ""
+		for i, line := range strings.Split(markdown, "\n") {
+			if fence != "" {
+				if isClosingFence(line, fence) {
+					fence = ""
+				}
+				continue
+			}
+			if f, _, ok := openingFence(line); ok {
+				fence = f
+				continue
+			}
+			if !yield(i, line) {
+				return
+			}
+		}
+	}
+}
+
 var (
 	inlineLinkRE = regexp.MustCompile(`!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
 	refDefRE     = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$`)
@@ -112,18 +136,7 @@ var (
 // code blocks and code spans.
 func extractLinks(markdown string) []link {
 	var out []link
-	fence := ""
-	for i, line := range strings.Split(markdown, "\n") {
-		if fence != "" {
-			if isClosingFence(line, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if f, _, ok := openingFence(line); ok {
-			fence = f
-			continue
-		}
+	for i, line := range proseLines(markdown) {
 		if m := refDefRE.FindStringSubmatch(line); m != nil {
 			out = append(out, link{Line: i + 1, Target: m[1]})
 			continue
@@ -139,18 +152,7 @@ func extractLinks(markdown string) []link {
 func headingAnchors(markdown string) map[string]bool {
 	anchors := map[string]bool{}
 	seen := map[string]int{}
-	fence := ""
-	for _, line := range strings.Split(markdown, "\n") {
-		if fence != "" {
-			if isClosingFence(line, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if f, _, ok := openingFence(line); ok {
-			fence = f
-			continue
-		}
+	for _, line := range proseLines(markdown) {
 		t := strings.TrimLeft(line, " ")
 		if len(line)-len(t) > 3 || !strings.HasPrefix(t, "#") {
 			continue

@@ -76,7 +76,7 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{m + "pkg/daily/dailytest", m + "pkg/daily", "the emulator imports only the standard library"},
 		{m + "pkg/dialin/serve", m + "internal/testkit", "pkg/ never imports internal/"},
 		{m + "pkg/dialin/routes", "github.com/charmbracelet/lipgloss", "engines know no CLI or terminal package"},
-		{m + "internal/standin/pipecat", m + "internal/cmd/serve", "engines never import the command layer"},
+		{m + "internal/standin/pipecat", m + "internal/cmd/servecmd", "engines never import the command layer"},
 		{m + "internal/standin/pipecat", "golang.org/x/term", "engines know no CLI or terminal package"},
 	} {
 		got := Violations([]Package{{ImportPath: tt.pkg, Imports: []string{tt.imp}}})
@@ -89,7 +89,7 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{ImportPath: m + "pkg/daily", Imports: []string{"net/http", "golang.org/x/time/rate"}},
 		{ImportPath: m + "pkg/daily/dailytest/control", Imports: []string{m + "pkg/daily/dailytest"}},
 		{ImportPath: m + "pkg/dialin/serve", Imports: []string{m + "pkg/daily", m + "pkg/dialin/serve/internal/promreg"}},
-		{ImportPath: m + "internal/cmd/serve", Imports: []string{m + "pkg/dialin/serve", "github.com/spf13/cobra", m + "internal/cmdutil"}},
+		{ImportPath: m + "internal/cmd/servecmd", Imports: []string{m + "pkg/dialin/serve", "github.com/spf13/cobra", m + "internal/cmdutil"}},
 	} {
 		if got := Violations([]Package{ok}); len(got) != 0 {
 			t.Errorf("%s: %q, want none", ok.ImportPath, got)

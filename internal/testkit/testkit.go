@@ -3,6 +3,7 @@ package testkit
 
 import (
 	"bytes"
+	"encoding/json"
 	"sync"
 )
 
@@ -32,4 +33,12 @@ func (s *SyncBuffer) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.b.Reset()
+}
+
+// SameJSON reports whether a and b encode to the same JSON: the same values, compared as
+// Daily and the files see them.
+func SameJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }

@@ -3,6 +3,8 @@ package daily
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
+	"strings"
 )
 
 // TimeoutConfig is the message Daily speaks when no room took a held call in time.
@@ -29,50 +31,41 @@ type PinlessDialinEntry struct {
 	// Extra holds every field Daily returned that the fields above do not model.
 	Extra map[string]json.RawMessage `json:"-"`
 
-	raw     json.RawMessage     // the bytes this entry was decoded from
-	decoded *pinlessKnownFields // the known fields as decoded, to tell whether they changed
+	raw     json.RawMessage // the bytes this entry was decoded from
+	decoded *entryFields    // the known fields as decoded, to tell whether they changed
 }
 
-// pinlessKnownFields mirrors the modelled fields of PinlessDialinEntry for encoding.
-type pinlessKnownFields struct {
-	PhoneNumber     string         `json:"phone_number,omitempty"`
-	RoomCreationAPI string         `json:"room_creation_api,omitempty"`
-	NamePrefix      string         `json:"name_prefix,omitempty"`
-	HMAC            string         `json:"hmac,omitempty"`
-	HoldMusicURL    string         `json:"hold_music_url,omitempty"`
-	TimeoutConfig   *TimeoutConfig `json:"timeout_config,omitempty"`
-	SIPURI          string         `json:"sip_uri,omitempty"`
+// entryFields is PinlessDialinEntry without its methods: encoding/json makes of it the
+// modelled fields alone (Extra is "-" and the rest is unexported).
+type entryFields PinlessDialinEntry
+
+// pinlessKnownKeys are the JSON names of the modelled fields, read from their tags.
+var pinlessKnownKeys = jsonNames(reflect.TypeFor[entryFields]())
+
+func jsonNames(t reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() && name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
 }
 
-var pinlessKnownKeys = map[string]bool{
-	"phone_number": true, "room_creation_api": true, "name_prefix": true, "hmac": true,
-	"hold_music_url": true, "timeout_config": true, "sip_uri": true,
-}
-
-func (e *PinlessDialinEntry) known() pinlessKnownFields {
-	var tc *TimeoutConfig
+// known is the entry's modelled fields alone, with a copy of TimeoutConfig.
+func (e *PinlessDialinEntry) known() entryFields {
+	k := entryFields(*e)
+	k.Extra, k.raw, k.decoded = nil, nil, nil
 	if e.TimeoutConfig != nil {
 		c := *e.TimeoutConfig
-		tc = &c
+		k.TimeoutConfig = &c
 	}
-	return pinlessKnownFields{e.PhoneNumber, e.RoomCreationAPI, e.NamePrefix, e.HMAC, e.HoldMusicURL, tc, e.SIPURI}
-}
-
-func sameKnown(a, b pinlessKnownFields) bool {
-	ta, tb := a.TimeoutConfig, b.TimeoutConfig
-	a.TimeoutConfig, b.TimeoutConfig = nil, nil
-	if a != b {
-		return false
-	}
-	if ta == nil || tb == nil {
-		return ta == tb
-	}
-	return *ta == *tb
+	return k
 }
 
 // UnmarshalJSON decodes the known fields, keeps the rest in Extra and remembers the raw bytes.
 func (e *PinlessDialinEntry) UnmarshalJSON(data []byte) error {
-	var k pinlessKnownFields
+	var k entryFields
 	if err := json.Unmarshal(data, &k); err != nil {
 		return err
 	}
@@ -86,10 +79,7 @@ func (e *PinlessDialinEntry) UnmarshalJSON(data []byte) error {
 			extra[key] = v
 		}
 	}
-	*e = PinlessDialinEntry{
-		PhoneNumber: k.PhoneNumber, RoomCreationAPI: k.RoomCreationAPI, NamePrefix: k.NamePrefix,
-		HMAC: k.HMAC, HoldMusicURL: k.HoldMusicURL, TimeoutConfig: k.TimeoutConfig, SIPURI: k.SIPURI,
-	}
+	*e = PinlessDialinEntry(k)
 	if len(extra) > 0 {
 		e.Extra = extra
 	}
@@ -101,7 +91,7 @@ func (e *PinlessDialinEntry) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes the raw bytes back when nothing changed, else the fields plus Extra.
 func (e PinlessDialinEntry) MarshalJSON() ([]byte, error) {
-	if e.raw != nil && e.decoded != nil && sameKnown(e.known(), *e.decoded) && sameExtra(e.Extra, e.raw) {
+	if e.raw != nil && e.decoded != nil && reflect.DeepEqual(e.known(), *e.decoded) && sameExtra(e.Extra, e.raw) {
 		return e.raw, nil
 	}
 	kb, err := json.Marshal(e.known())

@@ -14,7 +14,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/iostreams"
-	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // Options are the inputs of `dialin demo`.
@@ -74,12 +74,12 @@ func NewCmdDemo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.DurationVar(&opts.BotStartup, "bot-startup", 300*time.Millisecond, "How long each bot takes to start before it joins (a Python bot's imports)")
 	fl.DurationVar(&opts.TalkTime, "talk-time", 500*time.Millisecond, "How long each bot stays in its call before it leaves")
 	fl.DurationVar(&opts.HoldTimeout, "hold-timeout", 20*time.Second, "How long the emulator holds a call before it is lost (Daily: about 2 minutes)")
-	fl.StringVar(&opts.Patch, "patch", servecfg.PatchBot, "Who calls pinlessCallUpdate: bot or serve")
+	fl.StringVar(&opts.Patch, "patch", serveconfig.PatchBot, "Who calls pinlessCallUpdate: bot or serve")
 	fl.StringVar(&opts.Bot, "bot", BotSeed, "Which bot: seed (the 2024 command-line bot, a process per call) or pipecat (Pipecat's runner, over /start)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Also print serve's event lines and warnings on stderr")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	_ = cmd.RegisterFlagCompletionFunc("bot", cobra.FixedCompletions([]string{BotSeed, BotPipecat}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{servecfg.PatchBot, servecfg.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{serveconfig.PatchBot, serveconfig.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -93,11 +93,11 @@ func validate(o *Options) error {
 		return cmdutil.FlagErrorf("--talk-time: must be between 10ms and 1m, got %s", o.TalkTime)
 	case o.HoldTimeout < 100*time.Millisecond || o.HoldTimeout > 5*time.Minute:
 		return cmdutil.FlagErrorf("--hold-timeout: must be between 100ms and 5m, got %s", o.HoldTimeout)
-	case o.Patch != servecfg.PatchBot && o.Patch != servecfg.PatchServe:
-		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", servecfg.PatchBot, servecfg.PatchServe, o.Patch)
+	case serveconfig.PatchChoice.Violation(o.Patch, true) != "":
+		return cmdutil.FlagErrorf("--patch: %s", serveconfig.PatchChoice.Violation(o.Patch, true))
 	case o.Bot != BotSeed && o.Bot != BotPipecat:
 		return cmdutil.FlagErrorf("--bot: must be %s or %s, got %q", BotSeed, BotPipecat, o.Bot)
-	case o.Bot == BotPipecat && o.Patch == servecfg.PatchServe:
+	case o.Bot == BotPipecat && o.Patch == serveconfig.PatchServe:
 		return cmdutil.FlagErrorf("--patch: must be bot with --bot pipecat (a Pipecat bot patches the call itself)")
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dialin-project/dialin/internal/cmd/standin"
+	"github.com/dialin-project/dialin/internal/cmd/standincmd"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/iostreams"
@@ -17,7 +17,7 @@ import (
 // `standin-bot` as the first argument, as dialin would.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "standin-bot" {
-		os.Exit(standin.Main(os.Args[2:]))
+		os.Exit(standincmd.Main(os.Args[2:]))
 	}
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // the bots are -race binaries too
 	os.Exit(m.Run())

@@ -13,13 +13,13 @@ import (
 	"strings"
 	"time"
 
-	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // readyDelay is the emulator's time from a bot joining to the room's SIP endpoint being
@@ -69,12 +69,12 @@ func startWorld(ctx context.Context, o *Options) (w *world, err error) {
 	if err := w.startServe(); err != nil {
 		return w, err
 	}
-	route := daily.PinlessDialinEntry{PhoneNumber: w.number, RoomCreationAPI: w.url + servecfg.DefaultWebhookPath, HMAC: newSecret()}
+	route := daily.PinlessDialinEntry{PhoneNumber: w.number, RoomCreationAPI: w.url + serveconfig.DefaultWebhookPath, HMAC: newSecret()}
 	if _, err := w.setup.SetPinlessDialin(ctx, []daily.PinlessDialinEntry{route}); err != nil {
 		return w, fmt.Errorf("setting the route: %w", err)
 	}
-	if o.Patch == servecfg.PatchServe {
-		hook := daily.WebhookRequest{URL: w.url + servecfg.DefaultEventsPath, HMAC: newSecret(), EventTypes: []string{"dialin.ready", "dialin.connected", "dialin.stopped"}}
+	if o.Patch == serveconfig.PatchServe {
+		hook := daily.WebhookRequest{URL: w.url + serveconfig.DefaultEventsPath, HMAC: newSecret(), EventTypes: []string{"dialin.ready", "dialin.connected", "dialin.stopped"}}
 		if _, err := w.setup.CreateWebhook(ctx, hook); err != nil {
 			return w, fmt.Errorf("subscribing serve to Daily's events: %w", err)
 		}
@@ -109,7 +109,7 @@ func (w *world) startServe() error {
 		return fmt.Errorf("finding this program to run it as the bot: %w", err)
 	}
 	w.botCmd = botCommand(self, w.o)
-	cfg := &servecfg.Config{Patch: w.o.Patch, Tokens: servecfg.TokensLocal,
+	cfg := &serveconfig.Config{Patch: w.o.Patch, Tokens: serveconfig.TokensLocal,
 		Default: &rules.Rule{Bot: w.bot()}}
 	metrics := serve.NewMetrics()
 	client := daily.New(w.emu.APIKey, daily.WithBaseURL(w.emu.URL), daily.WithoutRateLimit(), daily.WithObserver(metrics.ObserveDaily))
@@ -147,7 +147,7 @@ func (w *world) displayBotCmd(self string) string {
 // (-u -t -i -d -s), run from this binary.
 func botCommand(self string, o *Options) string {
 	patch := ""
-	if o.Patch == servecfg.PatchServe {
+	if o.Patch == serveconfig.PatchServe {
 		patch = " --no-patch"
 	}
 	return fmt.Sprintf("%s standin-bot --startup-delay %s --talk-time %s%s -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}",

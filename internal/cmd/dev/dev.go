@@ -16,7 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"

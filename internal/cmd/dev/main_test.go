@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialin-project/dialin/internal/cmd/standin"
+	"github.com/dialin-project/dialin/internal/cmd/standincmd"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
@@ -24,7 +24,7 @@ import (
 // process with `standin-bot` as its first argument.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "standin-bot" {
-		os.Exit(standin.Main(os.Args[2:]))
+		os.Exit(standincmd.Main(os.Args[2:]))
 	}
 	os.Exit(m.Run())
 }

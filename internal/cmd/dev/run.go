@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/dialin/devroute"

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dialin-project/dialin/internal/cmd/serve/escape"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd/escape"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
-	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
 
@@ -80,7 +80,7 @@ func (d *doctor) run(ctx context.Context) []Check {
 		u, _ := url.Parse(d.o.Serve)
 		hosts = []string{u.Host}
 	}
-	if d.o.Patch == servecfg.PatchServe {
+	if d.o.Patch == serveconfig.PatchServe {
 		d.checkEvents(ctx, hosts)
 	}
 	return d.out

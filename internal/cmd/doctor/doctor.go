@@ -19,7 +19,7 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
-	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // AnswerWithin is how fast a webhook must answer Daily's verification body.
@@ -71,9 +71,9 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Number, "number", "", "Check this `NUMBER` (E.164); default: every routed number")
 	fl.StringVar(&opts.Serve, "serve", "", "serve's base `URL` (as Daily reaches it): check /readyz, and that events go there")
-	fl.StringVar(&opts.Patch, "patch", servecfg.PatchBot, "What serve does: bot, or serve (then the events subscription is checked)")
+	fl.StringVar(&opts.Patch, "patch", serveconfig.PatchBot, "What serve does: bot, or serve (then the events subscription is checked)")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
-	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{servecfg.PatchBot, servecfg.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{serveconfig.PatchBot, serveconfig.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -91,8 +91,8 @@ func (o *Options) check(c *cobra.Command) error {
 		}
 		o.Serve = strings.TrimRight(o.Serve, "/")
 	}
-	if o.Patch != servecfg.PatchBot && o.Patch != servecfg.PatchServe {
-		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", servecfg.PatchBot, servecfg.PatchServe, o.Patch)
+	if o.Patch != serveconfig.PatchBot && o.Patch != serveconfig.PatchServe {
+		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", serveconfig.PatchBot, serveconfig.PatchServe, o.Patch)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func TestNewCmdCreate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var got *CreateOptions
-			err := cmdtest.Exec(NewCmdCreate(testFactory(), func(o *CreateOptions) error { got = o; return nil }), tt.args...)
+			err := cmdtest.Exec(NewCmdCreate(cmdtest.FactoryAt(start), func(o *CreateOptions) error { got = o; return nil }), tt.args...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,11 +89,9 @@ func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
 	env, _ := newEnv(t)
 	for _, tt := range badCreateArgs {
 		err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
-	if reqs := env.Server.Requests(); len(reqs) != 0 {
-		t.Fatalf("bad input sent %d requests: %+v", len(reqs), reqs)
-	}
+	env.WantNoRequests(t)
 	noOutput(t, env.Out, env.ErrOut)
 }
 
@@ -125,7 +123,7 @@ func TestCreateRunSIPRoom(t *testing.T) {
 			t.Fatalf("stderr = %q", got)
 		}
 		// What Daily stored is what was asked for.
-		r, err := client(t, env).Room(t.Context(), "support-1")
+		r, err := env.Client(t).Room(t.Context(), "support-1")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,7 @@ func TestNewCmdDelete(t *testing.T) {
 	t.Parallel()
 	var got *DeleteOptions
 	run := func(o *DeleteOptions) error { got = o; return nil }
-	if err := cmdtest.Exec(NewCmdDelete(testFactory(), run), "a", "b", "a", "--yes"); err != nil {
+	if err := cmdtest.Exec(NewCmdDelete(cmdtest.FactoryAt(start), run), "a", "b", "a", "--yes"); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got.Names, []string{"a", "b"}) || !got.Yes {
@@ -30,14 +30,14 @@ func TestNewCmdDelete(t *testing.T) {
 		{nil, "requires at least 1 arg(s), only received 0"},
 		{[]string{"good", "not good", "--yes"}, `NAME: "not good" may only contain A-Z, a-z, 0-9, '-' and '_'`},
 	} {
-		err := cmdtest.Exec(NewCmdDelete(testFactory(), func(*DeleteOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		err := cmdtest.Exec(NewCmdDelete(cmdtest.FactoryAt(start), func(*DeleteOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
 }
 
 func exists(t *testing.T, env *cmdtest.Env, name string) bool {
 	t.Helper()
-	_, err := client(t, env).Room(t.Context(), name)
+	_, err := env.Client(t).Room(t.Context(), name)
 	if err != nil && !daily.IsNotFound(err) {
 		t.Fatal(err)
 	}
@@ -136,9 +136,9 @@ func TestDeleteRefusesBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	env, _ := newEnv(t)
 	err := cmdtest.Exec(NewCmdDelete(env.Factory, nil), "a", "b")
-	wantUsageError(t, err, "Delete 2 rooms (a, b) and disconnect anyone in them: refusing without --yes when not running interactively")
+	cmdtest.WantUsageError(t, err, "Delete 2 rooms (a, b) and disconnect anyone in them: refusing without --yes when not running interactively")
 	err = cmdtest.Exec(NewCmdDelete(env.Factory, nil), "a", "b c", "--yes")
-	wantUsageError(t, err, `NAME: "b c" may only contain A-Z, a-z, 0-9, '-' and '_'`)
+	cmdtest.WantUsageError(t, err, `NAME: "b c" may only contain A-Z, a-z, 0-9, '-' and '_'`)
 	if n := len(env.Server.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
 	}
@@ -147,7 +147,7 @@ func TestDeleteRefusesBeforeAnyRequest(t *testing.T) {
 // TestNoExampleDeletesEveryRoom: the help never shows piping every room into delete, which
 // hangs up every live call of the domain.
 func TestNoExampleDeletesEveryRoom(t *testing.T) {
-	f := testFactory()
+	f := cmdtest.FactoryAt(start)
 	for _, c := range []*cobra.Command{NewCmdList(f, nil), NewCmdDelete(f, nil)} {
 		if strings.Contains(c.Example, "rooms list -q | xargs dialin rooms delete") {
 			t.Errorf("%s: example deletes every room:\n%s", c.Name(), c.Example)

@@ -11,7 +11,7 @@ import (
 func TestNewCmdGet(t *testing.T) {
 	t.Parallel()
 	var got *GetOptions
-	if err := cmdtest.Exec(NewCmdGet(testFactory(), func(o *GetOptions) error { got = o; return nil }), "support-1", "--jq", ".url"); err != nil {
+	if err := cmdtest.Exec(NewCmdGet(cmdtest.FactoryAt(start), func(o *GetOptions) error { got = o; return nil }), "support-1", "--jq", ".url"); err != nil {
 		t.Fatal(err)
 	}
 	if got.Name != "support-1" || got.Exporter == nil {
@@ -25,8 +25,8 @@ func TestNewCmdGet(t *testing.T) {
 		{[]string{"a", "b"}, "accepts 1 arg(s), received 2"},
 		{[]string{"a/b"}, `NAME: "a/b" may only contain A-Z, a-z, 0-9, '-' and '_'`},
 	} {
-		err := cmdtest.Exec(NewCmdGet(testFactory(), func(*GetOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		err := cmdtest.Exec(NewCmdGet(cmdtest.FactoryAt(start), func(*GetOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
 }
 

@@ -3,13 +3,10 @@ package rooms
 import (
 	"bytes"
 	"context"
-	"errors"
 	"testing"
 	"time"
 
-	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
-	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
@@ -17,34 +14,15 @@ import (
 // start is the emulator's (manual) clock at the beginning of every test.
 var start = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
-// newEnv is an emulator on a manual clock, with the factory's Now reading the same clock.
+// newEnv is an emulator on a manual clock from start, with the factory's Now reading it.
 func newEnv(t *testing.T) (*cmdtest.Env, *dailytest.ManualClock) {
-	t.Helper()
-	clock := dailytest.NewManualClock(start)
-	env := cmdtest.New(t, dailytest.WithClock(clock))
-	env.Factory.Now = clock.Now
-	return env, clock
-}
-
-// testFactory is a factory for flag-parsing tests: no emulator, a fixed Now.
-func testFactory() *cmdutil.Factory {
-	ios, _, _, _ := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return start }}
-}
-
-func client(t *testing.T, env *cmdtest.Env) *daily.Client {
-	t.Helper()
-	c, err := env.Factory.DailyClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return cmdtest.NewWithClock(t, start)
 }
 
 // mustCreate creates a room directly through the client (setup, not the command under test).
 func mustCreate(t *testing.T, env *cmdtest.Env, req daily.CreateRoomRequest) daily.Room {
 	t.Helper()
-	r, err := client(t, env).CreateRoom(context.Background(), req)
+	r, err := env.Client(t).CreateRoom(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,18 +32,6 @@ func mustCreate(t *testing.T, env *cmdtest.Env, req daily.CreateRoomRequest) dai
 func sipRoom(name string, endpoints int) daily.CreateRoomRequest {
 	return daily.CreateRoomRequest{Name: name, Properties: daily.RoomProperties{
 		SIP: &daily.SIPProperties{DisplayName: "Caller", SIPMode: "dial-in", NumEndpoints: endpoints}}}
-}
-
-// wantUsageError fails unless err is a usage error (exit 64) with exactly msg.
-func wantUsageError(t *testing.T, err error, msg string) {
-	t.Helper()
-	var fe *cmdutil.FlagError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v, want a usage error %q", err, msg)
-	}
-	if err.Error() != msg {
-		t.Fatalf("error =\n  %s\nwant\n  %s", err, msg)
-	}
 }
 
 func reset(env *cmdtest.Env) {

@@ -26,7 +26,7 @@ func TestNewCmdList(t *testing.T) {
 		{[]string{"--jq", ".[].name"}, 0, false, true},
 	} {
 		var got *ListOptions
-		if err := cmdtest.Exec(NewCmdList(testFactory(), func(o *ListOptions) error { got = o; return nil }), tt.args...); err != nil {
+		if err := cmdtest.Exec(NewCmdList(cmdtest.FactoryAt(start), func(o *ListOptions) error { got = o; return nil }), tt.args...); err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
 		if got.Limit != tt.wantLimit || got.Quiet != tt.wantQuiet || (got.Exporter != nil) != tt.wantJSON {
@@ -41,8 +41,8 @@ func TestNewCmdList(t *testing.T) {
 		{[]string{"--limit", "-2"}, "--limit: must be at least 1, not -2"},
 		{[]string{"extra"}, `unknown command "extra" for "list"`},
 	} {
-		err := cmdtest.Exec(NewCmdList(testFactory(), func(*ListOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
-		wantUsageError(t, err, tt.msg)
+		err := cmdtest.Exec(NewCmdList(cmdtest.FactoryAt(start), func(*ListOptions) error { t.Fatal("runF called"); return nil }), tt.args...)
+		cmdtest.WantUsageError(t, err, tt.msg)
 	}
 }
 

@@ -53,6 +53,10 @@ DIALIN_EVENTS_SECRET   serve: the base64 secret of Daily's /webhooks events, ins
                     webhook subscription's hmac read from Daily.
 DIALIN_REDIS_PASSWORD  serve --state redis://…: the Redis password (else REDIS_PASSWORD);
                     never in the URL, so it stays out of argv and logs.
+DIALIN_ADMIN_TOKEN  serve: a bearer token that lets clients other than loopback use the
+                    admin listener (--admin-addr); calls: sent to it when set.
+DIALIN_SERVE_ADMIN_URL  calls list/show/tail/replay: serve's admin URL when --serve is not
+                    given (serve --ready-file writes it).
 DIALIN_HMAC_…       routes files: the ${…} variables "dialin routes export" names hold
                     each route's hmac secret.
 NGROK_AUTHTOKEN     dev: the ngrok authtoken for --tunnel ngrok (the default tunnel when

@@ -21,7 +21,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/build"
 	"github.com/dialin-project/dialin/internal/cmd/auth"
-	"github.com/dialin-project/dialin/internal/cmd/bench"
+	"github.com/dialin-project/dialin/internal/cmd/benchcmd"
 	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/demo"
@@ -29,15 +29,15 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/doctor"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/gendocs"
-	"github.com/dialin-project/dialin/internal/cmd/numbers"
+	"github.com/dialin-project/dialin/internal/cmd/numberscmd"
 	"github.com/dialin-project/dialin/internal/cmd/rooms"
-	"github.com/dialin-project/dialin/internal/cmd/routes"
-	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/routescmd"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd"
 	"github.com/dialin-project/dialin/internal/cmd/simulate"
-	"github.com/dialin-project/dialin/internal/cmd/standin"
+	"github.com/dialin-project/dialin/internal/cmd/standincmd"
 	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
-	"github.com/dialin-project/dialin/internal/cmd/webhook"
+	"github.com/dialin-project/dialin/internal/cmd/webhookcmd"
 	"github.com/dialin-project/dialin/internal/cmd/webhooks"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/complete"
@@ -70,9 +70,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc(config.FlagProfile, complete.Profiles(f))
 
 	// ==== Command registration: one line per noun package, sorted by name. ====
-	// To add a command: cmd.AddCommand(numbers.NewCmdNumbers(f)) and import the package.
+	// To add a command: cmd.AddCommand(numberscmd.NewCmdNumbers(f)) and import the package.
 	cmd.AddCommand(auth.NewCmdAuth(f))
-	cmd.AddCommand(bench.NewCmdBench(f, nil))
+	cmd.AddCommand(benchcmd.NewCmdBench(f, nil))
 	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
@@ -80,16 +80,16 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(doctor.NewCmdDoctor(f, nil))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(gendocs.NewCmdGendocs(f))
-	cmd.AddCommand(numbers.NewCmdNumbers(f))
+	cmd.AddCommand(numberscmd.NewCmdNumbers(f))
 	cmd.AddCommand(rooms.NewCmdRooms(f))
-	cmd.AddCommand(routes.NewCmdRoutes(f))
+	cmd.AddCommand(routescmd.NewCmdRoutes(f))
 	cmd.AddCommand(servecmd.NewCmdServe(f, nil))
 	cmd.AddCommand(simulate.NewCmdSimulate(f))
-	cmd.AddCommand(standin.NewCmdStandinBot(f, nil))
-	cmd.AddCommand(standin.NewCmdStandinPipecatRunner(f, nil), standin.NewCmdStandinPipecatCloud(f, nil))
+	cmd.AddCommand(standincmd.NewCmdStandinBot(f, nil))
+	cmd.AddCommand(standincmd.NewCmdStandinPipecatRunner(f, nil), standincmd.NewCmdStandinPipecatCloud(f, nil))
 	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
-	cmd.AddCommand(webhook.NewCmdWebhook(f))
+	cmd.AddCommand(webhookcmd.NewCmdWebhook(f))
 	cmd.AddCommand(webhooks.NewCmdWebhooks(f))
 	// ==== End of command registration. ====
 

@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/daily"
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 )
 
@@ -177,16 +177,10 @@ func checkEmulatorURL(where, raw string) error {
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return cmdutil.FlagErrorf("%s: must be the emulator's http URL, e.g. http://127.0.0.1:8089/v1", where)
 	}
-	if host := u.Hostname(); !isLoopback(host) {
+	if host := u.Hostname(); !loopback.Host(host) {
 		return cmdutil.FlagErrorf("%s: %s is not on this machine; the emulator runs on loopback", where, host)
 	}
 	return nil
-}
-
-// isLoopback reports whether host names this machine: localhost or a loopback address.
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())
 }
 
 // emulatorURL resolves --via-emulator to DAILY_API_URL (the profile's api_url).

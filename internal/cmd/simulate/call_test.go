@@ -18,14 +18,14 @@ import (
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/internal/standin"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/botcall"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	servecfg "github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
-	"github.com/dialin-project/dialin/pkg/dialin/standin"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 const number = "+14155550100"
@@ -115,7 +115,7 @@ func serveFor(t *testing.T, e *cmdtest.Env) (*standinRunner, string) {
 	t.Helper()
 	runner := &standinRunner{}
 	client := daily.New(e.Server.APIKey, daily.WithBaseURL(e.Server.URL), daily.WithoutRateLimit())
-	srv, err := serve.New(&servecfg.Config{Default: &rules.Rule{Bot: rules.Bot{URL: runner.start(t, e.Server)}}}, serve.Deps{Client: client, APIKey: e.Server.APIKey})
+	srv, err := serve.New(&serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{URL: runner.start(t, e.Server)}}}, serve.Deps{Client: client, APIKey: e.Server.APIKey})
 	if err != nil {
 		t.Fatal(err)
 	}

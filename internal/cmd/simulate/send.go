@@ -12,9 +12,10 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/dialin-project/dialin/internal/cmd/webhook/secretfile"
+	"github.com/dialin-project/dialin/internal/cmd/webhookcmd/secretfile"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/pkg/daily"
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
@@ -121,7 +122,7 @@ func (o *CallOptions) followRoute(routeURL string) {
 	if o.urlSet || routeURL == "" || routeURL == o.URL {
 		return
 	}
-	if u, err := url.Parse(routeURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && isLoopback(u.Hostname()) {
+	if u, err := url.Parse(routeURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && loopback.Host(u.Hostname()) {
 		o.URL = routeURL
 		return
 	}

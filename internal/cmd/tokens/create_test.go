@@ -11,23 +11,14 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
-	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
 var start = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
-func testFactory() *cmdutil.Factory {
-	ios, _, _, _ := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return start }}
-}
-
+// newEnv is an emulator on a manual clock from start, with the factory's Now reading it.
 func newEnv(t *testing.T) (*cmdtest.Env, *dailytest.ManualClock) {
-	t.Helper()
-	clock := dailytest.NewManualClock(start)
-	env := cmdtest.New(t, dailytest.WithClock(clock))
-	env.Factory.Now = clock.Now
-	return env, clock
+	return cmdtest.NewWithClock(t, start)
 }
 
 func TestNewCmdCreate(t *testing.T) {
@@ -45,7 +36,7 @@ func TestNewCmdCreate(t *testing.T) {
 		{[]string{"--room", "support-1", "--exp", "2026-03-15T09:26:53Z", "--jq", ".token"}, CreateOptions{Room: "support-1", Exp: start.Unix() + 86400}, true},
 	} {
 		var got *CreateOptions
-		if err := cmdtest.Exec(NewCmdCreate(testFactory(), func(o *CreateOptions) error { got = o; return nil }), tt.args...); err != nil {
+		if err := cmdtest.Exec(NewCmdCreate(cmdtest.FactoryAt(start), func(o *CreateOptions) error { got = o; return nil }), tt.args...); err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
 		if (got.Exporter != nil) != tt.wantJSON {
@@ -80,15 +71,9 @@ func TestCreateRefusesBadInputBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	env, _ := newEnv(t)
 	for _, tt := range badArgs {
-		err := cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...)
-		var fe *cmdutil.FlagError
-		if !errors.As(err, &fe) || err.Error() != tt.msg {
-			t.Fatalf("%v: err = %v, want usage error %q", tt.args, err, tt.msg)
-		}
+		cmdtest.WantUsageError(t, cmdtest.Exec(NewCmdCreate(env.Factory, nil), tt.args...), tt.msg)
 	}
-	if n := len(env.Server.Requests()); n != 0 {
-		t.Fatalf("bad input sent %d requests", n)
-	}
+	env.WantNoRequests(t)
 	if env.Out.Len()+env.ErrOut.Len() != 0 {
 		t.Fatalf("output %q %q", env.Out, env.ErrOut)
 	}

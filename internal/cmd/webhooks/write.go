@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dialin-project/dialin/internal/cmd/webhook/secretfile"
+	"github.com/dialin-project/dialin/internal/cmd/webhookcmd/secretfile"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/iostreams"
 	"github.com/dialin-project/dialin/internal/output"

@@ -13,14 +13,17 @@ package cmdtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/iostreams"
+	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
@@ -45,6 +48,22 @@ func New(tb testing.TB, opts ...dailytest.Option) *Env {
 	return env
 }
 
+// NewWithClock is New with the emulator on a manual clock that starts at start, and the
+// Factory's Now reading the same clock.
+func NewWithClock(tb testing.TB, start time.Time, opts ...dailytest.Option) (*Env, *dailytest.ManualClock) {
+	tb.Helper()
+	clock := dailytest.NewManualClock(start)
+	env := New(tb, append([]dailytest.Option{dailytest.WithClock(clock)}, opts...)...)
+	env.Factory.Now = clock.Now
+	return env, clock
+}
+
+// FactoryAt is a Factory for flag-parsing tests: test streams, no emulator, Now fixed at now.
+func FactoryAt(now time.Time) *cmdutil.Factory {
+	ios, _, _, _ := iostreams.Test()
+	return &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return now }}
+}
+
 // NewWithoutKey is New without storing an API key: DailyClient returns *cmdutil.NoAuthError.
 func NewWithoutKey(tb testing.TB, opts ...dailytest.Option) *Env {
 	tb.Helper()
@@ -67,6 +86,38 @@ func (e *Env) LoadConfig(tb testing.TB) *config.Config {
 		tb.Fatal(err)
 	}
 	return cfg
+}
+
+// Client is the Daily client the Factory gives, for a test's setup and checks.
+func (e *Env) Client(tb testing.TB) *daily.Client {
+	tb.Helper()
+	c, err := e.Factory.DailyClient()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// WantNoRequests fails when anything reached the emulator: bad input is refused before a
+// request.
+func (e *Env) WantNoRequests(tb testing.TB) {
+	tb.Helper()
+	if reqs := e.Server.Requests(); len(reqs) != 0 {
+		tb.Fatalf("%d requests sent, want none: %+v", len(reqs), reqs)
+	}
+}
+
+// WantUsageError fails unless err is a usage error (exit 64) and, when msg is not "", its
+// message is exactly msg.
+func WantUsageError(tb testing.TB, err error, msg string) {
+	tb.Helper()
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) {
+		tb.Fatalf("err = %v, want a usage error (exit 64) %q", err, msg)
+	}
+	if msg != "" && err.Error() != msg {
+		tb.Fatalf("error =\n  %s\nwant\n  %s", err, msg)
+	}
 }
 
 // Exec runs cmd with argv the way cli.Main would (usage errors marked, output silenced,

@@ -23,15 +23,6 @@ func run(t *testing.T, fn cobra.CompletionFunc, cmd *cobra.Command, toComplete s
 	return got
 }
 
-func client(t *testing.T, env *cmdtest.Env) *daily.Client {
-	t.Helper()
-	c, err := env.Factory.DailyClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func wantCompletions(t *testing.T, got []cobra.Completion, want ...cobra.Completion) {
 	t.Helper()
 	if !slices.Equal(got, want) {
@@ -58,7 +49,7 @@ func TestPurchasedNumbers(t *testing.T) {
 func TestRoomNames(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.New(t)
-	c := client(t, env)
+	c := env.Client(t)
 	for _, name := range []string{"support-line", "support-bot", "sales"} {
 		if _, err := c.CreateRoom(context.Background(), daily.CreateRoomRequest{Name: name}); err != nil {
 			t.Fatal(err)
@@ -79,7 +70,7 @@ func TestRoomNames(t *testing.T) {
 func TestRouteNumbersPinlessArray(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.New(t)
-	c := client(t, env)
+	c := env.Client(t)
 	env.Server.SeedPurchased("+14155550100", time.Now())
 	env.Server.SeedPurchased("+14155550101", time.Now())
 	_, err := c.SetPinlessDialin(context.Background(), []daily.PinlessDialinEntry{
@@ -99,7 +90,7 @@ func TestRouteNumbersPinlessArray(t *testing.T) {
 func TestRouteNumbersConfigsAPI(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.New(t)
-	c := client(t, env)
+	c := env.Client(t)
 	env.Server.SeedPurchased("+14155550102", time.Now())
 	for _, req := range []daily.DialinConfigRequest{
 		{Type: "pinless_dialin", PhoneNumber: "+14155550102", RoomCreationAPI: "https://bots.example.com/b", NamePrefix: "sales"},

@@ -1,7 +1,7 @@
 package pipecat
 
 import (
-	"github.com/dialin-project/dialin/pkg/dialin/standin"
+	"github.com/dialin-project/dialin/internal/standin"
 )
 
 // runBot is `bot(DailyRunnerArguments(room_url, token, body))`. A body that validates as a

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/standin/pipecat"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
@@ -53,8 +54,8 @@ func TestCloudPoolIsFullUntilTheCallEnds(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("first start: %d %v", code, ans)
 	}
-	if rec := waitCall(t, s, call.ID, "connected", "lost", "dropped"); rec.State != "connected" {
-		t.Fatalf("call %s: %s", rec.State, names(rec))
+	if rec := s.AwaitCall(t, testkit.Patience, call.ID, "connected", "lost", "dropped"); rec.State != "connected" {
+		t.Fatalf("call %s: %s", rec.State, rec.MarkNames())
 	}
 	code, m := post(t, api+"/public/my-agent/start", cloudKey, startBody(s, call, nil))
 	if code != 429 || c.Active("my-agent") != 1 {
@@ -98,8 +99,8 @@ func TestCloudHostedDialinWebhookConnects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := waitCall(t, s, id, "connected", "lost", "dropped"); rec.State != "connected" {
-		t.Fatalf("call %s: %s", rec.State, names(rec))
+	if rec := s.AwaitCall(t, testkit.Patience, id, "connected", "lost", "dropped"); rec.State != "connected" {
+		t.Fatalf("call %s: %s", rec.State, rec.MarkNames())
 	}
 }
 

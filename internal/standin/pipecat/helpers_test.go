@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -102,17 +101,6 @@ func post(t *testing.T, url, key string, body any) (int, map[string]any) {
 	return resp.StatusCode, m
 }
 
-func waitCall(t *testing.T, s *dailytest.Server, id string, states ...string) dailytest.CallRecord {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	rec, err := s.WaitCall(ctx, id, states...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
-}
-
 func waitDone(t *testing.T, sess *pipecat.Session) {
 	t.Helper()
 	select {
@@ -120,14 +108,6 @@ func waitDone(t *testing.T, sess *pipecat.Session) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the bot never left")
 	}
-}
-
-func names(rec dailytest.CallRecord) string {
-	var out []string
-	for _, m := range rec.Timeline {
-		out = append(out, m.Name)
-	}
-	return strings.Join(out, ",")
 }
 
 // roomExp is the exp the emulator stored for room, as raw JSON text.

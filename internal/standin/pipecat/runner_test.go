@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/standin/pipecat"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
@@ -30,17 +31,17 @@ func TestDialinWebhookConnectsTheCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := waitCall(t, s, id, "connected", "lost", "dropped")
-	if rec.State != "connected" || !strings.Contains(names(rec), "bot_started") {
-		t.Fatalf("call %s: %s", rec.State, names(rec))
+	rec := s.AwaitCall(t, testkit.Patience, id, "connected", "lost", "dropped")
+	if rec.State != "connected" || !strings.Contains(rec.MarkNames(), "bot_started") {
+		t.Fatalf("call %s: %s", rec.State, rec.MarkNames())
 	}
 	if exp := roomExp(t, s, rec.Room); !strings.Contains(exp, ".") {
 		t.Fatalf("room exp %s: want the fractional seconds Pipecat sends", exp)
 	}
 	// The emulator counts a request once it has answered it; the timeline has the patch
 	// before the call connects.
-	if !strings.Contains(names(rec), "updated,connected") {
-		t.Fatalf("timeline %s: want the bot's patch (updated) before connected", names(rec))
+	if !strings.Contains(rec.MarkNames(), "updated,connected") {
+		t.Fatalf("timeline %s: want the bot's patch (updated) before connected", rec.MarkNames())
 	}
 }
 
@@ -71,10 +72,10 @@ func TestStartWithDialinRequestConnects(t *testing.T) {
 	if code != 200 || ans["dailyToken"] == "" || ans["sessionId"] == "" {
 		t.Fatalf("/start: %d %v", code, ans)
 	}
-	rec := waitCall(t, s, call.ID, "connected", "lost", "dropped")
+	rec := s.AwaitCall(t, testkit.Patience, call.ID, "connected", "lost", "dropped")
 	room := path.Base(ans["dailyRoom"].(string))
 	if rec.State != "connected" || rec.Room != room {
-		t.Fatalf("call %s in %q, want connected in %s: %s", rec.State, rec.Room, room, names(rec))
+		t.Fatalf("call %s in %q, want connected in %s: %s", rec.State, rec.Room, room, rec.MarkNames())
 	}
 	if exp := roomExp(t, s, room); !strings.Contains(exp, ".") {
 		t.Fatalf("room exp %s: want fractional seconds", exp)
@@ -117,7 +118,7 @@ func TestStartWithoutDailyAPIKeyNeverPatches(t *testing.T) {
 		t.Fatalf("%d pinlessCallUpdate from a bot without daily_api_key", n)
 	}
 	if rec, _ := s.Call(call.ID); rec.State != "held" {
-		t.Fatalf("call %s, want still held: %s", rec.State, names(rec))
+		t.Fatalf("call %s, want still held: %s", rec.State, rec.MarkNames())
 	}
 }
 

@@ -72,7 +72,7 @@ func (s *Server) controlResetRequests(*http.Request) (any, *apiError) {
 }
 
 // controlFaults is POST /_emulator/faults {"latency_ms", "fail_next": {"status", "count",
-// "retry_after_s"}, "fail_rate": {"share", "status"}}; each part is optional.
+// "retry_after_s", "method", "path"}, "fail_rate": {"share", "status"}}; each part is optional.
 func (s *Server) controlFaults(r *http.Request) (any, *apiError) {
 	body, e := readObject(r)
 	if e != nil {
@@ -91,6 +91,7 @@ func (s *Server) controlFaults(r *http.Request) (any, *apiError) {
 		return nil, e
 	}
 	var nextStatus, nextCount, retryS int64
+	var nextMethod, nextPath string
 	if hasNext {
 		if nextStatus, _, e = next.integer("status"); e != nil || nextStatus < 400 || nextStatus > 599 {
 			return nil, badRequest("fail_next.status must be an HTTP error status (400-599)")
@@ -100,6 +101,12 @@ func (s *Server) controlFaults(r *http.Request) (any, *apiError) {
 		}
 		if retryS, _, e = next.integer("retry_after_s"); e != nil || retryS < 0 {
 			return nil, badRequest("fail_next.retry_after_s must be a non-negative integer")
+		}
+		if nextMethod, _, e = next.str("method"); e != nil {
+			return nil, e
+		}
+		if nextPath, _, e = next.str("path"); e != nil {
+			return nil, e
 		}
 	}
 	var share float64
@@ -120,7 +127,7 @@ func (s *Server) controlFaults(r *http.Request) (any, *apiError) {
 		s.SetLatency(time.Duration(ms) * time.Millisecond)
 	}
 	if hasNext {
-		s.FailNext(int(nextStatus), int(nextCount), RetryAfter(time.Duration(retryS)*time.Second))
+		s.FailNext(int(nextStatus), int(nextCount), RetryAfter(time.Duration(retryS)*time.Second), OnRequest(strings.ToUpper(nextMethod), nextPath))
 	}
 	if hasRate {
 		s.FailRate(share, int(rateStatus))

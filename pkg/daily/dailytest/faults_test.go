@@ -73,3 +73,13 @@ func TestLatencyIsAdded(t *testing.T) {
 		t.Fatal("SetLatency(0) must turn it off")
 	}
 }
+
+// A failure limited to one request waits for it: the requests before it pass.
+func TestFailNextOnRequest(t *testing.T) {
+	t.Parallel()
+	s, _ := newTest(t)
+	s.FailNext(503, 1, OnRequest("POST", "/buy-phone-number"))
+	ok(t, s, "GET", "/purchased-phone-numbers", nil)
+	wantError(t, api(t, s, "POST", "/buy-phone-number", nil), 503, "server-error", "injected fault")
+	ok(t, s, "POST", "/buy-phone-number", nil)
+}

@@ -201,7 +201,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path, escaped 
 		writeError(rec, e)
 		return
 	}
-	if e := s.takeFault(); e != nil {
+	if e := s.takeFault(r.Method, path); e != nil {
 		writeError(rec, e)
 		return
 	}

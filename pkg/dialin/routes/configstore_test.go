@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
@@ -64,7 +65,7 @@ func TestConfigStoreWritesOnlyTheChangedEntry(t *testing.T) {
 		t.Errorf("updated entry %v", upd)
 	}
 	for _, k := range []string{"+14155550100", "sip:ci-trunk"} {
-		if !jsonEq(before[k], after[k]) {
+		if !testkit.SameJSON(before[k], after[k]) {
 			t.Errorf("entry %s changed:\n%v\n%v", k, before[k], after[k])
 		}
 	}

@@ -34,17 +34,6 @@ func Diff(current, desired []daily.PinlessDialinEntry) *PlanResult {
 			p.Changes = append(p.Changes, newChange(nil, &after))
 		}
 	}
-	for _, c := range p.Changes {
-		switch c.Action {
-		case ActionAdd:
-			p.Summary.Add++
-		case ActionUpdate:
-			p.Summary.Change++
-		case ActionRemove:
-			p.Summary.Remove++
-		case ActionUnchanged:
-			p.Summary.Unchanged++
-		}
-	}
+	p.Summary = summarize(p.Changes)
 	return p
 }

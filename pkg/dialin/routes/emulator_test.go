@@ -2,10 +2,10 @@ package routes
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
@@ -60,12 +60,6 @@ func (e *testEnv) live(t *testing.T) map[string]map[string]any {
 	return out
 }
 
-func jsonEq(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
-}
-
 // upsert is a mutate that sets one number's webhook.
 func upsert(number, url string) func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
 	return func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
@@ -90,11 +84,11 @@ func TestWriteKeepsUnknownFieldsAndEveryOtherEntry(t *testing.T) {
 		t.Fatalf("%d entries after the write", len(after))
 	}
 	for _, k := range []string{"+14155550100", "sip:ci-trunk"} {
-		if !jsonEq(before[k], after[k]) {
+		if !testkit.SameJSON(before[k], after[k]) {
 			t.Errorf("entry %s changed:\n%v\n%v", k, before[k], after[k])
 		}
 	}
-	if !jsonEq(after["+14155550100"]["x_future"], map[string]any{"b": 2, "a": []any{1, 2}}) {
+	if !testkit.SameJSON(after["+14155550100"]["x_future"], map[string]any{"b": 2, "a": []any{1, 2}}) {
 		t.Errorf("unknown field lost: %v", after["+14155550100"])
 	}
 	changed := after["+14155550101"]

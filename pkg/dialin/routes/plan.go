@@ -154,22 +154,29 @@ func Plan(current []daily.PinlessDialinEntry, spec *Spec, prune bool) *PlanResul
 			p.Changes = append(p.Changes, newChange(nil, &after))
 		}
 	}
-	for _, c := range p.Changes {
-		switch c.Action {
-		case ActionAdd:
-			p.Summary.Add++
-		case ActionUpdate:
-			p.Summary.Change++
-		case ActionRemove:
-			p.Summary.Remove++
-		case ActionKeep:
-			p.Summary.Keep++
-		case ActionUnchanged:
-			p.Summary.Unchanged++
-		}
-	}
+	p.Summary = summarize(p.Changes)
 	p.Desired, _ = p.rebuild(current) // cannot fail: every change above has its entry
 	return p
+}
+
+// summarize counts changes by action.
+func summarize(changes []Change) Summary {
+	var s Summary
+	for _, c := range changes {
+		switch c.Action {
+		case ActionAdd:
+			s.Add++
+		case ActionUpdate:
+			s.Change++
+		case ActionRemove:
+			s.Remove++
+		case ActionKeep:
+			s.Keep++
+		case ActionUnchanged:
+			s.Unchanged++
+		}
+	}
+	return s
 }
 
 func keepReason(spec *Spec, e daily.PinlessDialinEntry, prune, duplicate bool) string {

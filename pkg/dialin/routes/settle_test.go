@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
@@ -55,7 +56,7 @@ func TestSettlePutsBackARouteAStaleWriteUndid(t *testing.T) {
 		t.Error("the put-back rotated the route's hmac (Daily generated it on the first write)")
 	}
 	for k, v := range before {
-		if !jsonEq(live[k], v) {
+		if !testkit.SameJSON(live[k], v) {
 			t.Errorf("route %s changed", k)
 		}
 	}

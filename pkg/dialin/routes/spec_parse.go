@@ -9,7 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
+	"github.com/dialin-project/dialin/pkg/dialin/internal/yamlnode"
 )
 
 // ParseSpec reads a routes file. filename is only used in messages. env looks up ${NAME}

@@ -6,8 +6,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dialin-project/dialin/pkg/dialin/internal/yamlnode"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
-	"github.com/dialin-project/dialin/pkg/dialin/yamlnode"
 )
 
 var (

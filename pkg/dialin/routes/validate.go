@@ -4,13 +4,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/dialin-project/dialin/pkg/daily"
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 )
 
@@ -198,21 +198,13 @@ func checkURL(raw string, allowHTTP bool) string {
 		if !allowHTTP {
 			return "must use https (--allow-http accepts http for loopback hosts)"
 		}
-		if !isLoopback(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return "http is allowed for loopback hosts only (localhost, 127.0.0.1, ::1)"
 		}
 		return ""
 	default:
 		return fmt.Sprintf("must be an absolute https URL (got scheme %q)", u.Scheme)
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // checkHMAC returns why a secret is unusable, without quoting it.

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 )
 

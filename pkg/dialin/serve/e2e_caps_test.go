@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // 50 simultaneous calls against a global cap of 5: never more than 5 bots alive, the queue
@@ -18,7 +18,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 	t.Parallel()
 	const calls, capacity = 50, 5
 	const queueTimeout = 1500 * time.Millisecond
-	cfg := &config.Config{Caps: config.Caps{Global: capacity, QueueTimeout: queueTimeout}}
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{Global: capacity, QueueTimeout: queueTimeout}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=300ms"}})
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -93,7 +93,7 @@ func TestBurstRespectsCapsAndQueue(t *testing.T) {
 // the next call.
 func TestCrashingBotFreesItsSlot(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 20 * time.Second}}
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{Global: 1, QueueTimeout: 20 * time.Second}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvExit + "=3"}})
 	for _, id := range []string{"crash-1", "crash-2", "crash-3"} {
 		if code, _ := h.post("/dialin", callBody(id, testNumber, "+1", nil), h.secret, ""); code != 200 {
@@ -117,7 +117,7 @@ func TestCrashingBotFreesItsSlot(t *testing.T) {
 // The maximum call duration frees a slot whose call never reported its end.
 func TestMaxCallDurationFreesSlot(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 20 * time.Second}, MaxCallDuration: time.Second}
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{Global: 1, QueueTimeout: 20 * time.Second}, MaxCallDuration: time.Second}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=60s"}})
 	h.post("/dialin", callBody("long-1", testNumber, "+1", nil), h.secret, "")
 	h.post("/dialin", callBody("long-2", testNumber, "+1", nil), h.secret, "")

@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // A Shutdown that gives up has named every call it drops by the time it returns (a forced
 // stop exits right after): a call waiting for a slot is refused with its event, and a call
 // whose bot started but whose patch (patch: serve) never came is reported as dropped.
 func TestShutdownGivingUpNamesEveryDroppedCall(t *testing.T) {
-	cfg := &config.Config{Patch: config.PatchServe, Caps: config.Caps{Global: 1, QueueTimeout: time.Minute}}
+	cfg := &serveconfig.Config{Patch: serveconfig.PatchServe, Caps: serveconfig.Caps{Global: 1, QueueTimeout: time.Minute}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{"SERVE_TESTBOT_SLEEP=30s"}})
 	h.post("/dialin", callBody("wait-patch", testNumber, "+1", nil), h.secret, "")
 	h.waitEvent(EventBotStarted, "wait-patch")

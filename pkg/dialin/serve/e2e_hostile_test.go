@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // Caller-controlled values reach the bot as literal argv, environment and stdin values, and
@@ -23,7 +23,7 @@ func TestHostileValuesReachBotLiterally(t *testing.T) {
 	t.Parallel()
 	self, _ := os.Executable()
 	canary := t.TempDir() + "/pwned"
-	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Cmd: fmt.Sprintf("'%s' --from {from} --to={to} -i {call_id}", self)}}}
+	cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{Cmd: fmt.Sprintf("'%s' --from {from} --to={to} -i {call_id}", self)}}}
 	h := newHarness(t, harnessOpts{cfg: cfg})
 	hostile := []string{
 		"$(touch " + canary + ")",

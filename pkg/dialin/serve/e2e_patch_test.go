@@ -5,18 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // With patch: serve and two SIP endpoints, Daily sends dialin.ready twice; serve patches the
 // call exactly once, and the bot gets no API key.
 func TestServePatchesOnceWithTwoEndpoints(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Patch: config.PatchServe, Room: rules.Room{NumEndpoints: 2}}
+	cfg := &serveconfig.Config{Patch: serveconfig.PatchServe, Room: rules.Room{NumEndpoints: 2}}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -14,8 +14,8 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 const testCloudKey = "pk_serve_test_secret"
@@ -82,7 +82,7 @@ func (h *harness) stored(id string) callstore.Record {
 func TestPipecatRunnerBotConnects(t *testing.T) {
 	t.Parallel()
 	var p standins
-	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: "http://127.0.0.1:1/start"}}}}
+	cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: "http://127.0.0.1:1/start"}}}}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, deps: p.deps(t, 1, func(*Deps) {
 		cfg.Default.Bot.Pipecat.URL = p.runnerURL + "/start"
 	})})
@@ -111,7 +111,7 @@ func TestRulesSendTwoNumbersToCloudAndForward(t *testing.T) {
 	t.Parallel()
 	const other = "+14155550111"
 	var p standins
-	cfg := &config.Config{Rules: []rules.Rule{
+	cfg := &serveconfig.Config{Rules: []rules.Rule{
 		{Name: "cloud", Match: rules.Matcher{To: []string{testNumber}}, Bot: rules.Bot{Pipecat: &rules.Pipecat{Agent: "my-agent"}}},
 		{Name: "forward", Match: rules.Matcher{To: []string{other}}, Bot: rules.Bot{Forward: "http://127.0.0.1:1/x"}},
 	}}
@@ -143,7 +143,7 @@ func TestRulesSendTwoNumbersToCloudAndForward(t *testing.T) {
 func TestPipecatCloudFullPoolQueuesThenConnectsOrRefuses(t *testing.T) {
 	t.Parallel()
 	var p standins
-	cfg := &config.Config{Caps: config.Caps{QueueTimeout: 5 * time.Second}, // room for a slow release on a loaded machine
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{QueueTimeout: 5 * time.Second}, // room for a slow release on a loaded machine
 		Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{Agent: "my-agent"}}}}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, deps: p.deps(t, 1, nil)})
 	first := h.place(testNumber)
@@ -167,7 +167,7 @@ func TestPipecatCloudFullPoolQueuesThenConnectsOrRefuses(t *testing.T) {
 func TestPipecatCloudBadKeyFailsOnce(t *testing.T) {
 	t.Parallel()
 	var p standins
-	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{Agent: "my-agent"}}}}
+	cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{Agent: "my-agent"}}}}
 	h := newHarness(t, harnessOpts{cfg: cfg, deps: p.deps(t, 1, func(d *Deps) { d.PipecatCloudKey = "pk_wrong_secret" })})
 	id := h.place(testNumber)
 	testkit.Eventually(t, "the call fails", func() bool { return len(h.events.of(EventFailed, id)) == 1 })
@@ -195,7 +195,7 @@ func TestPipecatUpstreamFailuresAreNotRetried(t *testing.T) {
 		var requests atomic.Int64
 		upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1); h(w, r) }))
 		t.Cleanup(upstream.Close)
-		cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: upstream.URL + "/start"}}}}
+		cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: upstream.URL + "/start"}}}}
 		hs := newHarness(t, harnessOpts{cfg: cfg})
 		id := hs.place(testNumber)
 		testkit.Eventually(t, "the call fails", func() bool { return len(hs.events.of(EventFailed, id)) == 1 })

@@ -9,14 +9,14 @@ import (
 
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // Shutdown in the middle of a burst: every call that was answered "accepted" has its bot
 // started by the time Shutdown returns; calls arriving after get 503 and start nothing.
 func TestShutdownDuringBurstLosesNoAcceptedCall(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Caps: config.Caps{Global: 50}}
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{Global: 50}}
 	h := newHarness(t, harnessOpts{cfg: cfg, emuOpts: []dailytest.Option{dailytest.WithLatency(20 * time.Millisecond)}})
 	const calls = 30
 	var (
@@ -81,7 +81,7 @@ func TestShutdownDuringBurstLosesNoAcceptedCall(t *testing.T) {
 // refused, never left half-done.
 func TestShutdownDeadlineRefusesWaitingCalls(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: time.Minute}}
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{Global: 1, QueueTimeout: time.Minute}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{"SERVE_TESTBOT_SLEEP=60s"}})
 	h.post("/dialin", callBody("hold-1", testNumber, "+1", nil), h.secret, "")
 	h.post("/dialin", callBody("hold-2", testNumber, "+1", nil), h.secret, "")

@@ -10,19 +10,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // The stand-in bot (what `dialin demo` runs) takes calls from serve through stdin, patches
 // them, and the calls connect; with local tokens no /meeting-tokens request is made.
 func TestStandinBotWithLocalTokens(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Tokens: config.TokensLocal}
+	cfg := &serveconfig.Config{Tokens: serveconfig.TokensLocal}
 	h := newHarness(t, harnessOpts{cfg: cfg, events: true, botEnv: []string{testbot.EnvStandin + "=1"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -80,7 +80,7 @@ func TestHTTPBotRunner(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer runner.Close()
-	cfg := &config.Config{
+	cfg := &serveconfig.Config{
 		Rules: []rules.Rule{
 			{Name: "runner", Match: rules.Matcher{From: []string{"+44*"}}, Bot: rules.Bot{URL: runner.URL + "/start"}},
 			{Name: "local", Match: rules.Matcher{From: []string{"+1*"}}, Bot: rules.Bot{Cmd: "SELF"}},
@@ -110,7 +110,7 @@ func TestHTTPBotRunner(t *testing.T) {
 // not retried; a 5xx is, see TestCallsConnectUnderDailyFaults.)
 func TestRoomFailureFreesSlot(t *testing.T) {
 	t.Parallel()
-	cfg := &config.Config{Caps: config.Caps{Global: 1, QueueTimeout: 10 * time.Second}}
+	cfg := &serveconfig.Config{Caps: serveconfig.Caps{Global: 1, QueueTimeout: 10 * time.Second}}
 	h := newHarness(t, harnessOpts{cfg: cfg, botEnv: []string{testbot.EnvSleep + "=30s"}})
 	h.emu.FailNext(400, 1)
 	h.post("/dialin", callBody("room-fail", testNumber, "+1", nil), h.secret, "")

@@ -13,8 +13,8 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // The engine in front of the emulator: a call to a routed number reaches serve's webhook, and
@@ -41,7 +41,7 @@ func Example() {
 	defer runner.Close()
 
 	steps := make(chan serve.EventKind, 16)
-	cfg := &config.Config{Default: &rules.Rule{Bot: rules.Bot{URL: runner.URL}}}
+	cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{URL: runner.URL}}}
 	srv, err := serve.New(cfg, serve.Deps{Client: client, APIKey: emu.APIKey,
 		Sink: serve.SinkFunc(func(e serve.Event) {
 			if e.CallID == "" { // Daily's check of the route has none

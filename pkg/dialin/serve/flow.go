@@ -7,8 +7,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/caps"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // run takes an accepted call to its bot: a slot, a room, a token, the bot.
@@ -78,7 +78,7 @@ func (s *Server) run(c *call) {
 	s.update(c, func(r *callstore.Record) { r.State = callstore.BotStarted })
 	s.emit(c, Event{Kind: EventBotStarted, At: now, Room: room.Name, PID: bot.PID})
 	s.log.Debug("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
-	if s.cfg.Patch == config.PatchBot || s.sharedStore() {
+	if s.cfg.Patch == serveconfig.PatchBot || s.sharedStore() {
 		s.settled(c)
 	}
 	if bot.Exited != nil {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
 
@@ -24,7 +24,7 @@ import (
 func FuzzWebhookHandler(f *testing.F) {
 	emu := dailytest.New(f)
 	secret := "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMw=="
-	cfg := &config.Config{MaxBodyBytes: 4096, Rules: []rules.Rule{{Name: "never", Match: rules.Matcher{To: []string{"\x00never\x00"}}, Bot: rules.Bot{URL: "http://127.0.0.1:1/"}}}}
+	cfg := &serveconfig.Config{MaxBodyBytes: 4096, Rules: []rules.Rule{{Name: "never", Match: rules.Matcher{To: []string{"\x00never\x00"}}, Bot: rules.Bot{URL: "http://127.0.0.1:1/"}}}}
 	srv, err := New(cfg, Deps{Client: daily.New(emu.APIKey, daily.WithBaseURL(emu.URL)), Secrets: StaticSecrets{"s": secret}, EventSecrets: StaticSecrets{"e": secret}})
 	if err != nil {
 		f.Fatal(err)

@@ -15,12 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
 
@@ -43,8 +43,8 @@ type harness struct {
 }
 
 type harnessOpts struct {
-	cfg      *config.Config // nil: a default rule with the seed's arguments
-	botEnv   []string       // extra testbot settings
+	cfg      *serveconfig.Config // nil: a default rule with the seed's arguments
+	botEnv   []string            // extra testbot settings
 	deps     func(*Deps)
 	emuOpts  []dailytest.Option
 	events   bool // register the /webhooks subscription (dialin.* events)
@@ -71,7 +71,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.client = daily.New(emu.APIKey, daily.WithBaseURL(emu.URL), daily.WithoutRateLimit(), daily.WithObserver(h.metrics.ObserveDaily))
 	cfg := o.cfg
 	if cfg == nil {
-		cfg = &config.Config{}
+		cfg = &serveconfig.Config{}
 	}
 	if cfg.Default == nil && len(cfg.Rules) == 0 {
 		cfg.Default = &rules.Rule{Bot: rules.Bot{Cmd: fmt.Sprintf("'%s' %s", self, seedArgs)}}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
@@ -27,7 +27,7 @@ func (s *Server) Ready() (bool, string) {
 	if !s.d.InsecureSkipVerify && !s.routes.ready() {
 		why = append(why, "no route secrets loaded (no pinless_dialin route has an hmac, or Daily could not be read)")
 	}
-	if s.cfg.Patch == config.PatchServe && !s.events.ready() {
+	if s.cfg.Patch == serveconfig.PatchServe && !s.events.ready() {
 		// The one step that makes it ready, as a command: the subscription points at the
 		// events path through whatever public host reaches serve.
 		why = append(why, "no events webhook secret loaded (patch: serve needs Daily's /webhooks subscription; "+

@@ -6,8 +6,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
 
@@ -53,7 +53,7 @@ func (s *Server) onReady(p webhook.DialinReady) {
 	}
 	endpoint := daily.NormalizeSIPURI(p.SIPEndpoint)
 	s.emit(c, Event{Kind: EventReady, Room: p.Room, SIPURI: endpoint})
-	if s.cfg.Patch != config.PatchServe || s.starters[c.rule] != nil {
+	if s.cfg.Patch != serveconfig.PatchServe || s.starters[c.rule] != nil {
 		return // the bot patches (a bot that makes its own room always does)
 	}
 	claimed, err := s.store.ClaimPatch(context.Background(), rec.CallID)

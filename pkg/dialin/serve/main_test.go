@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
+	"github.com/dialin-project/dialin/internal/testbot"
 )
 
 // TestMain lets the test binary be the bot: serve starts it again with SERVE_TESTBOT=1.

@@ -26,7 +26,7 @@ func (s *Server) checkRoute(ctx context.Context, h http.Header, body []byte, wc 
 		return "", "", true
 	}
 	secret, known := s.routes.secret(want)
-	if !known && s.routes.refreshOnMiss(ctx) { // a route added since the last read
+	if !known && s.routes.refreshOnMiss(ctx, want) { // a route added since the last read
 		secret, known = s.routes.secret(want)
 	}
 	if !known {

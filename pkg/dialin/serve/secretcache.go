@@ -10,7 +10,8 @@ import (
 )
 
 // secretCache holds the secrets of one source, reloaded on a period and, at most once per
-// missInterval, when a signature matched none of them.
+// missInterval for each reason, when a signature matched none of them or a call's route is
+// not among them (a route added since the last read).
 type secretCache struct {
 	name         string // "routes" or "events", for logs and metrics
 	src          SecretSource
@@ -22,7 +23,7 @@ type secretCache struct {
 	mu       sync.RWMutex
 	secrets  map[string]string
 	loaded   bool
-	lastMiss time.Time
+	lastMiss map[string]time.Time // by reason: "" (no secret matched), or the route missed
 
 	reload sync.Mutex // one load at a time
 }
@@ -80,18 +81,27 @@ func (c *secretCache) load(ctx context.Context) error {
 	return nil
 }
 
-// refreshOnMiss reloads the secrets after a signature matched none, unless that was done
-// less than missInterval ago; it reports whether it reloaded.
-func (c *secretCache) refreshOnMiss(ctx context.Context) bool {
+// refreshOnMiss reloads the secrets after a miss, unless a miss for the same reason did so
+// less than missInterval ago; it reports whether it reloaded. The reason is "" when a
+// signature matched no secret, or the name of a route that is not among the secrets: a
+// signature miss (Daily's verification body for a route just set) must not keep the first
+// call to that route from finding it.
+func (c *secretCache) refreshOnMiss(ctx context.Context, reason string) bool {
 	c.mu.Lock()
-	if !c.lastMiss.IsZero() && time.Since(c.lastMiss) < c.missInterval {
+	if last, ok := c.lastMiss[reason]; ok && time.Since(last) < c.missInterval {
 		c.mu.Unlock()
 		return false
 	}
-	c.lastMiss = time.Now()
+	if c.lastMiss == nil || len(c.lastMiss) >= maxMissReasons {
+		c.lastMiss = map[string]time.Time{} // bounded: callers choose the To
+	}
+	c.lastMiss[reason] = time.Now()
 	c.mu.Unlock()
 	return c.load(ctx) == nil
 }
+
+// maxMissReasons bounds the reasons remembered between resets.
+const maxMissReasons = 1024
 
 // run reloads every period until ctx ends; until a first load succeeds it retries every
 // 10 s (or period, if shorter), so a Daily outage at start-up does not last 5 minutes.

@@ -15,14 +15,14 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/caps"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // Server is the engine of `dialin serve`.
 type Server struct {
-	cfg       *config.Config
+	cfg       *serveconfig.Config
 	d         Deps
 	log       *slog.Logger
 	sink      Sink
@@ -47,12 +47,12 @@ type Server struct {
 	bgStopped bool
 }
 
-// New builds the engine from a configuration Normalize accepted (config.Load, or the
+// New builds the engine from a configuration Normalize accepted (serveconfig.Load, or the
 // command's one pass over file and flags), and splits every bot command once. A
 // configuration built in code and not normalized yet is normalized here; one that was is
 // not checked again (Normalize runs once per configuration). cfg must not change
 // afterwards. New makes no request; Start does.
-func New(cfg *config.Config, d Deps) (*Server, error) {
+func New(cfg *serveconfig.Config, d Deps) (*Server, error) {
 	if cfg == nil {
 		return nil, errors.New("serve: no configuration")
 	}
@@ -83,7 +83,7 @@ func New(cfg *config.Config, d Deps) (*Server, error) {
 		s.d.Rooms = &RESTRooms{Client: d.Client}
 	}
 	if s.d.Tokens == nil {
-		if cfg.Tokens == config.TokensLocal {
+		if cfg.Tokens == serveconfig.TokensLocal {
 			if d.APIKey == "" {
 				return nil, errors.New("tokens: local signing needs the API key")
 			}
@@ -156,7 +156,7 @@ func (s *Server) newLauncher(r *rules.Rule) (launch.Launcher, error) {
 		return launch.NewHTTP(launch.HTTPConfig{URL: r.Bot.URL, Timeout: r.Bot.Timeout})
 	}
 	pc := launch.ProcessConfig{Command: r.Bot.Cmd, Dir: s.d.BotDir, Env: s.d.BotEnv, Patch: s.cfg.Patch, Logger: s.log, APIURL: s.d.Client.BaseURL()}
-	if s.cfg.Patch == config.PatchBot {
+	if s.cfg.Patch == serveconfig.PatchBot {
 		pc.APIKey = s.d.APIKey // the bot patches the call, so it needs the key
 	}
 	return launch.NewProcess(pc)
@@ -179,7 +179,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Metrics() *prometheus.Registry { return s.metrics.reg }
 
 // Config returns the normalized configuration.
-func (s *Server) Config() *config.Config { return s.cfg }
+func (s *Server) Config() *serveconfig.Config { return s.cfg }
 
 // Start reads the signing secrets and starts their periodic refresh, and starts any room
 // source, token minter or launcher that has a Start(ctx) error method (e.g. LocalTokens
@@ -195,7 +195,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.routes.load(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("reading the routes' secrets: %w", err))
 	}
-	if err := s.events.load(ctx); err != nil && s.cfg.Patch == config.PatchServe {
+	if err := s.events.load(ctx); err != nil && s.cfg.Patch == serveconfig.PatchServe {
 		errs = append(errs, fmt.Errorf("reading the events webhook's secret (needed by patch: serve): %w", err))
 	}
 	deps := []any{s.d.Rooms, s.d.Tokens}

@@ -49,6 +49,11 @@ type Event struct {
 	Order    uint64 // admission order, on admitted
 	PID      int    // bot process id, on bot_started (0 for an HTTP runner)
 	ExitCode int    // on bot_exited (-1: killed by a signal)
+	// On received only: the bot kind of the rule ("cmd", "url", "pipecat", …), the name of
+	// the route secret that verified the webhook, and the webhook's body as it came (it
+	// holds the caller's number: a sink that keeps it must keep it private and bounded).
+	Bot, Route string
+	Body       []byte
 }
 
 // Sink receives events. Emit is called from many goroutines, and must be safe for that

@@ -10,8 +10,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 func TestMetricPath(t *testing.T) {
@@ -62,17 +62,17 @@ func TestNewErrors(t *testing.T) {
 	emu := dailytest.New(t)
 	client := daily.New(emu.APIKey, daily.WithBaseURL(emu.URL))
 	bot := &rules.Rule{Bot: rules.Bot{Cmd: "no-such-bot-program-xyz {call_id}"}}
-	if _, err := New(&config.Config{Default: bot}, Deps{Client: client}); err == nil || !strings.Contains(err.Error(), `default.bot: program "no-such-bot-program-xyz" is not in PATH`) {
+	if _, err := New(&serveconfig.Config{Default: bot}, Deps{Client: client}); err == nil || !strings.Contains(err.Error(), `default.bot: program "no-such-bot-program-xyz" is not in PATH`) {
 		t.Fatalf("missing program: %v", err)
 	}
 	ok := &rules.Rule{Bot: rules.Bot{URL: "http://127.0.0.1:1/start"}}
-	if _, err := New(&config.Config{Default: ok, Tokens: config.TokensLocal}, Deps{Client: client}); err == nil || !strings.Contains(err.Error(), "API key") {
+	if _, err := New(&serveconfig.Config{Default: ok, Tokens: serveconfig.TokensLocal}, Deps{Client: client}); err == nil || !strings.Contains(err.Error(), "API key") {
 		t.Fatalf("local tokens without a key: %v", err)
 	}
-	if _, err := New(&config.Config{Default: ok}, Deps{}); err == nil {
+	if _, err := New(&serveconfig.Config{Default: ok}, Deps{}); err == nil {
 		t.Fatal("no client: no error")
 	}
-	if _, err := New(&config.Config{}, Deps{Client: client}); err == nil || !strings.Contains(err.Error(), "no rules and no default") {
+	if _, err := New(&serveconfig.Config{}, Deps{Client: client}); err == nil || !strings.Contains(err.Error(), "no rules and no default") {
 		t.Fatalf("empty config: %v", err)
 	}
 }

@@ -61,7 +61,7 @@ func (s *Server) verify(ctx context.Context, c *secretCache, h http.Header, body
 		return "unverified", nil
 	}
 	name, err := c.verifier(s.cfg.SignatureWindow).VerifyRequest(h, body)
-	if errors.Is(err, webhook.ErrBadSignature) && c.refreshOnMiss(ctx) {
+	if errors.Is(err, webhook.ErrBadSignature) && c.refreshOnMiss(ctx, "") {
 		name, err = c.verifier(s.cfg.SignatureWindow).VerifyRequest(h, body)
 	}
 	return name, err
@@ -166,7 +166,8 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 		return
 	}
 	// The event carries why the rule matched; the debug line adds which route's secret signed it.
-	s.sink.Emit(Event{Kind: EventReceived, CallID: wc.CallID, Rule: rec.Rule, At: received, To: wc.To, From: wc.From, Reason: why})
+	s.sink.Emit(Event{Kind: EventReceived, CallID: wc.CallID, Rule: rec.Rule, At: received, To: wc.To, From: wc.From, Reason: why,
+		Bot: botKind(rule), Route: route, Body: body})
 	s.log.Debug("call received", "call_id", wc.CallID, "rule", rec.Rule, "route", route, "match", why)
 	if rule == nil {
 		s.metrics.calls.WithLabelValues("refused_no_rule").Inc()
@@ -178,4 +179,15 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 	c.keepWebhook(body, r.Header)
 	go s.run(c)
 	writeBody(w, rec.Answer.Status, rec.Answer.Body)
+}
+
+// botKind names the kind of the rule's bot, "" without a rule.
+func botKind(r *rules.Rule) string {
+	if r == nil {
+		return ""
+	}
+	if k := r.Bot.Kinds(); len(k) > 0 {
+		return k[0]
+	}
+	return ""
 }

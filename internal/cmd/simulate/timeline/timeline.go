@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dialin-project/dialin/internal/cmd/serve/escape"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd/escape"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 

@@ -42,14 +42,6 @@ func emulatorWithRoute(t *testing.T) (s *dailytest.Server, number, room, token s
 	return s, num.Number, rm.Name, token
 }
 
-func names(rec dailytest.CallRecord) string {
-	var out []string
-	for _, m := range rec.Timeline {
-		out = append(out, m.Name)
-	}
-	return strings.Join(out, ",")
-}
-
 // A whole call through the control endpoints: placed, marked, the bot joins and waits for
 // ready, the call is patched (Daily's API), connects, and the caller hangs up.
 func TestCallThroughTheControlEndpoints(t *testing.T) {
@@ -91,8 +83,8 @@ func TestCallThroughTheControlEndpoints(t *testing.T) {
 	if err != nil || rec.State != dailytest.CallConnected || rec.Room != room {
 		t.Fatalf("wait: %+v %v", rec, err)
 	}
-	if m := rec.Timeline; !strings.Contains(names(rec), "bot_started") || len(m) == 0 {
-		t.Fatalf("timeline %s", names(rec))
+	if m := rec.Timeline; !strings.Contains(rec.MarkNames(), "bot_started") || len(m) == 0 {
+		t.Fatalf("timeline %s", rec.MarkNames())
 	}
 	for _, m := range rec.Timeline {
 		if m.Name == "bot_started" && m.Detail != "pid 7" {

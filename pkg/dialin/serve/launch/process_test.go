@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testbot"
 	"github.com/dialin-project/dialin/internal/testkit"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
 )
 
 // botEnv is the environment of a re-executed test binary acting as the bot.

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
+	"github.com/dialin-project/dialin/internal/testbot"
 )
 
 // The bot leads its own process group, so a Ctrl-C to serve's group does not reach it.

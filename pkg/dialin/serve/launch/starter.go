@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/dialin-project/dialin/pkg/dialin/loopback"
 )
 
 // DialinCall is a verified dial-in webhook, for bots that make their own room: Pipecat's
@@ -131,18 +131,10 @@ func checkStartURL(raw, what string) (*url.URL, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("%s %q must be an absolute http or https URL", what, RedactURL(raw))
 	}
-	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, fmt.Errorf("%s %q: plain http is allowed only to a loopback host; use https (the request carries keys)", what, RedactURL(raw))
 	}
 	return u, nil
-}
-
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func noRedirects() *http.Client {

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/testbot"
+	"github.com/dialin-project/dialin/internal/testbot"
 )
 
 // The warm test bot: the test binary started again with warmBotEnv set. Each bot takes the

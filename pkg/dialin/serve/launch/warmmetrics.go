@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/promreg"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/promreg"
 )
 
 // warmMetrics are one rule's series of the warm-bot metrics.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/dialin-project/dialin/pkg/dialin/serve/promreg"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/internal/promreg"
 )
 
 // metrics are the pool's metric families; each rule has its series.

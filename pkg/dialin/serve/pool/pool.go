@@ -12,8 +12,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // Daily's published limit for POST /rooms (most endpoints): 20 requests per second, or 100
@@ -33,7 +33,7 @@ type Config struct {
 	Client *daily.Client
 	// Config is serve's configuration; each rule's Pool settings (after Normalize, which
 	// serve.New does) say how many rooms it keeps. It is read at Start.
-	Config *config.Config
+	Config *serveconfig.Config
 	// Settings returns a rule's pool settings, for flags that override the file's; nil: the
 	// rule's own Pool.
 	Settings func(r *rules.Rule) rules.Pool

@@ -13,14 +13,14 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 type fixture struct {
 	emu    *dailytest.Server
 	client *daily.Client
-	cfg    *config.Config
+	cfg    *serveconfig.Config
 	pool   *Pool
 	reg    *prometheus.Registry
 }
@@ -43,7 +43,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	if o.refill == 0 {
 		o.refill = 20
 	}
-	f.cfg = &config.Config{
+	f.cfg = &serveconfig.Config{
 		Room:    rules.Room{Exp: o.roomExp},
 		Pool:    rules.Pool{Rooms: o.rooms, RefillPerSecond: o.refill, RoomLifetime: o.lifetime},
 		Default: &rules.Rule{Bot: rules.Bot{Cmd: "/bin/true"}},
@@ -137,7 +137,11 @@ func TestPooledRoomNeedsNoRequestAndIsHandedOutOnce(t *testing.T) {
 		}
 		seen[r.Name] = true
 	}
-	if _, err := f.pool.Room(context.Background(), f.request("+15550009999")); err == nil {
+	// serve retries a room for as long as the caller can hold (the flow's deadline); a short
+	// hold keeps the test short.
+	hold, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := f.pool.Room(hold, f.request("+15550009999")); err == nil {
 		t.Fatal("with the pool empty and Daily failing, a room should fail")
 	}
 	if f.metric(t, "dialin_serve_room_pool_hits_total") != 8 || f.metric(t, "dialin_serve_room_pool_misses_total") != 1 {

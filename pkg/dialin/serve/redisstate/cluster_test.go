@@ -18,10 +18,10 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 const testNumber = "+14155550100"
@@ -43,7 +43,7 @@ type clusterOpts struct {
 	cap          int
 	queueTimeout time.Duration
 	leaseTTL     time.Duration
-	patch        string        // config.PatchBot (default) or config.PatchServe
+	patch        string        // serveconfig.PatchBot (default) or serveconfig.PatchServe
 	endpoints    int           // SIP endpoints per room (default 1)
 	talk         time.Duration // how long a bot stays in a call; 0: until the call ends
 	ownRedis     bool          // a Redis of the test's own (it will be restarted)
@@ -58,7 +58,7 @@ func newCluster(t *testing.T, o clusterOpts) *cluster {
 		o.leaseTTL = 15 * time.Second
 	}
 	if o.patch == "" {
-		o.patch = config.PatchBot
+		o.patch = serveconfig.PatchBot
 	}
 	c := &cluster{t: t, opts: o, prefix: uniquePrefix()}
 	if o.ownRedis {
@@ -68,16 +68,16 @@ func newCluster(t *testing.T, o clusterOpts) *cluster {
 	}
 	c.emu = dailytest.New(t, dailytest.WithoutRateLimit(), dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithHoldTimeout(90*time.Second))
 	c.client = daily.New(c.emu.APIKey, daily.WithBaseURL(c.emu.URL), daily.WithoutRateLimit())
-	c.runner = newBotRunner(t, c.emu, o.patch == config.PatchBot, o.talk)
+	c.runner = newBotRunner(t, c.emu, o.patch == serveconfig.PatchBot, o.talk)
 	c.emu.SeedPurchased(testNumber, time.Now().Add(-30*24*time.Hour))
 	return c
 }
 
 // serveConfig is a fresh configuration (serve.New normalizes it in place) for a replica.
-func (c *cluster) serveConfig() *config.Config {
-	return &config.Config{
+func (c *cluster) serveConfig() *serveconfig.Config {
+	return &serveconfig.Config{
 		Patch:   c.opts.patch,
-		Caps:    config.Caps{Global: c.opts.cap, QueueTimeout: c.opts.queueTimeout},
+		Caps:    serveconfig.Caps{Global: c.opts.cap, QueueTimeout: c.opts.queueTimeout},
 		Room:    rules.Room{NumEndpoints: max(c.opts.endpoints, 1)},
 		Default: &rules.Rule{Bot: rules.Bot{URL: c.runner.url()}},
 	}

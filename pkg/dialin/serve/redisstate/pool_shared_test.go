@@ -15,11 +15,11 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/pool"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // sharedPool is warm room pools of several "replicas" (pool.Pool values, each with its own
@@ -27,7 +27,7 @@ import (
 type sharedPool struct {
 	t        *testing.T
 	emu      *dailytest.Server
-	cfg      *config.Config
+	cfg      *serveconfig.Config
 	prefix   string
 	opts     sharedOpts
 	replicas []*poolReplica
@@ -63,7 +63,7 @@ func newSharedPool(t *testing.T, o sharedOpts) *sharedPool {
 		o.leaseRetry = 50 * time.Millisecond
 	}
 	s := &sharedPool{t: t, emu: dailytest.New(t, o.emu...), prefix: uniquePrefix(), opts: o, adds: map[string]string{}}
-	s.cfg = &config.Config{
+	s.cfg = &serveconfig.Config{
 		Pool:    rules.Pool{Rooms: o.rooms, RefillPerSecond: o.refill, RoomLifetime: o.lifetime},
 		Room:    rules.Room{Exp: 2 * time.Minute},
 		Default: &rules.Rule{Bot: rules.Bot{Cmd: "/bin/true"}},

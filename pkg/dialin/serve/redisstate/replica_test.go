@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	servecmd "github.com/dialin-project/dialin/internal/cmd/serve"
+	"github.com/dialin-project/dialin/internal/cmd/servecmd"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 )
 
@@ -64,7 +64,7 @@ func (c *cluster) startProcessLater() *process {
 func (c *cluster) startProcessNow(p *process, args ...string) {
 	t := c.t
 	t.Helper()
-	args = append([]string{"--addr", p.addr}, args...)
+	args = append([]string{"--addr", p.addr, "--admin-addr", "127.0.0.1:0"}, args...)
 	raw, _ := json.Marshal(args)
 	dir := t.TempDir()
 	p.logs = filepath.Join(dir, "stderr.log")

@@ -14,7 +14,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
 
@@ -132,7 +132,7 @@ func TestSameWebhookToAllThreeStartsOneBot(t *testing.T) {
 // events), and a ready event delivered again to the third replica patches nothing more.
 func TestReadyToAnotherReplicaPatchesOnce(t *testing.T) {
 	t.Parallel()
-	c := newCluster(t, clusterOpts{cap: 10, patch: config.PatchServe, endpoints: 2, talk: 200 * time.Millisecond})
+	c := newCluster(t, clusterOpts{cap: 10, patch: serveconfig.PatchServe, endpoints: 2, talk: 200 * time.Millisecond})
 	a, b, third := c.addReplica("a"), c.addReplica("b"), c.addReplica("c")
 	evSecret := secret("events")
 	c.route(a.hs.URL+"/dialin", b.hs.URL+"/events", secret("route"), evSecret)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/config"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // What one call costs in Redis round trips, step by step, as docs/replicas.md states it:
@@ -26,7 +26,7 @@ func TestRoundTripsPerCall(t *testing.T) {
 	for _, tc := range []struct {
 		patch string
 		want  uint64
-	}{{config.PatchBot, 12}, {config.PatchServe, 13}} {
+	}{{serveconfig.PatchBot, 12}, {serveconfig.PatchServe, 13}} {
 		t.Run(tc.patch, func(t *testing.T) {
 			c := newCluster(t, clusterOpts{cap: 10, patch: tc.patch, talk: 100 * time.Millisecond, leaseTTL: time.Minute})
 			r := c.addReplica("a")

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/standin"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/botcall"
-	"github.com/dialin-project/dialin/pkg/dialin/standin"
 )
 
 // botRunner is a bot runner over HTTP (serve's `bot: {url: …}`): it takes each call and runs

@@ -1,0 +1,82 @@
+package servecmd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
+)
+
+// loadConfig builds serve's configuration in one pass: read --config (if any), apply the
+// flags over it (flags win), and normalize the result once, which reports every problem at
+// once (serveconfig.Errors). A problem with a value a flag set names the flag. Every problem is
+// a usage error: nothing has been requested yet. When Normalize fails, the configuration as
+// read is returned with its problems.
+func loadConfig(o *Options) (*serveconfig.Config, error) {
+	cfg := &serveconfig.Config{}
+	if o.ConfigFile != "" {
+		data, err := os.ReadFile(o.ConfigFile)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return nil, cmdutil.FlagErrorf("--config: %v", pe.Err)
+			}
+			return nil, cmdutil.FlagErrorf("--config: %v", err)
+		}
+		if cfg, err = serveconfig.Read(o.ConfigFile, data); err != nil {
+			return nil, cmdutil.FlagErrorWrap(err) // file:line: the file is not YAML
+		}
+	}
+	if err := applyFlags(o, cfg); err != nil {
+		return nil, err
+	}
+	if err := cfg.Normalize(); err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err) // cfg as read, for --check to look further
+	}
+	return cfg, nil
+}
+
+// applyFlags sets the configuration's fields that flags given on the command line override,
+// and says which flag set each (so that its problems name the flag).
+func applyFlags(o *Options, cfg *serveconfig.Config) error {
+	if names, bots := o.flagBots(); len(bots) == 1 { // validate refuses two
+		if cfg.Default != nil {
+			return cmdutil.FlagErrorf("%s: %s already has a default bot; remove one of them", names[0], o.ConfigFile)
+		}
+		cfg.Default = &rules.Rule{Name: "default", Bot: bots[0]}
+		for _, field := range botFlagFields {
+			cfg.SetByFlag(field, names[0])
+		}
+	}
+	set := func(flag, field string, apply func()) {
+		if o.Changed(flag) {
+			apply()
+			cfg.SetByFlag(field, "--"+flag)
+		}
+	}
+	set("patch", "patch", func() { cfg.Patch = o.Patch })
+	set("tokens", "tokens", func() { cfg.Tokens = o.Tokens })
+	set("cap", "caps.global", func() { cfg.Caps.Global = o.Cap })
+	set("queue-timeout", "caps.queue_timeout", func() { cfg.Caps.QueueTimeout = o.QueueTimeout })
+	set("max-call-duration", "max_call_duration", func() { cfg.MaxCallDuration = o.MaxCallDuration })
+	// The warm flags apply to the defaults and to every rule, over what the file says.
+	set("warm-rooms", "pool.rooms", func() { cfg.Pool.Rooms = o.WarmRooms })
+	set("pool-refill", "pool.refill_per_second", func() { cfg.Pool.RefillPerSecond = o.PoolRefill })
+	set("pool-room-lifetime", "pool.room_lifetime", func() { cfg.Pool.RoomLifetime = o.PoolRoomLifetime })
+	for i, r := range cfg.AllRules() {
+		field := "default"
+		if i < len(cfg.Rules) {
+			field = fmt.Sprintf("rules[%d]", i)
+		}
+		set("warm-rooms", field+".pool.rooms", func() { r.Pool.Rooms = o.WarmRooms })
+		set("pool-refill", field+".pool.refill_per_second", func() { r.Pool.RefillPerSecond = o.PoolRefill })
+		set("pool-room-lifetime", field+".pool.room_lifetime", func() { r.Pool.RoomLifetime = o.PoolRoomLifetime })
+		if r.Bot.URL == "" && r.Bot.Pipecat == nil && r.Bot.Forward == "" { // cmd bots only
+			set("warm-bots", field+".bot.warm", func() { r.Bot.Warm = o.WarmBots })
+		}
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package servecmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/pool"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
+)
+
+// newWarmHook adds the warm room pool and warm bots: --warm-rooms, --pool-refill,
+// --pool-room-lifetime and --warm-bots, over the config's pool: and bot.warm settings
+// (docs/warm-bots.md). The flags are applied to the configuration, and checked with it, by
+// loadConfig; this hook builds what the checked configuration asks for.
+func newWarmHook() *DepsHook {
+	h := &DepsHook{}
+	h.Flags = func(fs *pflag.FlagSet, o *Options) {
+		fs.IntVar(&o.WarmRooms, "warm-rooms", 0, "Keep `N` SIP rooms per rule created ahead, so a call takes one with no request to Daily; with --state redis://…, one pool for all replicas (default: the config's pool.rooms, else 0)")
+		fs.Float64Var(&o.PoolRefill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 5; at most 20)")
+		fs.DurationVar(&o.PoolRoomLifetime, "pool-room-lifetime", 0, "Replace a pooled room unused for this long (default: the config's pool.room_lifetime, else 1h)")
+		fs.IntVar(&o.WarmBots, "warm-bots", 0, "Keep `N` bot processes per cmd rule started ahead, each waiting for its call on stdin (default: the config's bot.warm, else 0)")
+	}
+	h.Apply = func(_ context.Context, b *DepsBuild) error {
+		var banner []string
+		rooms, bots := 0, 0
+		for _, r := range b.Config.AllRules() {
+			rooms += r.Pool.Rooms
+			bots += r.Bot.Warm
+		}
+		if rooms > 0 {
+			pc := pool.Config{Client: b.Deps.Client, Config: b.Config, Logger: b.logger(), Registerer: b.Deps.Metrics.Registry()}
+			how := "refilled in the background"
+			if b.shared != nil {
+				b.shared.sharePool(&pc)
+				how = "one pool shared by the replicas on the state's Redis, refilled by one of them at a time"
+			}
+			p, err := pool.New(pc)
+			if err != nil {
+				return err
+			}
+			b.Deps.Rooms = p
+			b.OnClose(func() { _ = p.Close() })
+			banner = append(banner, fmt.Sprintf("warm rooms: %d (pooled rooms need no request to Daily; %s)", rooms, how))
+		}
+		if bots > 0 {
+			b.Deps.NewLauncher = warmLaunchers(b)
+			banner = append(banner, fmt.Sprintf("warm bots: %d (each waits for its call as one JSON line on stdin; see docs/warm-bots.md)", bots))
+		}
+		if len(banner) > 0 {
+			b.AddBanner(strings.Join(banner, "; "))
+		}
+		return nil
+	}
+	return h
+}
+
+// warmLaunchers builds each rule's launcher as the engine would (a process per call, or a
+// bot runner), with warm bots where the rule has them. Warm launchers are started by the
+// engine (their Start method) and their idle bots killed when serve stops.
+func warmLaunchers(b *DepsBuild) func(r *rules.Rule) (launch.Launcher, error) {
+	d, cfg := b.Deps, b.Config
+	return func(r *rules.Rule) (launch.Launcher, error) {
+		if r.Bot.URL != "" {
+			return launch.NewHTTP(launch.HTTPConfig{URL: r.Bot.URL, Timeout: r.Bot.Timeout})
+		}
+		pc := launch.ProcessConfig{Command: r.Bot.Cmd, Dir: d.BotDir, Env: d.BotEnv, Patch: cfg.Patch, Logger: d.Logger, APIURL: d.Client.BaseURL()}
+		if cfg.Patch == serveconfig.PatchBot {
+			pc.APIKey = d.APIKey // the bot patches the call, so it needs the key
+		}
+		if r.Bot.Warm == 0 {
+			return launch.NewProcess(pc)
+		}
+		w, err := launch.NewWarm(launch.WarmConfig{ProcessConfig: pc, Warm: r.Bot.Warm, Rule: r.Name,
+			StartTimeout: r.Bot.WarmStartTimeout, AcceptTimeout: r.Bot.WarmAcceptTimeout, Registerer: d.Metrics.Registry()})
+		if err != nil {
+			return nil, err
+		}
+		b.OnClose(func() { _ = w.Close() })
+		return w, nil
+	}
+}

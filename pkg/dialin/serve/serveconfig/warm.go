@@ -1,0 +1,93 @@
+package serveconfig
+
+import (
+	"fmt"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+)
+
+// Warm room pool and warm bot defaults and bounds.
+const (
+	// DefaultRefillPerSecond leaves most of Daily's 20 requests per second to everything else
+	// (tokens, pinlessCallUpdate, rooms created on demand when a pool runs dry).
+	DefaultRefillPerSecond = 5.0
+	// MaxRefillPerSecond is Daily's published limit for most endpoints, POST /rooms among them.
+	MaxRefillPerSecond    = 20.0
+	DefaultRoomLifetime   = time.Hour
+	MaxPoolRooms          = 1000
+	MaxWarmBots           = 500
+	DefaultWarmStartTime  = 2 * time.Minute
+	DefaultWarmAcceptTime = time.Second
+	MaxPoolRoomLifetime   = 7 * 24 * time.Hour
+	MinPoolRoomLifetime   = time.Minute
+	maxWarmStartTimeout   = 30 * time.Minute
+	maxWarmAcceptTimeout  = 30 * time.Second
+	minWarmAcceptTimeout  = 10 * time.Millisecond
+	minWarmStartTimeout   = time.Second
+)
+
+func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
+	p.fields(n, field, []string{"rooms", "refill_per_second", "room_lifetime"}, func(key, f string, v *yaml.Node) {
+		switch key {
+		case "rooms":
+			p.int(f, v, &dst.Rooms)
+		case "refill_per_second":
+			p.float(f, v, &dst.RefillPerSecond)
+		default:
+			p.duration(f, v, &dst.RoomLifetime)
+		}
+	})
+}
+
+// checkTopPool fills the pool defaults and checks them.
+func (c *Config) checkTopPool() {
+	if c.Pool.RefillPerSecond == 0 && !c.has("pool.refill_per_second") {
+		c.Pool.RefillPerSecond = DefaultRefillPerSecond
+	}
+	if c.Pool.RoomLifetime == 0 && !c.has("pool.room_lifetime") {
+		c.Pool.RoomLifetime = DefaultRoomLifetime
+	}
+	c.checkPool("pool", c.Pool)
+}
+
+func (c *Config) checkPool(field string, p rules.Pool) {
+	if p.Rooms < 0 || p.Rooms > MaxPoolRooms {
+		c.errf(field+".rooms", "must be between 0 (no pool) and %d (got %d)", MaxPoolRooms, p.Rooms)
+	}
+	if (p.RefillPerSecond != 0 || c.has(field+".refill_per_second")) && (p.RefillPerSecond <= 0 || p.RefillPerSecond > MaxRefillPerSecond) {
+		c.errf(field+".refill_per_second", "must be above 0 and at most %g, Daily's limit for creating rooms (got %g)", MaxRefillPerSecond, p.RefillPerSecond)
+	}
+	if p.RoomLifetime != 0 || c.has(field+".room_lifetime") {
+		c.between(field+".room_lifetime", p.RoomLifetime, MinPoolRoomLifetime, MaxPoolRoomLifetime)
+	}
+}
+
+// checkRulePool checks a rule's pool and merges the pool defaults into it. A rule that
+// writes pool.rooms: 0 keeps no pool even when the defaults have one.
+func (c *Config) checkRulePool(field string, r *rules.Rule) {
+	c.checkPool(field+".pool", r.Pool)
+	explicitZero := r.Pool.Rooms == 0 && c.has(field+".pool.rooms")
+	r.Pool = r.Pool.Merge(c.Pool)
+	if explicitZero {
+		r.Pool.Rooms = 0
+	}
+}
+
+// CheckWarmCommand reports whether a bot command can run warm: it must not use a call's
+// placeholders, since it starts before the call exists.
+func CheckWarmCommand(cmd string) error {
+	t, err := launch.ParseTemplate(cmd)
+	if err != nil {
+		return err
+	}
+	for _, name := range launch.Placeholders {
+		if t.Uses(name) {
+			return fmt.Errorf("a warm bot starts before its call and reads the call from stdin, so its command cannot use {%s}", name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package serveconfig
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseWarmRoomsAndBots(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("serve.yaml", []byte(`pool: {rooms: 4, refill_per_second: 2.5, room_lifetime: 30m}
+rules:
+  - name: warm
+    match: {to: "+1415*"}
+    bot: {cmd: "python3 warm_bot.py", warm: 3, warm_start_timeout: 45s, warm_accept_timeout: 500ms}
+    pool: {rooms: 10}
+  - name: nopool
+    match: {to: "+1212*"}
+    bot: {url: "http://127.0.0.1:9000/start"}
+    pool: {rooms: 0}
+default:
+  bot: {cmd: "./bot -u {room_url}"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Rules[0]
+	if w.Bot.Warm != 3 || w.Bot.WarmStartTimeout != 45*time.Second || w.Bot.WarmAcceptTimeout != 500*time.Millisecond {
+		t.Errorf("warm bot: %+v", w.Bot)
+	}
+	if w.Pool.Rooms != 10 || w.Pool.RefillPerSecond != 2.5 || w.Pool.RoomLifetime != 30*time.Minute {
+		t.Errorf("rule pool not merged with the defaults: %+v", w.Pool)
+	}
+	if c.Rules[1].Pool.Rooms != 0 {
+		t.Errorf("pool.rooms: 0 should keep the rule out of the pool, got %+v", c.Rules[1].Pool)
+	}
+	if c.Default.Pool.Rooms != 4 {
+		t.Errorf("default rule pool: %+v", c.Default.Pool)
+	}
+}
+
+func TestWarmDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("serve.yaml", []byte("default: {bot: {cmd: ./bot}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Default.Pool.Rooms != 0 || c.Default.Pool.RefillPerSecond != DefaultRefillPerSecond || c.Default.Pool.RoomLifetime != DefaultRoomLifetime || c.Default.Bot.Warm != 0 {
+		t.Errorf("defaults: %+v %+v", c.Default.Pool, c.Default.Bot)
+	}
+}
+
+func TestWarmConfigErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ yaml, want string }{
+		{"pool: {rooms: -1}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.rooms: must be between 0 (no pool) and 1000 (got -1)"},
+		{"pool: {refill_per_second: 0}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.refill_per_second: must be above 0 and at most 20"},
+		{"pool: {refill_per_second: 25}\ndefault: {bot: {cmd: ./bot}}\n", "pool.refill_per_second: must be above 0 and at most 20, Daily's limit for creating rooms (got 25)"},
+		{"pool: {refill_per_second: fast}\ndefault: {bot: {cmd: ./bot}}\n", `serve.yaml:1: pool.refill_per_second: must be a number, got a string "fast"`},
+		{"pool: {room_lifetime: 10s}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.room_lifetime: must be between 1m and 168h"},
+		{"pool: {size: 3}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.size: unknown field (known: rooms, refill_per_second, room_lifetime)"},
+		{"default:\n  bot: {cmd: ./bot}\n  pool: {rooms: 5000}\n", "serve.yaml:3: default.pool.rooms: must be between 0 (no pool) and 1000 (got 5000)"},
+		{"default:\n  bot:\n    cmd: ./bot -u {room_url}\n    warm: 2\n", "serve.yaml:3: default.bot.cmd: a warm bot starts before its call and reads the call from stdin, so its command cannot use {room_url}"},
+		{"default:\n  bot:\n    url: http://127.0.0.1:1/x\n    warm: 2\n", "serve.yaml:4: default.bot.warm: applies to cmd bots only"},
+		{"default:\n  bot:\n    cmd: ./bot\n    warm: -2\n", "serve.yaml:4: default.bot.warm: must be between 0 (a bot per call) and 500 (got -2)"},
+		{"default:\n  bot:\n    cmd: ./bot\n    warm: 1\n    warm_accept_timeout: 1h\n", "serve.yaml:5: default.bot.warm_accept_timeout: must be between 10ms and 30s (got 1h)"},
+		{"default:\n  bot:\n    cmd: ./bot\n    warm_start_timeout: 5\n", "serve.yaml:4: default.bot.warm_start_timeout: must be a duration with a unit"},
+	}
+	for _, c := range cases {
+		_, err := Parse("serve.yaml", []byte(c.yaml))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
+}
