@@ -106,7 +106,7 @@ func (d *doctor) checkNumber(ctx context.Context, n string, owned map[string]boo
 	}
 	d.add(n+" routed", OK, "webhook "+e.RoomCreationAPI, "")
 	d.checkAnswers(ctx, n, e)
-	d.add(n+" hmac", Skip, "not checked: comparing the route's hmac with serve's needs serve's admin listener", "")
+	d.add(n+" hmac", Skip, "not checked: serve's admin listener does not yet tell which hmac serve verifies with", "")
 	d.checkHoldMusic(ctx, n, e)
 	if e.TimeoutConfig != nil && strings.TrimSpace(e.TimeoutConfig.Message) != "" {
 		d.add(n+" timeout message", OK, escape.Quote(e.TimeoutConfig.Message, 64), "")

@@ -52,8 +52,8 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
 			"does); the hold music is an https MP3 under 10 MB (HEAD); a timeout message is set;\n" +
 			"with --patch serve, a /webhooks subscription sends dialin.ready to serve; with --serve,\n" +
 			"serve answers /readyz. Without --number, every routed number is checked.\n\n" +
-			"Not checked yet: that serve verifies with the route's hmac (it needs serve's admin\n" +
-			"listener); the line says so. Exit code 1 when any check fails.",
+			"Not checked yet: that serve verifies with the route's hmac (serve's admin listener does\n" +
+			"not say which secret it holds); the line says so. Exit code 1 when any check fails.",
 		Example: "  dialin doctor --number +14155550100\n" +
 			"  dialin doctor --number +14155550100 --patch serve --serve https://bots.example.com\n" +
 			"  dialin doctor --json --jq '.[] | select(.status == \"fail\")'",

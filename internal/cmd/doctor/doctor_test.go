@@ -130,7 +130,7 @@ func TestAHealthyNumberPassesEveryCheck(t *testing.T) {
 		"✓ "+number+" owned: purchased by this domain",
 		"✓ "+number+" routed: webhook "+serve.URL+"/dialin",
 		"✓ "+number+" webhook answers: answered 200 in ",
-		"- "+number+" hmac: not checked: comparing the route's hmac with serve's needs serve's admin listener",
+		"- "+number+" hmac: not checked: serve's admin listener does not yet tell which hmac serve verifies with",
 		"✓ "+number+" hold music: an https MP3 of 0.5 MB",
 		"✓ "+number+` timeout message: "Sorry"`,
 		"✓ serve ready: "+serve.URL+"/readyz answered 200",
