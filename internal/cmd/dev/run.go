@@ -129,7 +129,7 @@ func (o *Options) serveSession(ctx context.Context, ln net.Listener, tun tunnel.
 		cancel()
 	}
 	events := serve.SinkFunc(func(e serve.Event) {
-		if e.Kind == serve.EventFailed && strings.HasPrefix(e.Reason, "starting the bot") {
+		if e.Kind == serve.EventFailed && strings.HasPrefix(e.Reason, serve.StepStartBot) {
 			stop(fmt.Errorf("the bot failed to start (call %s): %s", e.CallID, e.Reason))
 		}
 	})
