@@ -40,8 +40,8 @@ DAILY_API_URL       Root of Daily's REST API (default https://api.daily.co/v1). 
 DIALIN_PROFILE      Profile to use when --profile is not given.
 DIALIN_CONFIG_DIR   Directory of config.yaml and credentials.yaml. Default
                     $XDG_CONFIG_HOME/dialin, else ~/.config/dialin.
-DIALIN_STATE_DIR    Directory of route backups and the routes lock file. Default
-                    $XDG_STATE_HOME/dialin, else ~/.local/state/dialin.
+DIALIN_STATE_DIR    Directory of route backups, the routes lock file and "dialin dev"
+                    journals. Default $XDG_STATE_HOME/dialin, else ~/.local/state/dialin.
 DIALIN_ROUTES_API   pinless (default) or configs: which Daily API "dialin routes" uses.
 DIALIN_DEBUG        "api": log every HTTP request and response on stderr (keys, secrets and
                     tokens redacted). "1": debug log on stderr.
@@ -59,6 +59,8 @@ DIALIN_SERVE_ADMIN_URL  calls list/show/tail/replay: serve's admin URL when --se
                     given (serve --ready-file writes it).
 DIALIN_HMAC_…       routes files: the ${…} variables "dialin routes export" names hold
                     each route's hmac secret.
+NGROK_AUTHTOKEN     dev: the ngrok authtoken for --tunnel ngrok (the default tunnel when
+                    set); given to the embedded agent only, never printed.
 DIALIN_SEED_RUNNER  bench: path of the Python bot runner it compares with (seed_bot_runner.py).
 NO_COLOR            Any non-empty value turns colour off.
 CLICOLOR_FORCE      Non-empty and not "0": colour even when piped (NO_COLOR still wins).

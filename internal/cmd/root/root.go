@@ -25,6 +25,8 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/calls"
 	"github.com/dialin-project/dialin/internal/cmd/configcmd"
 	"github.com/dialin-project/dialin/internal/cmd/demo"
+	"github.com/dialin-project/dialin/internal/cmd/dev"
+	"github.com/dialin-project/dialin/internal/cmd/doctor"
 	"github.com/dialin-project/dialin/internal/cmd/emulator"
 	"github.com/dialin-project/dialin/internal/cmd/gendocs"
 	"github.com/dialin-project/dialin/internal/cmd/numberscmd"
@@ -36,6 +38,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/tokens"
 	"github.com/dialin-project/dialin/internal/cmd/version"
 	"github.com/dialin-project/dialin/internal/cmd/webhookcmd"
+	"github.com/dialin-project/dialin/internal/cmd/webhooks"
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/cmdutil/complete"
 	"github.com/dialin-project/dialin/internal/config"
@@ -73,6 +76,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(calls.NewCmdCalls(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
+	cmd.AddCommand(dev.NewCmdDev(f, nil))
+	cmd.AddCommand(doctor.NewCmdDoctor(f, nil))
 	cmd.AddCommand(emulator.NewCmdEmulator(f, nil))
 	cmd.AddCommand(gendocs.NewCmdGendocs(f))
 	cmd.AddCommand(numberscmd.NewCmdNumbers(f))
@@ -85,6 +90,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(tokens.NewCmdTokens(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	cmd.AddCommand(webhookcmd.NewCmdWebhook(f))
+	cmd.AddCommand(webhooks.NewCmdWebhooks(f))
 	// ==== End of command registration. ====
 
 	for _, t := range helpTopics {

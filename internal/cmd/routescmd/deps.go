@@ -2,10 +2,6 @@ package routescmd
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 
 	"github.com/spf13/cobra"
 
@@ -27,9 +23,6 @@ const SettingRoutesAPI = "routes_api"
 
 // EnvStateDir overrides the state directory.
 const EnvStateDir = config.EnvStateDir
-
-// keepBackups is how many backups per domain are kept.
-const keepBackups = 100
 
 // Deps are what every routes command takes from the factory; each command's options embed
 // them, so tests can swap any of them.
@@ -146,30 +139,14 @@ func (d *Deps) openRead(ctx context.Context) (*session, []daily.PinlessDialinEnt
 	return s, cur, nil
 }
 
-// domainDir is the domain's state directory (backups, lock), named by the domain's id: names
-// are not unique across Daily and its emulators (every dailytest is "dailytest"), so keying
-// by name mixed an emulator's backups, secrets included, with the real domain's.
+// domainDir is the domain's state directory (backups, lock), named by the domain's id.
 func (d *Deps) domainDir(ctx context.Context, s *session) (string, error) {
 	root, err := d.StateDir()
 	if err != nil {
 		return "", err
 	}
-	dom, err := s.client.Domain(ctx)
-	if err != nil {
-		return "", err
-	}
-	name := safeName.ReplaceAllString(dom.ID, "_")
-	if name == "" || name == "." || name == ".." {
-		return "", fmt.Errorf("domain %q: Daily gave no usable domain id (%q) to name a state directory", dom.Name, dom.ID)
-	}
-	dir := filepath.Join(root, "domains", name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("state directory: %w", err)
-	}
-	return dir, nil
+	return routes.DomainDir(ctx, s.client, root)
 }
-
-var safeName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
 // writer is a Writer for the domain: its backups and its lock file.
 func (d *Deps) writer(ctx context.Context, s *session) (*routes.Writer, error) {
@@ -177,11 +154,7 @@ func (d *Deps) writer(ctx context.Context, s *session) (*routes.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &routes.Writer{
-		Store:    s.store,
-		Backups:  &routes.BackupDir{Dir: filepath.Join(dir, "backups"), Keep: keepBackups},
-		LockPath: filepath.Join(dir, "routes.lock"),
-	}, nil
+	return routes.DomainWriter(dir, s.store), nil
 }
 
 // openWriter opens a session and the domain's Writer, as the commands on backups begin.

@@ -130,7 +130,7 @@ func buildDeps(ctx context.Context, o *Options, cfg *serveconfig.Config) (*DepsB
 			b.Format = LogText
 		}
 	}
-	b.Human = b.Format == LogText && o.IO.IsStderrTTY()
+	b.Human = b.Format == LogText && (o.IO.IsStderrTTY() || o.lines)
 	cloudKey := pipecatCloudDeps(o, dcfg, d)
 	d.Logger = newLogger(o.IO.ErrOut, b.Format, b.Human, append([]string{key, webhookSecret, eventsSecret, cloudKey}, botURLSecrets(cfg)...), o.InsecureSkipVerify)
 	o.logger, o.logJSON = d.Logger, b.Format == LogJSON
@@ -138,6 +138,9 @@ func buildDeps(ctx context.Context, o *Options, cfg *serveconfig.Config) (*DepsB
 		d.Sink = NewEventPrinter(o.IO.ErrOut, output.NewErrColorScheme(o.IO))
 	} else {
 		d.Sink = serve.LogSink(d.Logger)
+	}
+	if o.events != nil {
+		d.Sink = serve.MultiSink(d.Sink, o.events)
 	}
 	if o.botEnv != nil {
 		d.BotEnv = append(os.Environ(), o.botEnv...)

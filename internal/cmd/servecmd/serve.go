@@ -99,6 +99,9 @@ type Options struct {
 	listener net.Listener // bound by the test, instead of --addr
 	// interrupts replaces the process's SIGINT/SIGTERM in tests.
 	interrupts chan os.Signal
+	// Set by RunEmbedded (embed.go): more sinks for call events, and event lines off a terminal.
+	events serve.Sink
+	lines  bool
 }
 
 // Changed reports whether the flag was given on the command line.

@@ -33,8 +33,8 @@ func NewCmdWebhook(f *cmdutil.Factory) *cobra.Command {
 			"with --event the X-Webhook-Signature of its /webhooks events, for a body, a secret and a\n" +
 			"timestamp. The signature covers the body's exact bytes, a trailing newline included.\n\n" +
 			"The secret is read from --secret-file FILE (- for stdin), else DIALIN_WEBHOOK_SECRET; it is\n" +
-			"never taken from a flag's value and never printed.",
-		Aliases: []string{"webhooks"},
+			"never taken from a flag's value and never printed.\n\n" +
+			"Not to be confused with `dialin webhooks`, Daily's /webhooks subscription.",
 	}
 	cmd.AddCommand(NewCmdSign(f, nil))
 	cmd.AddCommand(NewCmdVerify(f, nil))

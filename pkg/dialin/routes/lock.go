@@ -2,6 +2,7 @@ package routes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,4 +49,20 @@ func acquireLock(ctx context.Context, path string) (*lockFile, error) {
 func (l *lockFile) release() error {
 	unlock(l.f)
 	return l.f.Close()
+}
+
+// TryLock takes the lock at path if it is free, without waiting, for a session that must not
+// run twice at once (`dialin dev` on one number). ok is false when another process, or
+// another holder in this one, has it; release frees it.
+func TryLock(path string) (release func(), ok bool, err error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // one try: acquireLock tries before it looks at ctx
+	l, err := acquireLock(ctx, path)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	return func() { _ = l.release() }, true, nil
 }

@@ -180,6 +180,11 @@ func checkEntry(e daily.PinlessDialinEntry, opts ValidateOptions) [][2]string {
 	return out
 }
 
+// CheckWebhookURL returns why raw is not an acceptable URL for Daily to call (a route's
+// webhook, a /webhooks subscription, a tunnel's base URL), or "": absolute https, or http
+// for a loopback host with allowHTTP. The value is quoted with any password masked.
+func CheckWebhookURL(raw string, allowHTTP bool) string { return checkURL(raw, allowHTTP) }
+
 // checkURL returns why raw is not an acceptable webhook or media URL, or "".
 func checkURL(raw string, allowHTTP bool) string {
 	u, err := url.Parse(raw)

@@ -69,7 +69,7 @@ func (s *Server) run(c *call) {
 	bot, err := s.launchers[c.rule].Launch(ctx, info)
 	if err != nil {
 		s.discardRoom(c, room.Name)
-		s.failStep(ctx, c, "failed_bot", "starting the bot", err)
+		s.failStep(ctx, c, "failed_bot", StepStartBot, err)
 		return
 	}
 	now := time.Now()

@@ -28,7 +28,10 @@ func (s *Server) Ready() (bool, string) {
 		why = append(why, "no route secrets loaded (no pinless_dialin route has an hmac, or Daily could not be read)")
 	}
 	if s.cfg.Patch == serveconfig.PatchServe && !s.events.ready() {
-		why = append(why, "no events webhook secret loaded (patch: serve needs Daily's /webhooks)")
+		// The one step that makes it ready, as a command: the subscription points at the
+		// events path through whatever public host reaches serve.
+		why = append(why, "no events webhook secret loaded (patch: serve needs Daily's /webhooks subscription; "+
+			"run `dialin webhooks create --url https://<public host>"+s.cfg.EventsPath+"`, or give --events-secret-file)")
 	}
 	if s.d.ReadyCheck != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

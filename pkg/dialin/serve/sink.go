@@ -29,6 +29,10 @@ const (
 	EventFailed      EventKind = "failed"       // room, token, bot start or patch failed; Reason says why
 )
 
+// StepStartBot begins the Reason of a failed event whose bot could not be started
+// ("starting the bot: …"), for a caller that reacts to it (`dialin dev` ends its session).
+const StepStartBot = "starting the bot"
+
 // Event is one step of one call. Fields that do not apply to a kind are zero.
 type Event struct {
 	Kind   EventKind

@@ -56,7 +56,7 @@ func (s *Server) start(ctx context.Context, c *call, st launch.Starter) {
 				"the agent's pool stayed full (HTTP 429) for "+s.cfg.Caps.QueueTimeout.String())
 			return
 		}
-		s.failStep(ctx, c, "failed_bot", "starting the bot", err)
+		s.failStep(ctx, c, "failed_bot", StepStartBot, err)
 		return
 	}
 	name := ""
