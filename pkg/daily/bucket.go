@@ -121,13 +121,18 @@ func (b *bucket) leaveLocked(t *ticket) {
 	b.changed = make(chan struct{})
 }
 
-// delay is how long n more requests of priority p would wait now: behind the waiters of
-// their priority and higher ones, and for the tokens the bucket lacks.
+// delay is how long n requests of priority p would wait now: behind the waiters of higher
+// priorities, and for the tokens the bucket lacks. The n include the waiters of p that should
+// count (the caller knows which of its own are already counted).
 func (b *bucket) delay(now time.Time, p Priority, n int) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.advanceLocked(now)
-	need := float64(b.aheadLocked(p)+n) - b.tokens
+	higher := 0
+	if p > PriorityPatch {
+		higher = b.aheadLocked(p - 1)
+	}
+	need := float64(higher+n) - b.tokens
 	if need <= tokenSlack {
 		return 0
 	}

@@ -99,14 +99,14 @@ func TestBudgetLetsHigherPriorityOvertakeWaitingRefills(t *testing.T) {
 				spend(daily.PriorityRefill)
 			}
 			eventually(t, "the refills to queue", func() bool {
-				return near(c.Delay(daily.PriorityRefill, http.MethodPost, "/rooms", 1), (refills+1)*daily.GeneralInterval)
+				return near(c.Delay(daily.PriorityHousekeeping, http.MethodPost, "/rooms", 1), (refills+1)*daily.GeneralInterval)
 			})
 			if d := c.Delay(urgent, http.MethodPost, "/rooms", 1); !near(d, daily.GeneralInterval) {
 				t.Fatalf("%s request's delay behind %d refills = %v, want one interval (%v)", urgent, refills, d, daily.GeneralInterval)
 			}
 			spend(urgent)
 			eventually(t, "the urgent request to queue", func() bool {
-				return near(c.Delay(urgent, http.MethodPost, "/rooms", 1), 2*daily.GeneralInterval)
+				return near(c.Delay(daily.PriorityHousekeeping, http.MethodPost, "/rooms", 1), (refills+2)*daily.GeneralInterval)
 			})
 			clock.Advance(step)
 			if got := next(t, done); got != urgent {
@@ -127,7 +127,7 @@ func TestBudgetLetsHigherPriorityOvertakeWaitingRefills(t *testing.T) {
 	}
 }
 
-func TestBudgetDelayCountsOnlyEqualOrHigherPriorities(t *testing.T) {
+func TestBudgetDelayOfAFreshBudget(t *testing.T) {
 	t.Parallel()
 	srv := dailytest.New(t, dailytest.WithoutRateLimit())
 	c, _ := newClient(t, srv)

@@ -77,8 +77,10 @@ func (c *Client) Spend(ctx context.Context, method, path string) error {
 	return c.limits.wait(ctx, c, method, path)
 }
 
-// Delay is how long n more requests of method and path at priority p would wait for the
-// client's budget now (0 without a rate limiter), not counting lower priorities' waiters.
+// Delay is how long n requests of method and path at priority p would wait for the client's
+// budget now (0 without a rate limiter): behind the requests of higher priorities already
+// waiting, never behind lower ones. Requests of priority p already waiting are not counted:
+// the caller counts those of its own it means in n.
 func (c *Client) Delay(p Priority, method, path string, n int) time.Duration {
 	if c.limits == nil {
 		return 0

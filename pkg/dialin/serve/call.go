@@ -29,6 +29,8 @@ type call struct {
 	timer     *time.Timer
 	settle    sync.Once
 	isSettled atomic.Bool // settle has run
+	// pendingRequests are the call's Daily requests counted by admission control until made.
+	pendingRequests atomic.Int64
 }
 
 // newCall registers an accepted call; Shutdown waits for it to settle.

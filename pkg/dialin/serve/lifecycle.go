@@ -69,7 +69,7 @@ func (s *Server) onReady(p webhook.DialinReady) {
 
 func (s *Server) patch(c *call, rec callstore.Record, endpoint string) {
 	defer s.settled(c)
-	ctx, cancel := context.WithTimeout(context.Background(), patchTimeout)
+	ctx, cancel := context.WithTimeout(daily.WithPriority(context.Background(), daily.PriorityPatch), patchTimeout)
 	defer cancel()
 	err := s.d.Client.PinlessCallUpdate(ctx, daily.PinlessCallUpdateRequest{CallID: rec.CallID, CallDomain: rec.CallDomain, SIPURI: endpoint})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,9 @@ type Server struct {
 	cancelRun context.CancelFunc
 	bgCancel  context.CancelFunc
 	bgStopped bool
+
+	// pendingRequests counts the Daily requests of admitted calls not yet made (admission.go).
+	pendingRequests atomic.Int64
 }
 
 // New builds the engine from a configuration Normalize accepted (serveconfig.Load, or the

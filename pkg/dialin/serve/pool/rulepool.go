@@ -202,7 +202,8 @@ func (rp *rulePool) createRoom(ctx context.Context, created time.Time) (serve.Ro
 	settings := rp.rule.Room
 	// Rounded up, so that a room taken just before its lifetime ends still has settings.Exp.
 	exp := created.Add(rp.lifetime + settings.Exp + time.Second - 1).Truncate(time.Second)
-	room, err := rp.p.cfg.Client.CreateRoom(ctx, daily.CreateRoomRequest{
+	// A refill goes after the requests of calls that wait and of patches (daily.Priority).
+	room, err := rp.p.cfg.Client.CreateRoom(daily.WithPriority(ctx, daily.PriorityRefill), daily.CreateRoomRequest{
 		Properties: daily.RoomProperties{
 			Exp:            exp.Unix(),
 			EjectAtRoomExp: true,
