@@ -150,7 +150,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.BotURL, "bot-url", "", "Bot runner `URL` that gets each call as a JSON POST")
 	addSelfRoomBotFlags(fl, opts)
 	fl.StringVar(&opts.Patch, "patch", "", "Who calls pinlessCallUpdate: bot or serve (default: the config's, else bot)")
-	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily) or local (signed with the API key) (default: the config's, else rest)")
+	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily), local (signed with the API key), or auto (local once Daily accepts one at start-up, else rest) (default: the config's, else rest)")
 	fl.IntVar(&opts.Cap, "cap", 0, "Calls running at once (default: the config's caps.global, else 50)")
 	fl.DurationVar(&opts.QueueTimeout, "queue-timeout", 0, "How long a call over the cap waits for a slot (default: the config's, else 30s)")
 	fl.DurationVar(&opts.MaxCallDuration, "max-call-duration", 0, "Free a call's slot after this long, whatever happens (default: the config's, else 1h)")
@@ -169,7 +169,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		}
 	}
 	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{serveconfig.PatchBot, serveconfig.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("tokens", cobra.FixedCompletions([]string{serveconfig.TokensREST, serveconfig.TokensLocal}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("tokens", cobra.FixedCompletions([]string{serveconfig.TokensREST, serveconfig.TokensLocal, serveconfig.TokensAuto}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{LogText, LogJSON}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

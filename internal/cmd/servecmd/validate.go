@@ -91,8 +91,8 @@ func checkModes(o *Options, bad func(string, ...any)) {
 	if o.Changed("patch") && o.Patch != serveconfig.PatchBot && o.Patch != serveconfig.PatchServe {
 		bad("--patch: must be %s or %s, got %q", serveconfig.PatchBot, serveconfig.PatchServe, o.Patch)
 	}
-	if o.Changed("tokens") && o.Tokens != serveconfig.TokensREST && o.Tokens != serveconfig.TokensLocal {
-		bad("--tokens: must be %s or %s, got %q", serveconfig.TokensREST, serveconfig.TokensLocal, o.Tokens)
+	if o.Changed("tokens") && o.Tokens != serveconfig.TokensREST && o.Tokens != serveconfig.TokensLocal && o.Tokens != serveconfig.TokensAuto {
+		bad("--tokens: must be %s, %s or %s, got %q", serveconfig.TokensREST, serveconfig.TokensLocal, serveconfig.TokensAuto, o.Tokens)
 	}
 	if o.Changed("cap") && o.Cap < 1 {
 		bad("--cap: must be at least 1, got %d", o.Cap)

@@ -31,8 +31,13 @@ func (s *Server) callRequests(rule *rules.Rule) int {
 	if st, ok := s.d.Rooms.(roomStock); !ok || st.Size(rule.Name) == 0 {
 		n++
 	}
-	if _, ok := s.d.Tokens.(*RESTTokens); ok {
+	switch t := s.d.Tokens.(type) {
+	case *RESTTokens:
 		n++
+	case *CheckedTokens:
+		if !t.local() {
+			n++
+		}
 	}
 	return n
 }

@@ -87,12 +87,18 @@ func New(cfg *serveconfig.Config, d Deps) (*Server, error) {
 		s.d.Rooms = &RESTRooms{Client: d.Client}
 	}
 	if s.d.Tokens == nil {
-		if cfg.Tokens == serveconfig.TokensLocal {
+		switch cfg.Tokens {
+		case serveconfig.TokensLocal:
 			if d.APIKey == "" {
 				return nil, errors.New("tokens: local signing needs the API key")
 			}
 			s.d.Tokens = &LocalTokens{APIKey: d.APIKey, Client: d.Client}
-		} else {
+		case serveconfig.TokensAuto:
+			s.d.Tokens = &CheckedTokens{Local: &LocalTokens{APIKey: d.APIKey, Client: d.Client}, REST: &RESTTokens{Client: d.Client},
+				OnFallback: func(why string) {
+					s.log.Warn("meeting tokens come from Daily's REST API (one request per call)", "reason", why)
+				}}
+		default:
 			s.d.Tokens = &RESTTokens{Client: d.Client}
 		}
 	}

@@ -132,8 +132,8 @@ func (c *Config) checkTop() {
 	if c.Patch != PatchBot && c.Patch != PatchServe {
 		c.errf("patch", "must be %q or %q (got %q)", PatchBot, PatchServe, c.Patch)
 	}
-	if c.Tokens != TokensREST && c.Tokens != TokensLocal {
-		c.errf("tokens", "must be %q or %q (got %q)", TokensREST, TokensLocal, c.Tokens)
+	if c.Tokens != TokensREST && c.Tokens != TokensLocal && c.Tokens != TokensAuto {
+		c.errf("tokens", "must be %q, %q or %q (got %q)", TokensREST, TokensLocal, TokensAuto, c.Tokens)
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 10<<20 {
 		c.errf("max_body_bytes", "must be between 1024 and 10485760 (got %d)", c.MaxBodyBytes)
