@@ -56,6 +56,7 @@ type Options struct {
 	QueueTimeout                            time.Duration
 	MaxCallDuration                         time.Duration
 	ShutdownTimeout                         time.Duration
+	Hold                                    time.Duration
 
 	WebhookSecretFile  string
 	EventsSecretFile   string
@@ -160,6 +161,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.MetricsAddr, "metrics-addr", "", "Serve /metrics on this HOST:PORT instead of --addr")
 	fl.IntVar(&opts.MaxConns, "max-conns", serve.DefaultMaxConns, "Open connections on --addr; past them /healthz and /readyz still answer, webhooks get 503")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
+	fl.DurationVar(&opts.Hold, "hold", serve.DefaultHoldBudget, "How long Daily holds a caller: a call whose room and token cannot get through Daily's rate budget by then is refused at once (503), and retries stop there")
 	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")
 	fl.BoolVar(&opts.Check, "check", false, "Check the flags, the --config file and the bots' programs offline, report every mistake (file:line: field: rule), and exit")

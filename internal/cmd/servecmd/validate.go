@@ -112,6 +112,7 @@ func checkDurations(o *Options, bad func(string, ...any)) {
 		{"queue-timeout", o.QueueTimeout, 0, serveconfig.MaxQueueTimeout, "0"},
 		{"max-call-duration", o.MaxCallDuration, serveconfig.MinMaxCallDuration, serveconfig.MaxMaxCallDuration, "1s"},
 		{"shutdown-timeout", o.ShutdownTimeout, time.Second, time.Hour, "1s"},
+		{"hold", o.Hold, 5 * time.Second, 10 * time.Minute, "5s"},
 	} {
 		if o.Changed(d.flag) && (d.v < d.lo || d.v > d.hi) {
 			bad("--%s: must be between %s and %s, got %s", d.flag, d.loLabel, shortDuration(d.hi), d.v)
