@@ -20,12 +20,14 @@ type roomStock interface {
 	Size(rule string) int
 }
 
-// callRequests is how many Daily requests stand between a call of rule and its bot: the
-// room unless a pooled one is ready, and the token unless it is signed here. A rule whose
-// bot makes its own room (Pipecat Cloud) needs none of serve's.
-func (s *Server) callRequests(rule *rules.Rule) int {
+// callRequests is how many Daily requests stand between a call of rule and its bot (path:
+// the room unless a pooled one is ready, the token unless it is signed here) and between
+// the bot and the connected caller (patch: pinlessCallUpdate, by serve or, with patch: bot,
+// by the bot, which serve budgets for). A rule whose bot makes its own room (Pipecat Cloud)
+// costs none of serve's budget.
+func (s *Server) callRequests(rule *rules.Rule) (path, patch int) {
 	if s.starters[rule] != nil {
-		return 0
+		return 0, 0
 	}
 	n := 0
 	if st, ok := s.d.Rooms.(roomStock); !ok || st.Size(rule.Name) == 0 {
@@ -39,7 +41,7 @@ func (s *Server) callRequests(rule *rules.Rule) int {
 			n++
 		}
 	}
-	return n
+	return n, 1
 }
 
 // admit decides, when a call's webhook arrives, whether its requests can get through the
@@ -49,30 +51,46 @@ func (s *Server) callRequests(rule *rules.Rule) int {
 // housekeeping never delay a call, so they do not count. The n requests of an admitted call
 // stay counted until the call's requestsMade (or unadmit, for a call not taken after all);
 // a call refused here costs nothing.
-func (s *Server) admit(rule *rules.Rule, received time.Time) (n int64, wait time.Duration, ok bool) {
-	n = int64(s.callRequests(rule))
+func (s *Server) admit(rule *rules.Rule, received time.Time) (path, n int64, wait time.Duration, ok bool) {
+	p, patch := s.callRequests(rule)
+	path, n = int64(p), int64(p+patch)
 	if n == 0 {
-		return 0, 0, true
+		return 0, 0, 0, true
 	}
 	all := s.pendingRequests.Add(n)
 	wait = s.d.Client.Delay(daily.PriorityCall, http.MethodPost, "/rooms", int(all))
 	// A call that does not wait for the budget is never refused here, however short the hold.
 	if wait > 0 && time.Since(received)+wait+admissionMargin > s.d.HoldBudget {
 		s.pendingRequests.Add(-n)
-		return 0, wait, false
+		return 0, 0, wait, false
 	}
-	return n, wait, true
+	return path, n, wait, true
 }
 
 // unadmit stops counting the n requests of a call admit let in but serve did not take (a
 // repeated delivery, or the call store failing).
 func (s *Server) unadmit(n int64) { s.pendingRequests.Add(-n) }
 
-// requestsMade stops counting the call's requests in the budget's wait (its token is made,
-// or the call ended before).
+// requestsMade stops counting all of the call's requests in the budget's wait (its patch is
+// made, or the call ended before).
 func (s *Server) requestsMade(c *call) {
 	if n := c.pendingRequests.Swap(0); n > 0 {
 		s.pendingRequests.Add(-n)
+	}
+}
+
+// someRequestsMade stops counting n of the call's requests (its room and token are made).
+func (s *Server) someRequestsMade(c *call, n int64) {
+	for {
+		left := c.pendingRequests.Load()
+		k := min(n, left)
+		if k <= 0 {
+			return
+		}
+		if c.pendingRequests.CompareAndSwap(left, left-k) {
+			s.pendingRequests.Add(-k)
+			return
+		}
 	}
 }
 
@@ -96,9 +114,10 @@ func (s *Server) refuseOverBudget(w http.ResponseWriter, rec callstore.Record, r
 // spendBotPatch takes the share of the pinlessCallUpdate a bot makes with patch: bot from
 // serve's own budget, in the background and at the patch's priority: the bot's request
 // spends the same domain budget from its own process, which serve's requests must leave it.
-func (s *Server) spendBotPatch() {
+func (s *Server) spendBotPatch(c *call) {
 	// Not waited for by Shutdown: it sends nothing, and ends within patchTimeout.
 	go func() {
+		defer s.requestsMade(c)
 		ctx, cancel := context.WithTimeout(daily.WithPriority(context.Background(), daily.PriorityPatch), patchTimeout)
 		defer cancel()
 		_ = s.d.Client.Spend(ctx, http.MethodPost, "/dialin/pinlessCallUpdate")

@@ -56,7 +56,7 @@ func (s *Server) run(c *call) {
 	s.emit(c, Event{Kind: EventRoomCreated, Room: room.Name})
 
 	token, err := s.d.Tokens.Token(stepCtx, room)
-	s.requestsMade(c)
+	s.someRequestsMade(c, c.pathRequests)
 	if err != nil {
 		s.discardRoom(c, room.Name)
 		s.failStep(ctx, c, "failed_token", "making the meeting token", err)
@@ -81,7 +81,7 @@ func (s *Server) run(c *call) {
 	s.emit(c, Event{Kind: EventBotStarted, At: now, Room: room.Name, PID: bot.PID})
 	s.log.Debug("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
 	if s.cfg.Patch == serveconfig.PatchBot {
-		s.spendBotPatch()
+		s.spendBotPatch(c)
 	}
 	if s.cfg.Patch == serveconfig.PatchBot || s.sharedStore() {
 		s.settled(c)

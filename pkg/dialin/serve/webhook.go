@@ -139,7 +139,7 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 	}
 	answer := reply{Status: "accepted", CallID: wc.CallID}
 	status := http.StatusOK
-	var admitted int64
+	var admitted, onPath int64
 	busy := false
 	if rule == nil {
 		rec.State, rec.Reason = callstore.Refused, "no_rule"
@@ -148,7 +148,7 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 		rec.Rule, answer.Rule = rule.Name, rule.Name
 		var wait time.Duration
 		var ok bool
-		if admitted, wait, ok = s.admit(rule, received); !ok {
+		if onPath, admitted, wait, ok = s.admit(rule, received); !ok {
 			// Non-2xx, so that Daily plays the route's timeout message now rather than
 			// after the hold; a repeat of the webhook gets the same answer.
 			busy = true
@@ -196,6 +196,7 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 	}
 	c := s.newCall(rec, wc.SIPHeaders, rule)
 	c.pendingRequests.Store(admitted)
+	c.pathRequests = onPath
 	c.keepWebhook(body, r.Header)
 	go s.run(c)
 	writeBody(w, rec.Answer.Status, rec.Answer.Body)
