@@ -14,10 +14,11 @@ import (
 // requests through, for the requests themselves and the bot's start.
 const admissionMargin = 2 * time.Second
 
-// roomStock is a RoomSource that keeps rooms ready (pool.Pool): Size is how many the rule's
-// pool can hand out now.
+// roomStock is a RoomSource that keeps rooms ready (pool.Pool): Stocked is how many the
+// rule's pool held at its last look, read without a request (a shared pool's Store is a
+// network hop, which admission must not add to every call).
 type roomStock interface {
-	Size(rule string) int
+	Stocked(rule string) int
 }
 
 // callRequests is how many Daily requests stand between a call of rule and its bot (path:
@@ -30,7 +31,7 @@ func (s *Server) callRequests(rule *rules.Rule) (path, patch int) {
 		return 0, 0
 	}
 	n := 0
-	if st, ok := s.d.Rooms.(roomStock); !ok || st.Size(rule.Name) == 0 {
+	if st, ok := s.d.Rooms.(roomStock); !ok || st.Stocked(rule.Name) == 0 {
 		n++
 	}
 	switch t := s.d.Tokens.(type) {
