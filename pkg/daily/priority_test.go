@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
@@ -56,18 +57,6 @@ func (m *manualClock) Advance(d time.Duration) {
 	m.moved = make(chan struct{})
 }
 
-// eventually polls cond until it holds; it fails the test after 10 s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // A request of a higher priority that arrives after lower ones already wait for the spent
 // budget is let through first: a patch or a waiting call's room never waits behind refills.
 func TestBudgetLetsHigherPriorityOvertakeWaitingRefills(t *testing.T) {
@@ -98,14 +87,14 @@ func TestBudgetLetsHigherPriorityOvertakeWaitingRefills(t *testing.T) {
 			for range refills {
 				spend(daily.PriorityRefill)
 			}
-			eventually(t, "the refills to queue", func() bool {
+			testkit.Eventually(t, "the refills to queue", func() bool {
 				return near(c.Delay(daily.PriorityHousekeeping, http.MethodPost, "/rooms", 1), (refills+1)*daily.GeneralInterval)
 			})
 			if d := c.Delay(urgent, http.MethodPost, "/rooms", 1); !near(d, daily.GeneralInterval) {
 				t.Fatalf("%s request's delay behind %d refills = %v, want one interval (%v)", urgent, refills, d, daily.GeneralInterval)
 			}
 			spend(urgent)
-			eventually(t, "the urgent request to queue", func() bool {
+			testkit.Eventually(t, "the urgent request to queue", func() bool {
 				return near(c.Delay(daily.PriorityHousekeeping, http.MethodPost, "/rooms", 1), (refills+2)*daily.GeneralInterval)
 			})
 			clock.Advance(step)
