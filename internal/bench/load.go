@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
@@ -67,6 +68,14 @@ func (e *emu) results(phase string, ids []string) []callResult {
 		}
 		if t, ok := rec.At("connected"); ok {
 			r.connected, r.toConnect = true, t.Sub(received)
+		}
+		for _, m := range rec.Timeline {
+			if m.Name == "webhook_answered" {
+				if code, err := strconv.Atoi(m.Detail); err == nil && (code < 200 || code > 299) && !r.connected {
+					r.refused, r.refusal = true, m.At.Sub(received)
+				}
+				break
+			}
 		}
 		out = append(out, r)
 	}

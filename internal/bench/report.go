@@ -51,8 +51,15 @@ type System struct {
 	HandoffMS            Quantiles `json:"handoff_ms"`
 	ConnectedMS          Quantiles `json:"connected_ms"`
 	DailyRequestsPerCall float64   `json:"daily_requests_per_call"`
-	CPUSeconds           float64   `json:"cpu_s"`
-	PeakRSSMB            float64   `json:"peak_rss_mb"`
+	// Refused counts the calls whose webhook was answered with a non-2xx (serve's admission
+	// control: over Daily's request budget), RefusedByPhase per phase, and RefusalMS the
+	// time from the call's arrival to that answer. A refused call is neither connected nor
+	// lost. All three are left out when no call was refused.
+	Refused        int            `json:"refused,omitempty"`
+	RefusedByPhase map[string]int `json:"refused_by_phase,omitempty"`
+	RefusalMS      *Quantiles     `json:"refusal_ms,omitempty"`
+	CPUSeconds     float64        `json:"cpu_s"`
+	PeakRSSMB      float64        `json:"peak_rss_mb"`
 	// Replicas is how many processes ran the system (cpu_s and peak_rss_mb are their sums),
 	// and StateRoundTripsPerCall the requests they sent to the shared state's Redis over the
 	// run (dialin_serve_state_round_trips_total, including the refills and the background
@@ -84,6 +91,8 @@ type Phase struct {
 	Calls        int
 	Connected    int
 	Lost         int
+	Refused      int
+	RefusalMS    *Quantiles // nil when no call of the phase was refused
 	HandoffMS    Quantiles
 	ConnectedMS  Quantiles
 	ServeMS      *Quantiles // serve's own share of the handoff, for serve and serve-warm
@@ -94,6 +103,8 @@ type callResult struct {
 	id        string
 	phase     string
 	connected bool
+	refused   bool          // the webhook was answered with a non-2xx
+	refusal   time.Duration // from the call's arrival to that answer
 	handoff   time.Duration // -1: the bot never reported
 	toConnect time.Duration
 }
@@ -123,14 +134,30 @@ func summarize(rs []callResult) (calls, connected, lost int, handoff, toConnect 
 		if r.handoff >= 0 {
 			hs = append(hs, r.handoff)
 		}
-		if r.connected {
+		switch {
+		case r.connected:
 			connected++
 			cs = append(cs, r.toConnect)
-		} else {
+		case !r.refused: // a refused call was answered, not left on hold
 			lost++
 		}
 	}
 	return calls, connected, lost, quantiles(hs), quantiles(cs)
+}
+
+// refusals counts the refused calls and the quantiles of their refusal time (nil when none).
+func refusals(rs []callResult) (int, *Quantiles) {
+	var ds []time.Duration
+	for _, r := range rs {
+		if r.refused {
+			ds = append(ds, r.refusal)
+		}
+	}
+	if len(ds) == 0 {
+		return 0, nil
+	}
+	q := quantiles(ds)
+	return len(ds), &q
 }
 
 // Ratio returns a/b, or 0 when b is 0.

@@ -169,6 +169,7 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 	}
 	sys := System{Name: name, CPUSeconds: round2((after.CPU - before.CPU).Seconds()), PeakRSSMB: round2(after.PeakMB)}
 	sys.Calls, sys.Connected, sys.Lost, sys.HandoffMS, sys.ConnectedMS = summarize(all)
+	sys.Refused, sys.RefusalMS = refusals(all)
 	sys.DailyRequestsPerCall, sys.CriticalRequestsPerCall = l.requestsPerCall(e, len(all))
 	var shares map[string]time.Duration
 	if isServe(name) {
@@ -196,10 +197,16 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 			p := Phase{System: name, Name: pname}
 			p.Calls, p.Connected, p.Lost, p.HandoffMS, p.ConnectedMS = summarize(rs)
 			p.ServeMS = serveQuantiles(rs, shares)
+			if p.Refused, p.RefusalMS = refusals(rs); p.Refused > 0 {
+				if sys.RefusedByPhase == nil {
+					sys.RefusedByPhase = map[string]int{}
+				}
+				sys.RefusedByPhase[pname] = p.Refused
+			}
 			phases = append(phases, p)
 		}
 	}
-	cfg.progress("%s: %d calls, %d connected, %d lost", name, sys.Calls, sys.Connected, sys.Lost)
+	cfg.progress("%s: %d calls, %d connected, %d refused, %d lost", name, sys.Calls, sys.Connected, sys.Refused, sys.Lost)
 	return sys, phases, nil
 }
 

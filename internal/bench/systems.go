@@ -71,7 +71,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			maxCalls = holdCalls + 10
 		}
 		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:0", "--ready-file", readyFile, "--log-format", "json",
-			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s"}
+			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s", "--hold", cfg.HoldTimeout.String()}
 		switch {
 		case holdBot != "":
 			argv = append(argv, "--bot-cmd", holdBot, "--tokens", "local")

@@ -4,7 +4,9 @@
 //
 // It knows nothing of terminals or flags: every call takes a context, the client takes an
 // *http.Client, a base URL and a logger. Errors from Daily are *APIError. Requests are rate
-// limited on the client side at Daily's published limits; 429 is retried on any method, 5xx and
+// limited on the client side at Daily's published limits, and when the budget is spent the
+// waiting requests go by the Priority of their context (WithPriority: patches, then calls,
+// then refills, then housekeeping); 429 is retried on any method, 5xx and
 // connection errors only on idempotent requests, and a purchase is never retried blindly.
 // Writes of the routes (pinless_dialin through POST /, and /domain-dialin-config creates,
 // updates and deletes) are sent exactly once: re-sending an array computed before a wait

@@ -67,3 +67,6 @@ func interval(l rate.Limit) time.Duration { return time.Duration(float64(time.Se
 
 // ParseRetryAfter exposes the Retry-After parser.
 var ParseRetryAfter = parseRetryAfter
+
+// WithClock makes the client read now and wait with sleep.
+var WithClock = withClock

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -24,23 +25,24 @@ const (
 	callStartBurst = 2
 )
 
-// limiterSet holds one token bucket per rate-limit class.
+// limiterSet holds one token bucket per rate-limit class; each serves its waiters by
+// Priority (WithPriority).
 type limiterSet struct {
-	general    *rate.Limiter
-	roomDelete *rate.Limiter
-	callStart  *rate.Limiter
+	general    *bucket
+	roomDelete *bucket
+	callStart  *bucket
 }
 
 func newLimiterSet() *limiterSet {
 	return &limiterSet{
-		general:    rate.NewLimiter(generalRate, generalBurst),
-		roomDelete: rate.NewLimiter(roomDeleteRate, roomDeleteBurst),
-		callStart:  rate.NewLimiter(callStartRate, callStartBurst),
+		general:    newBucket(float64(generalRate), generalBurst),
+		roomDelete: newBucket(float64(roomDeleteRate), roomDeleteBurst),
+		callStart:  newBucket(float64(callStartRate), callStartBurst),
 	}
 }
 
 // forRequest picks the bucket of the class method+path belongs to.
-func (s *limiterSet) forRequest(method, path string) *rate.Limiter {
+func (s *limiterSet) forRequest(method, path string) *bucket {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
 	case method == http.MethodDelete && len(segs) == 2 && segs[0] == "rooms":
@@ -54,8 +56,9 @@ func (s *limiterSet) forRequest(method, path string) *rate.Limiter {
 	return s.general
 }
 
-// wait blocks until the request's class allows one more request, or ctx is done. It reserves
-// on c's clock and sleeps with c's sleep, so tests can count the waits without sleeping.
+// wait blocks until the request's class allows one more request of ctx's priority, or ctx is
+// done. It reads c's clock and sleeps with c's sleep, so tests can count the waits without
+// sleeping.
 func (s *limiterSet) wait(ctx context.Context, c *Client, method, path string) error {
 	if s == nil {
 		return nil
@@ -63,16 +66,24 @@ func (s *limiterSet) wait(ctx context.Context, c *Client, method, path string) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	lim := s.forRequest(method, path)
-	now := c.now()
-	res := lim.ReserveN(now, 1)
-	d := res.DelayFrom(now)
-	if d <= 0 {
-		return nil
+	return s.forRequest(method, path).wait(ctx, PriorityOf(ctx), c.now, c.sleep)
+}
+
+// Spend takes from the client's budget the share of one request of method and path at ctx's
+// priority without sending it, waiting as the request would. A caller spends for requests
+// that other processes make with the same key (a bot's pinlessCallUpdate), so that the
+// domain's budget stays whole.
+func (c *Client) Spend(ctx context.Context, method, path string) error {
+	return c.limits.wait(ctx, c, method, path)
+}
+
+// Delay is how long n requests of method and path at priority p would wait for the client's
+// budget now (0 without a rate limiter): behind the requests of higher priorities already
+// waiting, never behind lower ones. Requests of priority p already waiting are not counted:
+// the caller counts those of its own it means in n.
+func (c *Client) Delay(p Priority, method, path string, n int) time.Duration {
+	if c.limits == nil {
+		return 0
 	}
-	if err := c.sleep(ctx, d); err != nil {
-		res.CancelAt(c.now())
-		return err
-	}
-	return nil
+	return c.limits.forRequest(method, path).delay(c.now(), p, n)
 }

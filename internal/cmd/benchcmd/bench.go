@@ -54,7 +54,8 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"                  /daily-dialin-webhook\n\n" +
 			"The load is a steady phase (--rate calls per second for --steady) and a burst of --burst calls\n" +
 			"at once. From each call's timeline: handoff (webhook received to bot handed the call) and\n" +
-			"connected (received to the caller connected) at p50, p95, p99 and max; calls lost; Daily\n" +
+			"connected (received to the caller connected) at p50, p95, p99 and max; calls refused (the\n" +
+			"webhook answered non-2xx, with the p99 of that answer's time) and lost (left on hold); Daily\n" +
 			"requests per call; the system's CPU seconds and peak resident memory. Then the ratios of\n" +
 			"serve and serve-warm to seed-runner, and of serve-pipecat to pipecat-runner. --quick is a\n" +
 			"short run (about a minute per system).\n\n" +

@@ -31,18 +31,18 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	for name, why := range c.Unavailable {
 		fmt.Fprintf(io.ErrOut, "%s: unavailable: %s\n", name, why)
 	}
-	t := output.NewTable(io, "system", "phase", "calls", "connected", "lost",
-		"handoff p50", "p95", "p99", "max", "connected p50", "p95", "p99", "max",
+	t := output.NewTable(io, "system", "phase", "calls", "connected", "refused", "lost",
+		"handoff p50", "p95", "p99", "max", "connected p50", "p95", "p99", "max", "refusal p99",
 		"daily req/call", "critical req/call", "cpu s", "peak rss mb").WithHeaderWhenPiped()
 	for _, s := range rep.Systems {
 		for _, p := range rep.Phases {
 			if p.System == s.Name {
-				t.Row(append([]string{s.Name, p.Name, strconv.Itoa(p.Calls), strconv.Itoa(p.Connected), strconv.Itoa(p.Lost)},
-					append(quant(p.HandoffMS), quant(p.ConnectedMS)...)...)...)
+				t.Row(append([]string{s.Name, p.Name, strconv.Itoa(p.Calls), strconv.Itoa(p.Connected), strconv.Itoa(p.Refused), strconv.Itoa(p.Lost)},
+					append(append(quant(p.HandoffMS), quant(p.ConnectedMS)...), refusalP99(p.RefusalMS))...)...)
 			}
 		}
-		t.Row(append(append([]string{s.Name, "all", strconv.Itoa(s.Calls), strconv.Itoa(s.Connected), strconv.Itoa(s.Lost)},
-			append(quant(s.HandoffMS), quant(s.ConnectedMS)...)...),
+		t.Row(append(append([]string{s.Name, "all", strconv.Itoa(s.Calls), strconv.Itoa(s.Connected), strconv.Itoa(s.Refused), strconv.Itoa(s.Lost)},
+			append(append(quant(s.HandoffMS), quant(s.ConnectedMS)...), refusalP99(s.RefusalMS))...),
 			f2(s.DailyRequestsPerCall), f2(s.CriticalRequestsPerCall), f2(s.CPUSeconds), f1(s.PeakRSSMB))...)
 	}
 	if err := t.Render(); err != nil {
@@ -141,4 +141,12 @@ func or(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// refusalP99 is the p99 of the refusal times, "-" when no call was refused.
+func refusalP99(q *bench.Quantiles) string {
+	if q == nil {
+		return "-"
+	}
+	return f1(q.P99)
 }

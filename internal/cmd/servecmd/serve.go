@@ -56,6 +56,7 @@ type Options struct {
 	QueueTimeout                            time.Duration
 	MaxCallDuration                         time.Duration
 	ShutdownTimeout                         time.Duration
+	Hold                                    time.Duration
 
 	WebhookSecretFile  string
 	EventsSecretFile   string
@@ -160,7 +161,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.BotURL, "bot-url", "", "Bot runner `URL` that gets each call as a JSON POST")
 	addSelfRoomBotFlags(fl, opts)
 	fl.StringVar(&opts.Patch, "patch", "", "Who calls pinlessCallUpdate: bot or serve (default: the config's, else bot)")
-	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily) or local (signed with the API key) (default: the config's, else rest)")
+	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily), local (signed with the API key), or auto (local once Daily accepts one at start-up, else rest) (default: the config's, else rest)")
 	fl.IntVar(&opts.Cap, "cap", 0, "Calls running at once (default: the config's caps.global, else 50)")
 	fl.DurationVar(&opts.QueueTimeout, "queue-timeout", 0, "How long a call over the cap waits for a slot (default: the config's, else 30s)")
 	fl.DurationVar(&opts.MaxCallDuration, "max-call-duration", 0, "Free a call's slot after this long, whatever happens (default: the config's, else 1h)")
@@ -170,6 +171,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.MetricsAddr, "metrics-addr", "", "Serve /metrics on this HOST:PORT instead of --addr")
 	fl.IntVar(&opts.MaxConns, "max-conns", serve.DefaultMaxConns, "Open connections on --addr; past them /healthz and /readyz still answer, webhooks get 503")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
+	fl.DurationVar(&opts.Hold, "hold", serve.DefaultHoldBudget, "How long Daily holds a caller: a call whose room and token cannot get through Daily's rate budget by then is refused at once (503), and retries stop there")
 	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")
 	fl.BoolVar(&opts.Check, "check", false, "Check the flags, the --config file and the bots' programs offline, report every mistake (file:line: field: rule), and exit")
@@ -179,7 +181,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		}
 	}
 	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{serveconfig.PatchBot, serveconfig.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("tokens", cobra.FixedCompletions([]string{serveconfig.TokensREST, serveconfig.TokensLocal}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("tokens", cobra.FixedCompletions([]string{serveconfig.TokensREST, serveconfig.TokensLocal, serveconfig.TokensAuto}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{LogText, LogJSON}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

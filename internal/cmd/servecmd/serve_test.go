@@ -56,7 +56,7 @@ func TestNewCmdServeFlags(t *testing.T) {
 		{[]string{"--bot-cmd", seedCmd, "--addr", "7860"}, "--addr: must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:7860"},
 		{[]string{"--bot-cmd", seedCmd, "--metrics-addr", "127.0.0.1:7860"}, "--metrics-addr: must differ from --addr (both are 127.0.0.1:7860)"},
 		{[]string{"--bot-cmd", seedCmd, "--patch", "caller"}, `--patch: must be bot or serve, got "caller"`},
-		{[]string{"--bot-cmd", seedCmd, "--tokens", "jwt"}, `--tokens: must be rest or local, got "jwt"`},
+		{[]string{"--bot-cmd", seedCmd, "--tokens", "jwt"}, `--tokens: must be rest, local or auto, got "jwt"`},
 		{[]string{"--bot-cmd", seedCmd, "--cap", "0"}, "--cap: must be at least 1, got 0"},
 		{[]string{"--bot-cmd", seedCmd, "--queue-timeout", "11m"}, "--queue-timeout: must be between 0 and 10m, got 11m0s"},
 		{[]string{"--bot-cmd", seedCmd, "--max-call-duration", "0s"}, "--max-call-duration: must be between 1s and 168h, got 0s"},

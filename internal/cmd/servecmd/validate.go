@@ -116,6 +116,7 @@ func checkDurations(o *Options, bad func(string, ...any)) {
 		{"queue-timeout", o.QueueTimeout, serveconfig.QueueTimeoutRange},
 		{"max-call-duration", o.MaxCallDuration, serveconfig.MaxCallDurationRange},
 		{"shutdown-timeout", o.ShutdownTimeout, serveconfig.DurationRange{Lo: time.Second, Hi: time.Hour}},
+		{"hold", o.Hold, serveconfig.DurationRange{Lo: 5 * time.Second, Hi: 10 * time.Minute}},
 	} {
 		if !o.Changed(d.flag) {
 			continue

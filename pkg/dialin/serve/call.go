@@ -29,6 +29,10 @@ type call struct {
 	timer     *time.Timer
 	settle    sync.Once
 	isSettled atomic.Bool // settle has run
+	// pendingRequests are the call's Daily requests counted by admission control until made,
+	// pathRequests those of them before its bot (room, token); set before the call runs.
+	pendingRequests atomic.Int64
+	pathRequests    int64
 }
 
 // newCall registers an accepted call; Shutdown waits for it to settle.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/callstore"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/caps"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
@@ -55,6 +56,7 @@ func (s *Server) run(c *call) {
 	s.emit(c, Event{Kind: EventRoomCreated, Room: room.Name})
 
 	token, err := s.d.Tokens.Token(stepCtx, room)
+	s.someRequestsMade(c, c.pathRequests)
 	if err != nil {
 		s.discardRoom(c, room.Name)
 		s.failStep(ctx, c, "failed_token", "making the meeting token", err)
@@ -78,6 +80,9 @@ func (s *Server) run(c *call) {
 	s.update(c, func(r *callstore.Record) { r.State = callstore.BotStarted })
 	s.emit(c, Event{Kind: EventBotStarted, At: now, Room: room.Name, PID: bot.PID})
 	s.log.Debug("bot started", "call_id", c.id, "rule", c.rule.Name, "room", room.Name, "pid", bot.PID, "since_s", now.Sub(c.received).Seconds())
+	if s.cfg.Patch == serveconfig.PatchBot {
+		s.spendBotPatch(c)
+	}
 	if s.cfg.Patch == serveconfig.PatchBot || s.sharedStore() {
 		s.settled(c)
 	}
@@ -97,6 +102,7 @@ func (s *Server) failStep(ctx context.Context, c *call, outcome, step string, er
 
 // giveUp ends a call that never got a bot: its slot (if any) is freed at once.
 func (s *Server) giveUp(c *call, state callstore.State, kind EventKind, outcome, reason string) {
+	s.requestsMade(c)
 	s.metrics.calls.WithLabelValues(outcome).Inc()
 	s.update(c, func(r *callstore.Record) { r.State, r.Reason, r.EndedAt = state, reason, time.Now() })
 	c.mu.Lock()
@@ -157,7 +163,7 @@ func (s *Server) discardRoom(c *call, name string) {
 		return
 	}
 	s.goBackground(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), discardDeadline)
+		ctx, cancel := context.WithTimeout(daily.WithPriority(context.Background(), daily.PriorityHousekeeping), discardDeadline)
 		defer cancel()
 		if err := d.Discard(ctx, name); err != nil {
 			s.metrics.roomsDiscarded.WithLabelValues("error").Inc()

@@ -50,6 +50,8 @@ type harnessOpts struct {
 	events   bool // register the /webhooks subscription (dialin.* events)
 	noStart  bool
 	noRoutes bool
+	// dailyLimits keeps Daily's rate limits on in the emulator and serve's client.
+	dailyLimits bool
 }
 
 // seedArgs is the seed's bot command line after the program.
@@ -65,10 +67,14 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu := dailytest.New(t, append([]dailytest.Option{dailytest.WithoutRateLimit(), dailytest.WithReadyDelay(20 * time.Millisecond)}, o.emuOpts...)...)
+	emuOpts, clientOpts := []dailytest.Option{dailytest.WithoutRateLimit()}, []daily.Option{daily.WithoutRateLimit()}
+	if o.dailyLimits {
+		emuOpts, clientOpts = nil, nil
+	}
+	emu := dailytest.New(t, append(append(emuOpts, dailytest.WithReadyDelay(20*time.Millisecond)), o.emuOpts...)...)
 	h := &harness{t: t, emu: emu, secret: newSecret(t, "route"), evSecret: newSecret(t, "events"),
 		out: t.TempDir(), alive: t.TempDir(), events: newRecorder(), logs: &syncBuffer{}, metrics: NewMetrics()}
-	h.client = daily.New(emu.APIKey, daily.WithBaseURL(emu.URL), daily.WithoutRateLimit(), daily.WithObserver(h.metrics.ObserveDaily))
+	h.client = daily.New(emu.APIKey, append(clientOpts, daily.WithBaseURL(emu.URL), daily.WithObserver(h.metrics.ObserveDaily))...)
 	cfg := o.cfg
 	if cfg == nil {
 		cfg = &serveconfig.Config{}

@@ -48,5 +48,14 @@ func (s *Server) serveReady(w http.ResponseWriter, _ *http.Request) {
 		writeReply(w, http.StatusServiceUnavailable, reply{Status: "unavailable", Reason: why})
 		return
 	}
-	writeReply(w, http.StatusOK, reply{Status: "ok"})
+	// Ready, in a slower mode than configured: the reason says which.
+	writeReply(w, http.StatusOK, reply{Status: "ok", Reason: s.tokenNote()})
+}
+
+// tokenNote is why tokens: auto fell back to Daily's REST tokens, or "".
+func (s *Server) tokenNote() string {
+	if t, ok := s.d.Tokens.(*CheckedTokens); ok {
+		return t.Note()
+	}
+	return ""
 }

@@ -69,9 +69,10 @@ func (s *Server) onReady(p webhook.DialinReady) {
 
 func (s *Server) patch(c *call, rec callstore.Record, endpoint string) {
 	defer s.settled(c)
-	ctx, cancel := context.WithTimeout(context.Background(), patchTimeout)
+	ctx, cancel := context.WithTimeout(daily.WithPriority(context.Background(), daily.PriorityPatch), patchTimeout)
 	defer cancel()
 	err := s.d.Client.PinlessCallUpdate(ctx, daily.PinlessCallUpdateRequest{CallID: rec.CallID, CallDomain: rec.CallDomain, SIPURI: endpoint})
+	s.requestsMade(c)
 	if err != nil {
 		s.metrics.patches.WithLabelValues("error").Inc()
 		s.emit(c, Event{Kind: EventFailed, Room: rec.Room, SIPURI: endpoint, Reason: "pinlessCallUpdate: " + err.Error()})
@@ -138,6 +139,7 @@ func (s *Server) endCall(id, reason string) {
 	s.metrics.ended.WithLabelValues(reason).Inc()
 	s.emit(c, Event{Kind: EventEnded, At: now, Reason: reason})
 	s.log.Debug("call ended", "call_id", id, "rule", c.rule.Name, "reason", reason)
+	s.requestsMade(c)
 	s.forget(id)
 	s.settled(c)
 }

@@ -49,7 +49,7 @@ func NewMetrics() *Metrics {
 	latency := []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
 	m := &Metrics{
 		reg:            reg,
-		calls:          counter("calls_total", "Calls by outcome of their admission: bot_started, refused_no_rule, refused_queue_timeout, refused_shutdown, refused_gate, failed_room, failed_token, failed_bot.", "outcome"),
+		calls:          counter("calls_total", "Calls by outcome of their admission: bot_started, refused_no_rule, refused_rate_budget (over Daily's request budget within the caller's hold), refused_queue_timeout, refused_shutdown, refused_gate, failed_room, failed_token, failed_bot.", "outcome"),
 		rejected:       counter("webhooks_rejected_total", "Webhook requests refused, by reason.", "reason"),
 		roomsDiscarded: counter("failed_call_rooms_deleted_total", "Rooms of calls that failed after their room was asked for, deleted (deleted) or left to close at their exp (error).", "result"),
 		duplicates:     counter("webhooks_duplicate_total", "Repeated deliveries answered with the first answer: callid (same callId) or replay (same signature and timestamp).", "kind"),

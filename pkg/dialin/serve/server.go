@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,9 @@ type Server struct {
 	cancelRun context.CancelFunc
 	bgCancel  context.CancelFunc
 	bgStopped bool
+
+	// pendingRequests counts the Daily requests of admitted calls not yet made (admission.go).
+	pendingRequests atomic.Int64
 }
 
 // New builds the engine from a configuration Normalize accepted (serveconfig.Load, or the
@@ -83,12 +87,18 @@ func New(cfg *serveconfig.Config, d Deps) (*Server, error) {
 		s.d.Rooms = &RESTRooms{Client: d.Client}
 	}
 	if s.d.Tokens == nil {
-		if cfg.Tokens == serveconfig.TokensLocal {
+		switch cfg.Tokens {
+		case serveconfig.TokensLocal:
 			if d.APIKey == "" {
 				return nil, errors.New("tokens: local signing needs the API key")
 			}
 			s.d.Tokens = &LocalTokens{APIKey: d.APIKey, Client: d.Client}
-		} else {
+		case serveconfig.TokensAuto:
+			s.d.Tokens = &CheckedTokens{Local: &LocalTokens{APIKey: d.APIKey, Client: d.Client}, REST: &RESTTokens{Client: d.Client},
+				OnFallback: func(why string) {
+					s.log.Warn("meeting tokens come from Daily's REST API (one request per call)", "reason", why)
+				}}
+		default:
 			s.d.Tokens = &RESTTokens{Client: d.Client}
 		}
 	}

@@ -138,14 +138,30 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 		State: callstore.Accepted, Owner: s.d.ReplicaID, ReceivedAt: received,
 	}
 	answer := reply{Status: "accepted", CallID: wc.CallID}
+	status := http.StatusOK
+	var admitted, onPath int64
+	busy := false
 	if rule == nil {
 		rec.State, rec.Reason = callstore.Refused, "no_rule"
 		answer = reply{Status: "refused", CallID: wc.CallID, Reason: "no rule matches this call"}
 	} else {
 		rec.Rule, answer.Rule = rule.Name, rule.Name
+		var wait time.Duration
+		var ok bool
+		if onPath, admitted, wait, ok = s.admit(rule, received); !ok {
+			// Non-2xx, so that Daily plays the route's timeout message now rather than
+			// after the hold; a repeat of the webhook gets the same answer.
+			busy = true
+			rec.State, rec.Reason = callstore.Refused, refusedBudget
+			status = http.StatusServiceUnavailable
+			answer = reply{Status: "refused", CallID: wc.CallID, Rule: rule.Name, Reason: budgetReason(wait)}
+		}
 	}
-	rec.Answer = callstore.Answer{Status: http.StatusOK, Body: answer.bytes()}
+	rec.Answer = callstore.Answer{Status: status, Body: answer.bytes()}
 	existing, claimed, err := s.store.Claim(ctx, rec)
+	if err != nil || !claimed {
+		s.unadmit(admitted)
+	}
 	if err != nil {
 		// Without the store serve cannot tell a repeat from a new call: refuse rather than
 		// risk a second bot.
@@ -175,7 +191,13 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 		writeBody(w, rec.Answer.Status, rec.Answer.Body)
 		return
 	}
+	if busy {
+		s.refuseOverBudget(w, rec, received)
+		return
+	}
 	c := s.newCall(rec, wc.SIPHeaders, rule)
+	c.pendingRequests.Store(admitted)
+	c.pathRequests = onPath
 	c.keepWebhook(body, r.Header)
 	go s.run(c)
 	writeBody(w, rec.Answer.Status, rec.Answer.Body)

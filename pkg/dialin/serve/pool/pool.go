@@ -168,6 +168,19 @@ func (p *Pool) Size(rule string) int {
 	return rp.size()
 }
 
+// Stocked is the rule's pool size at the Store's last answer, without asking it again: a
+// shared pool's size is at most a refill check (CheckEvery) old. serve's admission control
+// reads it on every webhook.
+func (p *Pool) Stocked(rule string) int {
+	p.mu.Lock()
+	rp := p.pools[rule]
+	p.mu.Unlock()
+	if rp == nil {
+		return 0
+	}
+	return int(rp.ready.Load())
+}
+
 // Close stops the refills and waits for room creations under way. Pooled rooms are left to
 // expire.
 func (p *Pool) Close() error {

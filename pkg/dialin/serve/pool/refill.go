@@ -89,7 +89,7 @@ func (rp *rulePool) deleteRetired(ctx context.Context) {
 			name := rp.retired[0]
 			rp.retired = rp.retired[1:]
 			rp.mu.Unlock()
-			if err := rp.p.cfg.Client.DeleteRoom(ctx, name); err != nil && !daily.IsNotFound(err) {
+			if err := rp.p.cfg.Client.DeleteRoom(daily.WithPriority(ctx, daily.PriorityHousekeeping), name); err != nil && !daily.IsNotFound(err) {
 				if ctx.Err() != nil {
 					return
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -34,6 +35,16 @@ type rulePool struct {
 	retryAt      time.Time // real time
 	retired      []string  // rooms to delete
 	storeFailing bool      // the Store's last answer to the refill was an error
+
+	// ready is the pool's size at the Store's last answer (take, refill, size), for readers
+	// that must not wait for the Store (serve's admission control).
+	ready atomic.Int64
+}
+
+// setReady records the size the Store answered, in the gauge and for Stocked.
+func (rp *rulePool) setReady(n int) {
+	rp.ready.Store(int64(n))
+	rp.m.size.Set(float64(n))
 }
 
 func newRulePool(p *Pool, r *rules.Rule, settings rules.Pool) *rulePool {
@@ -69,7 +80,7 @@ func (rp *rulePool) take(ctx context.Context) (serve.Room, bool) {
 		rp.p.log.Warn("taking a pooled room failed; creating one for the call", "rule", rp.rule.Name, "err", err.Error())
 		return serve.Room{}, false
 	}
-	rp.m.size.Set(float64(lvl.Ready))
+	rp.setReady(lvl.Ready)
 	if !ok {
 		rp.m.misses.Inc()
 		return serve.Room{}, false
@@ -89,7 +100,7 @@ func (rp *rulePool) size() int {
 	if err != nil {
 		return 0
 	}
-	rp.m.size.Set(float64(lvl.Ready))
+	rp.setReady(lvl.Ready)
 	return lvl.Ready
 }
 
@@ -138,7 +149,7 @@ func (rp *rulePool) fill(ctx context.Context, creations *sync.WaitGroup) time.Du
 		rp.storeFailing = false
 		rp.p.log.Info("the room pool answers again; refilling", "rule", rp.rule.Name)
 	}
-	rp.m.size.Set(float64(lvl.Ready))
+	rp.setReady(lvl.Ready)
 	for lvl.Fresh+rp.creating < rp.settings.Rooms && rp.creating < maxInFlight {
 		real := time.Now()
 		if real.Before(rp.retryAt) {
@@ -202,7 +213,8 @@ func (rp *rulePool) createRoom(ctx context.Context, created time.Time) (serve.Ro
 	settings := rp.rule.Room
 	// Rounded up, so that a room taken just before its lifetime ends still has settings.Exp.
 	exp := created.Add(rp.lifetime + settings.Exp + time.Second - 1).Truncate(time.Second)
-	room, err := rp.p.cfg.Client.CreateRoom(ctx, daily.CreateRoomRequest{
+	// A refill goes after the requests of calls that wait and of patches (daily.Priority).
+	room, err := rp.p.cfg.Client.CreateRoom(daily.WithPriority(ctx, daily.PriorityRefill), daily.CreateRoomRequest{
 		Properties: daily.RoomProperties{
 			Exp:            exp.Unix(),
 			EjectAtRoomExp: true,

@@ -42,7 +42,7 @@ type Choice []string
 // The choices of the settings that serve (and demo) also take as flags.
 var (
 	PatchChoice  = Choice{PatchBot, PatchServe}
-	TokensChoice = Choice{TokensREST, TokensLocal}
+	TokensChoice = Choice{TokensREST, TokensLocal, TokensAuto}
 )
 
 // Violation says how v breaks the choice, or "" when v is one of its words. A field is told

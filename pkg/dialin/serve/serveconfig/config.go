@@ -46,6 +46,9 @@ const (
 const (
 	TokensREST  = "rest"  // POST /meeting-tokens
 	TokensLocal = "local" // signed with the API key, no request
+	// TokensAuto signs locally once Daily accepted a signed token at start-up (GET
+	// /meeting-tokens/:token), else asks Daily for each (serve.CheckedTokens).
+	TokensAuto = "auto"
 )
 
 // Config is serve's configuration. The zero value plus Normalize is a valid configuration

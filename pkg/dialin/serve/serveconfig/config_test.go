@@ -112,7 +112,7 @@ func TestParseErrors(t *testing.T) {
 		{okDefault + "caps: {queue_timeout: 1y}\n", `caps.queue_timeout: must be a duration with a unit`},
 		{okDefault + "caps: {queue_timeout: 11m}\n", "f.yaml:2: caps.queue_timeout: must be between 0s and 10m (got 11m)"},
 		{okDefault + "patch: both\n", `f.yaml:2: patch: must be "bot" or "serve" (got "both")`},
-		{okDefault + "tokens: jwt\n", `f.yaml:2: tokens: must be "rest" or "local"`},
+		{okDefault + "tokens: jwt\n", `f.yaml:2: tokens: must be "rest", "local" or "auto"`},
 		{okDefault + "webhook_path: dialin\n", `f.yaml:2: webhook_path: must be a path starting with /`},
 		{okDefault + "webhook_path: /metrics\n", `f.yaml:2: webhook_path: /metrics is serve's own endpoint`},
 		{okDefault + "events_path: /dialin\n", `f.yaml:2: events_path: must differ from webhook_path`},
