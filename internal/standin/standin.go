@@ -190,6 +190,14 @@ func waitReady(ctx context.Context, o Options, em *emulator) ([]string, error) {
 // stay keeps the bot in the call until the call is over, the talk time has passed or ctx
 // ends. Without an API key, or for a call the emulator does not know, only time tells.
 func stay(ctx context.Context, o Options, em *emulator, log *slog.Logger) error {
+	// The talk time starts when the caller is in the room. A bot that patches got there
+	// itself; when serve patches, the caller arrives later, and under load a bot that left
+	// after its talk time from ready would leave an empty room for serve's patch.
+	if !o.Patch {
+		if ended, err := waitConnected(ctx, o, em); ended || err != nil {
+			return err
+		}
+	}
 	talk, cancel := ctx, context.CancelFunc(func() {})
 	if o.TalkTime > 0 {
 		talk, cancel = context.WithTimeout(ctx, o.TalkTime)
@@ -215,6 +223,29 @@ func stay(ctx context.Context, o Options, em *emulator, log *slog.Logger) error 
 	}
 	log.Info("talk time is up")
 	return nil
+}
+
+// waitConnected waits until the call is connected, or reports that it is over (lost or
+// dropped without this bot: nothing to stay for). Without an API key, or for a call the
+// emulator does not know, there is nothing to wait on.
+func waitConnected(ctx context.Context, o Options, em *emulator) (ended bool, err error) {
+	until := append([]string{"connected"}, over...)
+	for o.APIKey != "" {
+		state, err := em.callState(ctx, followPoll, until...)
+		switch {
+		case err == nil && state == "connected":
+			return false, nil
+		case err == nil && slices.Contains(over, state):
+			return true, nil
+		case control.IsStatus(err, http.StatusNotFound):
+			return false, nil
+		case ctx.Err() != nil:
+			return false, fmt.Errorf("stand-in bot stopped: %w", ctx.Err())
+		case err != nil:
+			_ = daily.Sleep(ctx, 500*time.Millisecond)
+		}
+	}
+	return false, nil
 }
 
 func withTimeout(ctx context.Context, d time.Duration, f func(context.Context, string) error, arg string) error {

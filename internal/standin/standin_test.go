@@ -240,3 +240,29 @@ func TestWithCall(t *testing.T) {
 		t.Fatalf("WithCall: %+v", o)
 	}
 }
+
+// When serve patches (the bot does not), the talk time starts once the caller is in the
+// room: a patch that comes well after ready, as it does under load, still finds the bot
+// there. Before, the bot left its talk time after ready and the late patch dropped the call.
+func TestBotThatDoesNotPatchWaitsForTheCaller(t *testing.T) {
+	t.Parallel()
+	s, call := setup(t, standin.Options{TalkTime: 20 * time.Millisecond})
+	id, hc := call()
+	eps, err := control.New(s.URL, s.APIKey, nil).Participant(hc.room, hc.token).Ready(context.Background(), testkit.Patience)
+	if err != nil || len(eps) == 0 {
+		t.Fatalf("ready: %v %v", eps, err)
+	}
+	// serve's patch, late: ten times the bot's talk time after ready. The bot joined and
+	// waits for its caller; it has not left (which would end the room's session).
+	time.Sleep(200 * time.Millisecond) // the late patch is what this test is about, not a proof of absence
+	client := daily.New(s.APIKey, daily.WithBaseURL(s.URL), daily.WithoutRateLimit())
+	if err := client.PinlessCallUpdate(context.Background(), daily.PinlessCallUpdateRequest{CallID: id, CallDomain: s.DomainID(), SIPURI: eps[0]}); err != nil {
+		t.Fatalf("the late patch: %v (%s)", err, s.AwaitCall(t, testkit.Patience, id, "connected", "lost", "dropped").MarkNames())
+	}
+	if rec := s.AwaitCall(t, testkit.Patience, id, "connected", "lost", "dropped"); rec.State != "connected" {
+		t.Fatalf("call %s: %s", rec.State, rec.MarkNames())
+	}
+	if err := botResult(t, hc); err != nil {
+		t.Fatal(err)
+	}
+}
