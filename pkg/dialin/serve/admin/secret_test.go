@@ -11,8 +11,8 @@ import (
 
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
-	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 	"github.com/dialin-project/dialin/pkg/dialin/webhook"
 )
