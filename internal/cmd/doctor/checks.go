@@ -106,7 +106,7 @@ func (d *doctor) checkNumber(ctx context.Context, n string, owned map[string]boo
 	}
 	d.add(n+" routed", OK, "webhook "+e.RoomCreationAPI, "")
 	d.checkAnswers(ctx, n, e)
-	d.add(n+" hmac", Skip, "not checked: serve's admin listener does not yet tell which hmac serve verifies with", "")
+	d.checkHMAC(ctx, n, e)
 	d.checkHoldMusic(ctx, n, e)
 	if e.TimeoutConfig != nil && strings.TrimSpace(e.TimeoutConfig.Message) != "" {
 		d.add(n+" timeout message", OK, escape.Quote(e.TimeoutConfig.Message, 64), "")

@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/phone"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/admin"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
@@ -34,6 +37,10 @@ type Options struct {
 	Number string // E.164, or "" for every routed number
 	Serve  string // serve's base URL, or ""
 	Patch  string // bot or serve: what serve does, for the events check
+	Admin  string // serve's admin listener's base URL, or "": for the hmac check
+
+	// AdminToken is DIALIN_ADMIN_TOKEN, sent when set (an admin listener off loopback).
+	AdminToken string
 
 	// httpClient reaches webhooks, hold music and serve; tests give one that trusts their
 	// TLS servers. nil: a default client.
@@ -42,7 +49,7 @@ type Options struct {
 
 // NewCmdDoctor builds `doctor`; runF replaces the run function in tests.
 func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, DailyClient: f.DailyClient}
+	opts := &Options{IO: f.IOStreams, DailyClient: f.DailyClient, AdminToken: os.Getenv(admin.TokenEnv)}
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check, without a call, everything that makes a number ring a bot",
@@ -51,11 +58,11 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
 			"Daily's verification body with a 2xx within 2 s (signed with the route's hmac, as Daily\n" +
 			"does); the hold music is an https MP3 under 10 MB (HEAD); a timeout message is set;\n" +
 			"with --patch serve, a /webhooks subscription sends dialin.ready to serve; with --serve,\n" +
-			"serve answers /readyz. Without --number, every routed number is checked.\n\n" +
-			"Not checked yet: that serve verifies with the route's hmac (serve's admin listener does\n" +
-			"not say which secret it holds); the line says so. Exit code 1 when any check fails.",
+			"serve answers /readyz; with --admin (serve's admin listener), serve verifies with the\n" +
+			"route's hmac (compared by fingerprint: no secret leaves either side). Without --number,\n" +
+			"every routed number is checked. Exit code 1 when any check fails.",
 		Example: "  dialin doctor --number +14155550100\n" +
-			"  dialin doctor --number +14155550100 --patch serve --serve https://bots.example.com\n" +
+			"  dialin doctor --number +14155550100 --patch serve --serve https://bots.example.com --admin http://127.0.0.1:7861\n" +
 			"  dialin doctor --json --jq '.[] | select(.status == \"fail\")'",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -71,6 +78,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Number, "number", "", "Check this `NUMBER` (E.164); default: every routed number")
 	fl.StringVar(&opts.Serve, "serve", "", "serve's base `URL` (as Daily reaches it): check /readyz, and that events go there")
+	fl.StringVar(&opts.Admin, "admin", "", "serve's admin listener `URL`: check that serve verifies with the route's hmac (sends $"+admin.TokenEnv+" when set)")
 	fl.StringVar(&opts.Patch, "patch", serveconfig.PatchBot, "What serve does: bot, or serve (then the events subscription is checked)")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	_ = cmd.RegisterFlagCompletionFunc("patch", cobra.FixedCompletions([]string{serveconfig.PatchBot, serveconfig.PatchServe}, cobra.ShellCompDirectiveNoFileComp))
@@ -90,6 +98,13 @@ func (o *Options) check(c *cobra.Command) error {
 			return cmdutil.FlagErrorf("--serve: %s", why)
 		}
 		o.Serve = strings.TrimRight(o.Serve, "/")
+	}
+	if o.Admin != "" {
+		u, err := url.Parse(o.Admin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cmdutil.FlagErrorf("--admin: an http(s) URL such as http://%s", admin.DefaultAddr)
+		}
+		o.Admin = strings.TrimRight(o.Admin, "/")
 	}
 	if o.Patch != serveconfig.PatchBot && o.Patch != serveconfig.PatchServe {
 		return cmdutil.FlagErrorf("--patch: must be %s or %s, got %q", serveconfig.PatchBot, serveconfig.PatchServe, o.Patch)

@@ -130,7 +130,7 @@ func TestAHealthyNumberPassesEveryCheck(t *testing.T) {
 		"✓ "+number+" owned: purchased by this domain",
 		"✓ "+number+" routed: webhook "+serve.URL+"/dialin",
 		"✓ "+number+" webhook answers: answered 200 in ",
-		"- "+number+" hmac: not checked: serve's admin listener does not yet tell which hmac serve verifies with",
+		"- "+number+" hmac: not checked: pass --admin URL (serve's admin listener, such as http://127.0.0.1:7861) to compare the secret serve holds with the route's hmac",
 		"✓ "+number+" hold music: an https MP3 of 0.5 MB",
 		"✓ "+number+` timeout message: "Sorry"`,
 		"✓ serve ready: "+serve.URL+"/readyz answered 200",
@@ -244,6 +244,7 @@ func TestJSONAndBadFlags(t *testing.T) {
 		"--number=call-me":        "--number: ",
 		"--patch=sometimes":       `--patch: must be bot or serve, got "sometimes"`,
 		"--serve=ftp://x.example": "--serve: must be an absolute https URL",
+		"--admin=127.0.0.1:7861":  "--admin: an http(s) URL such as http://127.0.0.1:7861",
 	} {
 		_, err := w.doctor(t, args)
 		var fe *cmdutil.FlagError

@@ -1,6 +1,7 @@
 // Package admin is serve's admin listener: /healthz, /readyz and /metrics, the call
 // history as a JSON API (list, one call, a server-sent stream of live call events, replay),
-// and the inspector page at /. It is loopback-only unless a bearer token is set; `dialin
+// the fingerprint of the secret serve verifies a number's webhooks with, and the inspector
+// page at /. It is loopback-only unless a bearer token is set; `dialin
 // serve --admin-addr` and `dialin dev` both mount it (see Handler).
 package admin
 
@@ -56,6 +57,7 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /api/calls/{id}", a.get)
 	mux.HandleFunc("POST /api/calls/{id}/replay", a.replay)
 	mux.HandleFunc("GET /api/events", a.events)
+	mux.HandleFunc("GET /api/routes/{number}/secret-fingerprint", a.secretFingerprint)
 	mux.HandleFunc("GET /{$}", a.page)
 	mux.HandleFunc("GET /fragment/calls/{id}", a.fragment)
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
