@@ -2,6 +2,7 @@ package daily_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -47,6 +48,22 @@ func (m *manualClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	m.mu.Unlock()
 	return nil
+}
+
+// Sleepers is how many goroutines are asleep on the clock.
+func (m *manualClock) Sleepers() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.sleepers
+}
+
+// advanceWhenAsleep moves the clock once n requests are asleep on it (only the head of a
+// bucket's queue sleeps on the clock; the others wait for the queue to change): a head that
+// has not yet started its sleep would measure its wait from the moved clock and never wake.
+func (m *manualClock) advanceWhenAsleep(t *testing.T, n int, d time.Duration) {
+	t.Helper()
+	testkit.Eventually(t, fmt.Sprintf("%d requests asleep on the clock", n), func() bool { return m.Sleepers() == n })
+	m.Advance(d)
 }
 
 func (m *manualClock) Advance(d time.Duration) {
@@ -97,12 +114,12 @@ func TestBudgetLetsHigherPriorityOvertakeWaitingRefills(t *testing.T) {
 			testkit.Eventually(t, "the urgent request to queue", func() bool {
 				return near(c.Delay(daily.PriorityHousekeeping, http.MethodPost, "/rooms", 1), (refills+2)*daily.GeneralInterval)
 			})
-			clock.Advance(step)
+			clock.advanceWhenAsleep(t, 2, step) // the urgent head, and the refill it overtook
 			if got := next(t, done); got != urgent {
 				t.Fatalf("first request through after one interval = %s, want %s", got, urgent)
 			}
 			for i := range refills {
-				clock.Advance(step)
+				clock.advanceWhenAsleep(t, 1, step)
 				if got := next(t, done); got != daily.PriorityRefill {
 					t.Fatalf("request %d through = %s, want refill", i+2, got)
 				}
