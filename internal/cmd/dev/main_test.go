@@ -13,6 +13,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/standincmd"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/testkit"
+	"github.com/dialin-project/dialin/internal/testkit/devfixture"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
@@ -28,23 +29,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
-
-const (
-	prodNumber  = "+14155550100"
-	otherNumber = "+14155550101"
-	bareNumber  = "+14155550102" // owned, no route
-	secretProd  = "c2VjcmV0LWEtc2VjcmV0LWEtc2VjcmV0LWEtc2VjcmU="
-	secretOther = "c2VjcmV0LWItc2VjcmV0LWItc2VjcmV0LWItc2VjcmU="
-	prodURL     = "https://prod.example.com/dialin"
-)
-
-// liveJSON is production: the number's route (hold music, timeout message, a field dialin
-// does not know), another team's route and a SIP trunk.
-const liveJSON = `[
- {"phone_number":"` + prodNumber + `","room_creation_api":"` + prodURL + `","hmac":"` + secretProd + `","hold_music_url":"https://cdn.example.com/hold.mp3","timeout_config":{"message":"Sorry"},"x_future":{"b":2,"a":[1,2]}},
- {"phone_number":"` + otherNumber + `","room_creation_api":"https://other.example.com/dialin","hmac":"` + secretOther + `"},
- {"room_creation_api":"https://trunk.example.com/sip","name_prefix":"ci-trunk","hmac":"` + secretOther + `"}
-]`
 
 // world is an emulator with production routes, and a state directory.
 type world struct {
@@ -190,3 +174,10 @@ func stateJournals(t *testing.T, dir string) []string {
 	m, _ := filepath.Glob(filepath.Join(dir, "domains", "*", "dev", "*.journal.json"))
 	return m
 }
+
+// The fixture's names, short for these tests.
+const (
+	prodNumber, otherNumber, bareNumber = devfixture.ProdNumber, devfixture.OtherNumber, devfixture.BareNumber
+	secretProd, secretOther, prodURL    = devfixture.SecretProd, devfixture.SecretOther, devfixture.ProdURL
+	liveJSON                            = devfixture.LiveJSON
+)

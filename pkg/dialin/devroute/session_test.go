@@ -10,27 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/testkit/devfixture"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
-
-const (
-	prodNumber  = "+14155550100"
-	otherNumber = "+14155550101"
-	bareNumber  = "+14155550102" // owned, no route
-	secretProd  = "c2VjcmV0LWEtc2VjcmV0LWEtc2VjcmV0LWEtc2VjcmU="
-	secretOther = "c2VjcmV0LWItc2VjcmV0LWItc2VjcmV0LWItc2VjcmU="
-	devURL      = "https://dev-tunnel.example.com/dialin"
-)
-
-// liveJSON: the production route with an unknown field and hold music, another team's
-// route, and a SIP trunk.
-const liveJSON = `[
- {"phone_number":"` + prodNumber + `","room_creation_api":"https://prod.example.com/dialin","hmac":"` + secretProd + `","hold_music_url":"https://cdn.example.com/hold.mp3","timeout_config":{"message":"Sorry"},"x_future":{"b":2,"a":[1,2]}},
- {"phone_number":"` + otherNumber + `","room_creation_api":"https://other.example.com/dialin","hmac":"` + secretOther + `"},
- {"room_creation_api":"https://trunk.example.com/sip","name_prefix":"ci-trunk","hmac":"` + secretOther + `"}
-]`
 
 type env struct {
 	srv    *dailytest.Server
@@ -266,3 +250,11 @@ func TestTwoSessionsOnOneNumberRefuseEachOther(t *testing.T) {
 	}
 	again()
 }
+
+// The fixture's names, short for these tests.
+const (
+	prodNumber, otherNumber, bareNumber = devfixture.ProdNumber, devfixture.OtherNumber, devfixture.BareNumber
+	secretProd, secretOther             = devfixture.SecretProd, devfixture.SecretOther
+	liveJSON                            = devfixture.LiveJSON
+	devURL                              = "https://dev-tunnel.example.com/dialin"
+)
