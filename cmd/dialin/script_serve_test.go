@@ -15,15 +15,50 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// cmdFreePort sets NAME to a TCP port on 127.0.0.1 that nothing listens on, for a script
-// that checks what happens when nothing answers. Never start a server on it: another process
-// may take the port first. A server binds port 0 itself and tells its address (serve's
-// --ready-file).
+// cmdFreePort sets NAME to a TCP port on 127.0.0.1 where nothing listens, for a script that
+// checks what happens when nothing answers. The port stays bound (never listening) until the
+// script ends, so a connection to it is refused and no other process, another test suite
+// included, can take it meanwhile. Servers bind port 0 themselves and tell their address.
 //
 //	freeport PORT
 func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: freeport NAME")
+	}
+	port, closePort, err := boundNotListening()
+	ts.Check(err)
+	ts.Defer(closePort)
+	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// boundNotListening binds a TCP socket to a loopback port the system picks, without
+// SO_REUSEADDR and without listening: connections to the port are refused, and no other
+// socket can bind it until the returned func closes it.
+func boundNotListening() (port int, closePort func(), err error) {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		return 0, nil, err
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return 0, nil, err
+	}
+	return sa.(*syscall.SockaddrInet4).Port, func() { syscall.Close(fd) }, nil
+}
+
+// cmdPickPort sets NAME to a loopback port that was free a moment ago, for a server that
+// takes only a port number. Another process can take it before the server binds it: prefer
+// port 0 and a ready file; this remains for the stand-ins' script until it moves to them.
+//
+//	pickport PORT
+func cmdPickPort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: pickport NAME")
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)

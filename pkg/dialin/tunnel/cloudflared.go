@@ -60,7 +60,9 @@ func (c *Cloudflared) Open(ctx context.Context, local string) (Tunnel, error) {
 	}
 	out := &tail{}
 	found := make(chan string, 1)
+	readAll := make(chan struct{}) // closed once every line of the output is in out
 	go func() {
+		defer close(readAll)
 		sc := bufio.NewScanner(pr)
 		sent := false
 		for sc.Scan() { // read to the end, or the child blocks on a full pipe
@@ -94,12 +96,21 @@ func (c *Cloudflared) Open(ctx context.Context, local string) (Tunnel, error) {
 			select {
 			case err := <-exited:
 				exited <- err // for stop, which may run later
+				select {
+				case <-readAll:
+				case <-time.After(2 * time.Second):
+				}
 				h.Drop(fmt.Errorf("cloudflared exited (%v); its last output:\n%s", exitText(err), out.String()))
 			case <-h.Done():
 			}
 		}()
 		return h, nil
 	case err := <-exited:
+		// Wait closed the pipe: the reader ends at once, with the last lines in out.
+		select {
+		case <-readAll:
+		case <-time.After(2 * time.Second):
+		}
 		return nil, fmt.Errorf("cloudflared exited (%s) before printing a tunnel URL; its output:\n%s", exitText(err), out.String())
 	case <-timer.C:
 		_ = stop()
