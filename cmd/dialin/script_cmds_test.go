@@ -15,7 +15,6 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"stdoutenv": cmdStdoutEnv, // script_emulator_test.go
 	"waitenv":   cmdWaitEnv,   // script_emulator_test.go
 	"freeport":  cmdFreePort,  // script_serve_test.go
-	"pickport":  cmdPickPort,  // script_serve_test.go
 	"waithttp":  cmdWaitHTTP,  // script_serve_test.go
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -49,22 +48,6 @@ func boundNotListening() (port int, closePort func(), err error) {
 		return 0, nil, err
 	}
 	return sa.(*syscall.SockaddrInet4).Port, func() { syscall.Close(fd) }, nil
-}
-
-// cmdPickPort sets NAME to a loopback port that was free a moment ago, for a server that
-// takes only a port number. Another process can take it before the server binds it: prefer
-// port 0 and a ready file; this remains for the stand-ins' script until it moves to them.
-//
-//	pickport PORT
-func cmdPickPort(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: pickport NAME")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	ts.Check(l.Close())
-	ts.Setenv(args[0], port)
 }
 
 // cmdWaitHTTP waits (up to 20 s) until GET URL answers STATUS (default 200): a server

@@ -7,11 +7,11 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/internal/config"
 	"github.com/dialin-project/dialin/internal/output"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
@@ -54,7 +54,7 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.EnvFile != "" {
-		if err := writeEnvFile(opts.EnvFile, exports(ep)); err != nil {
+		if err := cmdutil.WriteEnvFile(opts.EnvFile, exports(ep)); err != nil {
 			return fmt.Errorf("--env-file: %w", err)
 		}
 		defer os.Remove(opts.EnvFile)
@@ -102,25 +102,6 @@ func shellQuote(s string) string {
 
 // writeEnvFile writes content to path atomically (temp file + rename) with mode 0600, so a
 // process waiting for the file never reads half of it.
-func writeEnvFile(path, content string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
 
 // printHint tells the person at the terminal what to do with the exports (stderr).
 func printHint(opts *Options, srv *dailytest.Server) {

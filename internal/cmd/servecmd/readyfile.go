@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/pflag"
+
+	"github.com/dialin-project/dialin/internal/cmdutil"
 )
 
 // The variables of the --ready-file, in the shell's KEY=value form so a script can source it
@@ -45,24 +46,12 @@ func (o *Options) listen() (net.Listener, error) {
 // target and renames it, so a reader sees either no file or the whole of it; it returns the
 // function that removes the file when serve stops.
 func writeReadyFile(path, url, metricsURL, adminURL string) (remove func(), err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	content := fmt.Sprintf("%s=%s\n%s=%s\n", readyURLVar, url, readyMetricsURLVar, metricsURL)
+	if adminURL != "" {
+		content += fmt.Sprintf("%s=%s\n", readyAdminURLVar, adminURL)
+	}
+	if err := cmdutil.WriteEnvFile(path, content); err != nil {
 		return nil, fmt.Errorf("--ready-file: %w", err)
-	}
-	_, werr := fmt.Fprintf(tmp, "%s=%s\n%s=%s\n", readyURLVar, url, readyMetricsURLVar, metricsURL)
-	if werr == nil && adminURL != "" {
-		_, werr = fmt.Fprintf(tmp, "%s=%s\n", readyAdminURLVar, adminURL)
-	}
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return nil, fmt.Errorf("--ready-file: %w", werr)
 	}
 	return func() { os.Remove(path) }, nil
 }

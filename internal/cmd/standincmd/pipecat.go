@@ -32,6 +32,7 @@ type PipecatOptions struct {
 
 	Cloud        bool // the Cloud stand-in, not the runner
 	Addr         string
+	ReadyFile    string // written with DIALIN_STANDIN_URL once it listens
 	Dialin       bool
 	RoomHours    float64
 	StartupDelay time.Duration
@@ -124,6 +125,7 @@ func NewCmdStandinPipecatCloud(f *cmdutil.Factory, runF func(*PipecatOptions) er
 func addPipecatFlags(cmd *cobra.Command, opts *PipecatOptions) {
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "Loopback address to listen on, HOST:PORT (port 0: any free port)")
+	fl.StringVar(&opts.ReadyFile, "ready-file", "", "Once listening, write DIALIN_STANDIN_URL=URL to this `FILE` (removed on exit)")
 	fl.Float64Var(&opts.RoomHours, "room-hours", pipecat.DefaultRoomHours, "Room lifetime (configure()'s room_exp_duration)")
 	fl.DurationVar(&opts.StartupDelay, "startup-delay", 0, "Each bot's start-up before joining")
 	fl.DurationVar(&opts.TalkTime, "talk-time", 0, "A bot leaves after this long in the call (0: when the call ends)")
@@ -176,6 +178,12 @@ func runPipecat(ctx context.Context, opts *PipecatOptions) error {
 	}
 	if opts.ready != nil {
 		opts.ready(url)
+	}
+	if opts.ReadyFile != "" {
+		if err := cmdutil.WriteEnvFile(opts.ReadyFile, "DIALIN_STANDIN_URL="+url+"\n"); err != nil {
+			return fmt.Errorf("--ready-file: %w", err)
+		}
+		defer os.Remove(opts.ReadyFile)
 	}
 	<-ctx.Done()
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
