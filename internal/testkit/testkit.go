@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"sync"
+
+	_ "github.com/dialin-project/dialin/internal/testkit/raceexit" // see its doc: no 1 s sleep at exit under -race
 )
 
 // SyncBuffer is a bytes.Buffer that a server's goroutines and a test may use at once (a log

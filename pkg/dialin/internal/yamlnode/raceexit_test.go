@@ -1,0 +1,4 @@
+package yamlnode
+
+// The race runtime sleeps a second at exit; raceexit (see its doc) turns that off.
+import _ "github.com/dialin-project/dialin/internal/testkit/raceexit"
