@@ -143,6 +143,10 @@ func Run(ctx context.Context, o Options) error {
 	return err
 }
 
+// patchAttempts bounds the bot's pinlessCallUpdate attempts: with Daily's whole-second
+// Retry-After and the client's backoff capped at 5 s, more than a 30 s hold.
+const patchAttempts = 30
+
 // takeCall waits for ready, patches the call (if asked) and stays in it.
 func takeCall(ctx context.Context, o Options, em *emulator, log *slog.Logger, crash func(string) error) error {
 	endpoints, err := waitReady(ctx, o, em)
@@ -154,7 +158,11 @@ func takeCall(ctx context.Context, o Options, em *emulator, log *slog.Logger, cr
 		return err
 	}
 	if o.Patch {
-		opts := []daily.Option{daily.WithBaseURL(o.APIURL)}
+		// A bot that patches must keep trying while the caller holds: under Daily's limits a
+		// burst of bots meets 429s, and the client's default four attempts gave up inside the
+		// hold. Retry-After paces the attempts; a call that is over answers with a 4xx, which
+		// ends them.
+		opts := []daily.Option{daily.WithBaseURL(o.APIURL), daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: patchAttempts})}
 		if o.HTTPClient != nil {
 			opts = append(opts, daily.WithHTTPClient(o.HTTPClient))
 		}

@@ -266,3 +266,23 @@ func TestBotThatDoesNotPatchWaitsForTheCaller(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBotKeepsPatchingThroughRateLimits: a burst of bots under Daily's limits meets 429s on
+// pinlessCallUpdate; the bot retries past the client's default four attempts while the
+// caller holds, so the call connects.
+func TestBotKeepsPatchingThroughRateLimits(t *testing.T) {
+	t.Parallel()
+	s, call := setup(t, standin.Options{Patch: true, StartupDelay: 10 * time.Millisecond, TalkTime: 50 * time.Millisecond})
+	s.FailNext(http.StatusTooManyRequests, daily.DefaultMaxAttempts, dailytest.OnRequest("POST", "/dialin/pinlessCallUpdate"))
+	id, hc := call()
+	rec := s.AwaitCall(t, testkit.Patience, id, "connected", "lost", "dropped")
+	if rec.State != "connected" {
+		t.Fatalf("call %s: %s", rec.State, rec.MarkNames())
+	}
+	if err := botResult(t, hc); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Count("POST", "/dialin/pinlessCallUpdate"); n != daily.DefaultMaxAttempts+1 {
+		t.Fatalf("%d pinlessCallUpdate requests, want %d (the 429s, then the patch)", n, daily.DefaultMaxAttempts+1)
+	}
+}
