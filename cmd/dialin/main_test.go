@@ -3,7 +3,9 @@ package main
 import (
 	"flag"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -26,6 +28,7 @@ func TestMain(m *testing.M) {
 // DAILY_API_KEY and in $WORK/emulator-key.txt (for `stdin`), and a private config directory
 // in $WORK/.config/dialin. EMULATOR_URL, DIALIN_TEST_DOMAIN and DIALIN_TEST_DOMAIN_ID describe the emulator.
 func TestScripts(t *testing.T) {
+	unignoreHangup()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
@@ -60,4 +63,14 @@ func setupScript(e *testscript.Env) error {
 	e.Setenv("DIALIN_TEST_DOMAIN", srv.DomainName())
 	e.Setenv("DIALIN_TEST_DOMAIN_ID", srv.DomainID()) // names route backups and the lock
 	return nil
+}
+
+// unignoreHangup: run under nohup, this binary starts with SIGHUP ignored, and so would every
+// process a script starts; emulator_process's `kill -HUP` would then stop nothing and the
+// script would wait until the test timed out. Catching SIGHUP here (and dropping it, as
+// ignoring would) lets the children start with the default disposition again.
+func unignoreHangup() {
+	if signal.Ignored(syscall.SIGHUP) {
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGHUP)
+	}
 }

@@ -49,6 +49,11 @@ type Options struct {
 	Patch        bool          // call pinlessCallUpdate itself (false when serve patches on dialin.ready)
 	CrashAfter   string        // "", or a CrashAfter… stage: fail there without leaving the room
 
+	// Leaving, when set, is called just before the bot asks to leave the room: serve frees a
+	// bot's cap slot when the emulator reports it gone, which may come before Run returns,
+	// so a test counting bots in rooms counts them out here.
+	Leaving func()
+
 	HTTPClient *http.Client // nil: a default client
 	Logger     *slog.Logger // nil: no logs; tokens and keys are never logged
 }
@@ -132,6 +137,9 @@ func Run(ctx context.Context, o Options) error {
 	defer cancel()
 	if errors.Is(err, ErrCrashed) {
 		return err // a crashed bot does not say goodbye
+	}
+	if o.Leaving != nil {
+		o.Leaving()
 	}
 	if lerr := em.room.Leave(leaveCtx, participant); lerr != nil && !control.IsStatus(lerr, http.StatusNotFound) {
 		log.Warn("could not leave the room", "err", lerr)

@@ -100,9 +100,6 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// writeEnvFile writes content to path atomically (temp file + rename) with mode 0600, so a
-// process waiting for the file never reads half of it.
-
 // printHint tells the person at the terminal what to do with the exports (stderr).
 func printHint(opts *Options, srv *dailytest.Server) {
 	cs := output.NewErrColorScheme(opts.IO)

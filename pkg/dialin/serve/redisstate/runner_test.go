@@ -49,15 +49,18 @@ func newBotRunner(t *testing.T, emu *dailytest.Server, patch bool, talk time.Dur
 		b.most = max(b.most, b.inside)
 		b.mu.Unlock()
 		b.wg.Add(1)
+		// A bot is out once it starts leaving: its leave frees its slot, and the next call's
+		// bot may arrive before this Run returns.
+		out := sync.OnceFunc(func() { b.mu.Lock(); b.inside--; b.mu.Unlock() })
 		go func() {
 			defer b.wg.Done()
 			err := standin.Run(b.ctx, standin.Options{
 				RoomURL: call.RoomURL, Token: call.Token, CallID: call.CallID, CallDomain: call.CallDomain, SIPURI: call.SIPURI,
-				APIURL: emu.URL, APIKey: emu.APIKey, Patch: patch, TalkTime: talk,
+				APIURL: emu.URL, APIKey: emu.APIKey, Patch: patch, TalkTime: talk, Leaving: out,
 			})
+			out()
 			b.mu.Lock()
 			defer b.mu.Unlock()
-			b.inside--
 			if err != nil && !errors.Is(err, context.Canceled) {
 				b.problems = append(b.problems, call.CallID+": "+err.Error())
 			}
