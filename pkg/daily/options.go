@@ -72,6 +72,19 @@ func WithoutRateLimit() Option {
 	return func(c *Client) { c.limits = nil }
 }
 
+// WithRaisedRateLimits scales every rate-limit class of the client-side limiter by factor
+// (rates and bursts): for a domain whose limits Daily has raised above the published ones
+// (factor 5 for 100 requests per second where 20 are published). Factor 1 is the default;
+// a factor of 0 or less keeps it. Scaling down is allowed too (a key shared with other
+// processes that should leave them room).
+func WithRaisedRateLimits(factor float64) Option {
+	return func(c *Client) {
+		if c.limits != nil && factor > 0 {
+			c.limits = newScaledLimiterSet(factor)
+		}
+	}
+}
+
 // WithObserver registers fn to be called after every HTTP attempt, retries included.
 func WithObserver(fn func(RequestInfo)) Option {
 	return func(c *Client) { c.observer = fn }

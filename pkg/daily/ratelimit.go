@@ -33,11 +33,18 @@ type limiterSet struct {
 	callStart  *bucket
 }
 
-func newLimiterSet() *limiterSet {
+func newLimiterSet() *limiterSet { return newScaledLimiterSet(1) }
+
+// newScaledLimiterSet is the published limits times factor (WithRaisedRateLimits). A burst
+// never goes below one request, so a small factor slows a class without closing it.
+func newScaledLimiterSet(factor float64) *limiterSet {
+	scaled := func(r rate.Limit, burst int) *bucket {
+		return newBucket(float64(r)*factor, max(1, int(float64(burst)*factor)))
+	}
 	return &limiterSet{
-		general:    newBucket(float64(generalRate), generalBurst),
-		roomDelete: newBucket(float64(roomDeleteRate), roomDeleteBurst),
-		callStart:  newBucket(float64(callStartRate), callStartBurst),
+		general:    scaled(generalRate, generalBurst),
+		roomDelete: scaled(roomDeleteRate, roomDeleteBurst),
+		callStart:  scaled(callStartRate, callStartBurst),
 	}
 }
 

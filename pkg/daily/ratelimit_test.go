@@ -98,3 +98,22 @@ func TestRateLimitWaitStopsOnContextCancel(t *testing.T) {
 		t.Fatalf("served %d deletes, want %d (the waiting one must not be sent)", n, daily.RoomDeleteBurst)
 	}
 }
+
+// TestRaisedRateLimitsScaleTheBurstAndTheRate: a domain whose limits Daily raised five-fold
+// gets five times the burst without waiting, then waits a fifth of the published interval.
+func TestRaisedRateLimitsScaleTheBurstAndTheRate(t *testing.T) {
+	t.Parallel()
+	srv := dailytest.New(t, dailytest.WithoutRateLimit())
+	c, clock := newClient(t, srv, daily.WithRaisedRateLimits(5))
+	ctx := testContext(t)
+	for i := range 5 * daily.GeneralBurst {
+		must(c.Domain(ctx))(t)
+		if s := clock.Sleeps(); len(s) != 0 {
+			t.Fatalf("request %d of the raised burst waited %v", i+1, s)
+		}
+	}
+	must(c.Domain(ctx))(t)
+	if s := clock.Sleeps(); len(s) != 1 || !near(s[0], daily.GeneralInterval/5) {
+		t.Fatalf("wait after the raised burst = %v, want %v", s, daily.GeneralInterval/5)
+	}
+}

@@ -159,3 +159,18 @@ func TestServeCheckSelfRoomBots(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// --daily-rate-limit sizes serve's request budget to what Daily allows the domain: a raised
+// limit passes, nothing or a negative rate is refused by name.
+func TestServeCheckDailyRateLimit(t *testing.T) {
+	err, out := execServe(t, "--check", "--bot-cmd", "true -i {call_id}", "--daily-rate-limit", "100")
+	if err != nil {
+		t.Fatalf("a raised limit: err = %v, stderr:\n%s", err, out)
+	}
+	for _, v := range []string{"0", "-5", "20000"} {
+		err, out = execServe(t, "--check", "--bot-cmd", "true -i {call_id}", "--daily-rate-limit", v)
+		if err == nil || !strings.HasPrefix(err.Error(), "--daily-rate-limit: must be above 0 and at most 10000 requests per second, got "+v) {
+			t.Fatalf("--daily-rate-limit %s: err = %v, stderr:\n%s", v, err, out)
+		}
+	}
+}

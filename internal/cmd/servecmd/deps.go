@@ -120,7 +120,11 @@ func buildDeps(ctx context.Context, o *Options, cfg *serveconfig.Config) (*DepsB
 	}
 	d.APIKey = key
 	d.Metrics = serve.NewMetrics()
-	d.Client = daily.New(key, append(cmdutil.ClientOptions(dcfg, o.IO, apiURL), daily.WithObserver(d.Metrics.ObserveDaily))...)
+	clientOpts := append(cmdutil.ClientOptions(dcfg, o.IO, apiURL), daily.WithObserver(d.Metrics.ObserveDaily))
+	if o.DailyRateLimit > 0 && o.DailyRateLimit != DefaultDailyRateLimit {
+		clientOpts = append(clientOpts, daily.WithRaisedRateLimits(o.DailyRateLimit/DefaultDailyRateLimit))
+	}
+	d.Client = daily.New(key, clientOpts...)
 	markInsecure(d.Metrics.Registry(), o.InsecureSkipVerify)
 
 	b.Format = o.LogFormat
