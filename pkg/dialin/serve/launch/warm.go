@@ -39,8 +39,14 @@ type WarmConfig struct {
 	// must not use placeholders: a warm bot starts before its call exists. Bots started for a
 	// call when no warm bot waits (a cold start) get the full per-call contract.
 	ProcessConfig
-	// Warm is how many bots are kept started and not yet handed a call.
+	// Warm is how many bots are kept started and not yet handed a call; with Auto, the most
+	// kept (0: AutoWarmMax).
 	Warm int
+	// Auto sizes the warm bots by the rule's call rate (warmauto.go): one bot first, to find
+	// out whether the command speaks the warm contract (if it fails before it waits, every
+	// call gets a bot started for it); then enough bots for the calls of twice their start-up
+	// time, at least AutoWarmFloor, the surplus killed when the rate falls.
+	Auto bool
 	// StartTimeout bounds the time from start to the waiting line; 0 means 2 min.
 	StartTimeout time.Duration
 	// AcceptTimeout bounds the time from writing the call to the accepted line; 0 means 1 s.
@@ -51,6 +57,9 @@ type WarmConfig struct {
 	StartRate float64
 	// Rule names the rule in metrics and logs.
 	Rule string
+	// window is how far back an Auto rule measures its call rate; 0: autoWarmWindow (tests
+	// shorten it).
+	window time.Duration
 	// Registerer receives the warm-bot metrics (dialin_serve_warm_bot_*); nil: none.
 	Registerer prometheus.Registerer
 }
@@ -72,6 +81,7 @@ type Warm struct {
 	starting int        // started, not yet waiting
 	live     map[*warmBot]bool
 	failures int // bots in a row that died or hung before taking a call
+	auto     autoSize
 	lastFail time.Time
 	closed   bool
 	running  bool
@@ -126,7 +136,7 @@ func NewWarm(cfg WarmConfig) (*Warm, error) {
 func (w *Warm) Start(context.Context) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.running || w.closed || w.cfg.Warm == 0 {
+	if w.running || w.closed || (w.cfg.Warm == 0 && !w.cfg.Auto) {
 		return nil
 	}
 	w.running = true
@@ -152,6 +162,9 @@ const maxHandAttempts = 2
 // does not acknowledge the call in time, is killed (so it can never run the call) and the
 // next one is tried, twice at most; then a bot is started for the call.
 func (w *Warm) Launch(ctx context.Context, call CallInfo) (*Bot, error) {
+	w.mu.Lock()
+	w.callArrivedLocked(time.Now())
+	w.mu.Unlock()
 	for range maxHandAttempts {
 		b := w.take()
 		if b == nil {

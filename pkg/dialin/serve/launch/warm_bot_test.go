@@ -24,6 +24,7 @@ import (
 //	die       print the waiting line, then exit 3 after 50 ms without reading
 //	hang      print the waiting line and never read stdin
 //	silent    never print the waiting line (hangs before it is ready)
+//	exit      exit 2 at once, without the waiting line (a bot that wants its call in its arguments)
 //	noack     print the waiting line, read the call, never acknowledge it
 const (
 	warmBotEnv   = "WARM_TESTBOT"       // the plan
@@ -60,6 +61,8 @@ func init() {
 	step := steps[min(seq, len(steps)-1)]
 	waiting := func() { fmt.Println(WarmWaitingLine) }
 	switch step {
+	case "exit":
+		os.Exit(2)
 	case "silent":
 		time.Sleep(time.Hour)
 	case "die":

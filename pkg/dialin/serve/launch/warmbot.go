@@ -32,6 +32,7 @@ type warmBot struct {
 	errs  *warmOutput
 	state botState
 
+	started  time.Time     // when the process was started
 	waiting  chan struct{} // closed when the bot printed the waiting line
 	accepted chan struct{} // closed when the bot acknowledged its call
 	done     chan struct{} // closed when the process has exited; exit is then set
@@ -41,7 +42,7 @@ type warmBot struct {
 }
 
 func startWarmBot(cmd *exec.Cmd, log *slog.Logger, rule, apiKey string) (*warmBot, error) {
-	b := &warmBot{cmd: cmd, waiting: make(chan struct{}), accepted: make(chan struct{}), done: make(chan struct{})}
+	b := &warmBot{cmd: cmd, started: time.Now(), waiting: make(chan struct{}), accepted: make(chan struct{}), done: make(chan struct{})}
 	b.out = newWarmOutput(log, rule, "stdout", apiKey, b.marker)
 	b.errs = newWarmOutput(log, rule, "stderr", apiKey, nil)
 	cmd.Stdout, cmd.Stderr = b.out, b.errs

@@ -25,12 +25,21 @@ func (w *Warm) keep(ctx context.Context) {
 	defer w.keeper.Done()
 	for ctx.Err() == nil {
 		w.mu.Lock()
-		need := w.cfg.Warm - len(w.idle) - w.starting
+		target := w.targetLocked(time.Now())
+		w.m.target.Set(float64(target))
+		need := target - len(w.idle) - w.starting
+		var surplus []*warmBot
+		if w.cfg.Auto {
+			surplus = w.surplusLocked(target)
+		}
 		wait := time.Duration(0)
 		if w.failures > 0 {
 			wait = time.Until(w.lastFail.Add(backoff(w.failures)))
 		}
 		w.mu.Unlock()
+		for _, b := range surplus {
+			b.kill()
+		}
 		if need > 0 && wait <= 0 {
 			r := w.starts.Reserve()
 			wait = r.Delay()
@@ -41,8 +50,11 @@ func (w *Warm) keep(ctx context.Context) {
 			r.Cancel()
 		}
 		var timer <-chan time.Time
-		if need > 0 {
+		switch {
+		case need > 0:
 			timer = time.After(wait)
+		case w.cfg.Auto:
+			timer = time.After(autoWarmTick) // the rate falls without an event to say so
 		}
 		select {
 		case <-ctx.Done():
@@ -98,6 +110,7 @@ func (w *Warm) watch(b *warmBot) {
 	case <-b.waiting:
 		w.mu.Lock()
 		if b.state == botStarting {
+			w.waitedLocked(time.Since(b.started))
 			b.state = botIdle
 			w.starting--
 			w.idle = append(w.idle, b)
@@ -141,8 +154,11 @@ func (w *Warm) lost(b *warmBot, from botState, reason, msg string) bool {
 		}
 		w.m.waiting.Set(float64(len(w.idle)))
 	}
-	w.failLocked()
 	w.m.failed.WithLabelValues(reason).Inc()
+	if from == botStarting && w.failedFirstLocked(msg) {
+		return true
+	}
+	w.failLocked()
 	w.log.Warn(msg, "rule", w.cfg.Rule, "pid", b.pid, "exit", b.exitHow())
 	w.poke()
 	return true

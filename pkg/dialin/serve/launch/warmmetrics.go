@@ -11,6 +11,7 @@ import (
 // warmMetrics are one rule's series of the warm-bot metrics.
 type warmMetrics struct {
 	waiting, starting prometheus.Gauge
+	target            prometheus.Gauge
 	hits, misses      prometheus.Counter
 	used              prometheus.Counter
 	failed            *prometheus.CounterVec // by reason: died, hung_start, hung_accept
@@ -31,11 +32,12 @@ func newWarmMetrics(reg prometheus.Registerer, rule string) (*warmMetrics, error
 	misses, err4 := counter("warm_bot_misses_total", "Calls that found no warm bot waiting and got a bot started for them.")
 	used, err5 := counter("warm_bots_used_total", "Warm bots taken for a call; each is replaced in the background.")
 	failed, err6 := counter("warm_bot_failures_total", "Warm bots dropped without a call, by reason: died, hung_start (never said it waits), hung_accept (did not acknowledge its call; killed).", "reason")
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+	target, err7 := gauge("warm_bots_target", "Warm bots the rule keeps starting or waiting now (with warm: auto, what its call rate needs).")
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
 		return nil, err
 	}
 	return &warmMetrics{
-		waiting: waiting.WithLabelValues(rule), starting: starting.WithLabelValues(rule),
+		waiting: waiting.WithLabelValues(rule), starting: starting.WithLabelValues(rule), target: target.WithLabelValues(rule),
 		hits: hits.WithLabelValues(rule), misses: misses.WithLabelValues(rule),
 		used:   used.WithLabelValues(rule),
 		failed: failed.MustCurryWith(prometheus.Labels{"rule": rule}),
