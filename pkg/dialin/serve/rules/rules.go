@@ -45,8 +45,13 @@ type Bot struct {
 	// Timeout bounds one HTTP dispatch to URL; 0 means the launcher's default.
 	Timeout time.Duration
 	// Warm is how many Cmd bot processes are started ahead, each waiting for its call as one
-	// JSON line on stdin (docs/warm-bots.md); 0 starts a bot per call.
+	// JSON line on stdin (docs/warm-bots.md); 0 starts a bot per call. With WarmAuto, the
+	// most kept (0: the launcher's default).
 	Warm int
+	// WarmAuto keeps as many warm bots as the call rate needs, once the command's first bot
+	// has shown it speaks the warm contract (launch.WarmConfig.Auto): the default of a cmd
+	// bot whose command uses no placeholder.
+	WarmAuto bool
 	// WarmStartTimeout bounds how long a warm bot may take to say it waits for a call;
 	// WarmAcceptTimeout how long it may take to acknowledge the call once handed it. 0 means
 	// the launcher's default.

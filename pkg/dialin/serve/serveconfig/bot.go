@@ -21,6 +21,9 @@ import (
 // forward choose the kind.
 var botFields = []string{"cmd", "url", "timeout", "warm", "warm_start_timeout", "warm_accept_timeout", "pipecat", "pipecat_cloud", "forward"}
 
+// WarmAuto is bot.warm's value (and --warm-bots') for warm bots sized by the call rate.
+const WarmAuto = "auto"
+
 // maxBotURLTimeout bounds how long serve waits for a bot runner to take a call.
 const maxBotURLTimeout = 2 * time.Minute
 
@@ -34,6 +37,14 @@ func (p *parser) bot(field string, n *yaml.Node, b *rules.Bot) {
 		case "timeout":
 			p.duration(f, v, &b.Timeout)
 		case "warm":
+			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == WarmAuto {
+				b.WarmAuto = true
+				return
+			}
+			if v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
+				p.bad(v.Line, f, "must be auto or a whole number, got %s", describe(v))
+				return
+			}
 			p.int(f, v, &b.Warm)
 		case "warm_start_timeout":
 			p.duration(f, v, &b.WarmStartTimeout)
@@ -59,9 +70,14 @@ func (c *Config) checkBot(field string, r *rules.Rule) {
 	case b.Pipecat != nil || b.Forward != "":
 		c.checkSelfRoomBot(field, b)
 	case b.Cmd != "":
+		explicit := c.has(field + ".warm")
 		if _, err := launch.ParseTemplate(b.Cmd); err != nil {
 			c.errf(field+".cmd", "%v", err)
-		} else if b.Warm > 0 {
+		} else if !explicit {
+			// By default a command that reads its call from stdin is tried as a warm bot
+			// (sized by the call rate); one with placeholders needs its call to start.
+			r.Bot.WarmAuto = CheckWarmCommand(b.Cmd) == nil
+		} else if b.Warm > 0 || b.WarmAuto {
 			if err := CheckWarmCommand(b.Cmd); err != nil && c.flags[field+".warm"] != "" {
 				c.errf(field+".warm", "rule %s: %v", r.Name, err) // reported against the flag
 			} else if err != nil {
@@ -81,7 +97,7 @@ func (c *Config) checkBot(field string, r *rules.Rule) {
 		for _, set := range []struct {
 			name string
 			on   bool
-		}{{"warm", b.Warm != 0}, {"warm_start_timeout", b.WarmStartTimeout != 0}, {"warm_accept_timeout", b.WarmAcceptTimeout != 0}} {
+		}{{"warm", b.Warm != 0 || b.WarmAuto}, {"warm_start_timeout", b.WarmStartTimeout != 0}, {"warm_accept_timeout", b.WarmAcceptTimeout != 0}} {
 			if set.on {
 				c.errf(field+"."+set.name, "applies to cmd bots only (a bot runner keeps its own bots warm)")
 			}
@@ -92,7 +108,7 @@ func (c *Config) checkBot(field string, r *rules.Rule) {
 // checkWarmBot checks a cmd bot's warm settings.
 func (c *Config) checkWarmBot(field string, b rules.Bot) {
 	if b.Warm < 0 || b.Warm > MaxWarmBots {
-		c.errf(field+".warm", "must be between 0 (a bot per call) and %d (got %d)", MaxWarmBots, b.Warm)
+		c.errf(field+".warm", "must be auto, or between 0 (a bot per call) and %d (got %d)", MaxWarmBots, b.Warm)
 	}
 	if b.WarmStartTimeout != 0 {
 		c.between(field+".warm_start_timeout", b.WarmStartTimeout, minWarmStartTimeout, maxWarmStartTimeout)
@@ -190,7 +206,7 @@ func (c *Config) checkSelfRoomBot(field string, b rules.Bot) {
 	for _, set := range []struct {
 		name string
 		on   bool
-	}{{"warm", b.Warm != 0}, {"warm_start_timeout", b.WarmStartTimeout != 0}, {"warm_accept_timeout", b.WarmAcceptTimeout != 0}} {
+	}{{"warm", b.Warm != 0 || b.WarmAuto}, {"warm_start_timeout", b.WarmStartTimeout != 0}, {"warm_accept_timeout", b.WarmAcceptTimeout != 0}} {
 		if set.on {
 			c.errf(field+"."+set.name, "applies to cmd bots only (pipecat, pipecat_cloud and forward bots are started per call)")
 		}

@@ -62,7 +62,7 @@ func TestWarmConfigErrors(t *testing.T) {
 		{"default:\n  bot: {cmd: ./bot}\n  pool: {rooms: 5000}\n", "serve.yaml:3: default.pool.rooms: must be between 0 (no pool) and 1000 (got 5000)"},
 		{"default:\n  bot:\n    cmd: ./bot -u {room_url}\n    warm: 2\n", "serve.yaml:3: default.bot.cmd: a warm bot starts before its call and reads the call from stdin, so its command cannot use {room_url}"},
 		{"default:\n  bot:\n    url: http://127.0.0.1:1/x\n    warm: 2\n", "serve.yaml:4: default.bot.warm: applies to cmd bots only"},
-		{"default:\n  bot:\n    cmd: ./bot\n    warm: -2\n", "serve.yaml:4: default.bot.warm: must be between 0 (a bot per call) and 500 (got -2)"},
+		{"default:\n  bot:\n    cmd: ./bot\n    warm: -2\n", "serve.yaml:4: default.bot.warm: must be auto, or between 0 (a bot per call) and 500 (got -2)"},
 		{"default:\n  bot:\n    cmd: ./bot\n    warm: 1\n    warm_accept_timeout: 1h\n", "serve.yaml:5: default.bot.warm_accept_timeout: must be between 10ms and 30s (got 1h)"},
 		{"default:\n  bot:\n    cmd: ./bot\n    warm_start_timeout: 5\n", "serve.yaml:4: default.bot.warm_start_timeout: must be a duration with a unit"},
 	}
@@ -70,6 +70,39 @@ func TestWarmConfigErrors(t *testing.T) {
 		_, err := Parse("serve.yaml", []byte(c.yaml))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
+}
+
+// A cmd bot that reads its call from stdin is tried as a warm bot by default (auto); one
+// whose command needs its call (placeholders), or that says warm: 0, gets a bot per call.
+func TestWarmBotsAutoByDefault(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		yaml string
+		auto bool
+		warm int
+	}{
+		{"default: {bot: {cmd: ./bot}}\n", true, 0},
+		{"default: {bot: {cmd: \"./bot -u {room_url}\"}}\n", false, 0},
+		{"default: {bot: {cmd: ./bot, warm: 0}}\n", false, 0},
+		{"default: {bot: {cmd: ./bot, warm: 3}}\n", false, 3},
+		{"default: {bot: {cmd: ./bot, warm: auto}}\n", true, 0},
+	} {
+		c, err := Parse("serve.yaml", []byte(tc.yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if b := c.Default.Bot; b.WarmAuto != tc.auto || b.Warm != tc.warm {
+			t.Errorf("%q: warm %d, auto %v; want %d, %v", tc.yaml, b.Warm, b.WarmAuto, tc.warm, tc.auto)
+		}
+	}
+	for yaml, want := range map[string]string{
+		"default: {bot: {cmd: ./bot, warm: many}}\n":               `serve.yaml:1: default.bot.warm: must be auto or a whole number, got a string "many"`,
+		"default: {bot: {cmd: \"./bot -u {room_url}\", warm: auto}}\n": "default.bot.cmd: a warm bot starts before its call",
+	} {
+		if _, err := Parse("serve.yaml", []byte(yaml)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q:\n got %v\nwant %s", yaml, err, want)
 		}
 	}
 }
