@@ -49,14 +49,26 @@ func (r *Redis) Put(ctx context.Context, c Call) error {
 	return err
 }
 
-// Get implements Store: a call trimmed from the index by the cap is gone too.
+// Get implements Store: a call trimmed from the index by the cap is gone too. The index and
+// the call are read in one round trip (a pipeline): the recorder reads a call for each of
+// its events.
 func (r *Redis) Get(ctx context.Context, id string) (Call, bool, error) {
-	if _, err := r.rdb.ZScore(ctx, r.index(), id).Result(); errors.Is(err, redis.Nil) {
-		return Call{}, false, nil
-	} else if err != nil {
-		return Call{}, false, err
+	var score *redis.FloatCmd
+	var val *redis.StringCmd
+	_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		score = p.ZScore(ctx, r.index(), id)
+		val = p.Get(ctx, r.key(id))
+		return nil
+	})
+	if errors.Is(err, redis.Nil) {
+		err = nil // a missing part, told below
 	}
-	b, err := r.rdb.Get(ctx, r.key(id)).Bytes()
+	if err == nil {
+		err = score.Err()
+	}
+	if err == nil {
+		err = val.Err()
+	}
 	if errors.Is(err, redis.Nil) {
 		return Call{}, false, nil
 	}
@@ -64,7 +76,7 @@ func (r *Redis) Get(ctx context.Context, id string) (Call, bool, error) {
 		return Call{}, false, err
 	}
 	var c Call
-	return c, true, json.Unmarshal(b, &c)
+	return c, true, json.Unmarshal([]byte(val.Val()), &c)
 }
 
 // List implements Store.

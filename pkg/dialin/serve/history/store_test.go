@@ -1,6 +1,7 @@
 package history_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/testkit/historytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/history"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
 
@@ -40,4 +42,32 @@ func TestRedisStoreContract(t *testing.T) {
 		_, _ = rand.Read(b[:])
 		return history.NewRedis(rdb, "t"+hex.EncodeToString(b[:])+":", capacity, ttl)
 	})
+}
+
+// TestRedisGetOneRoundTrip: the recorder reads a call for each event, so a read is one
+// request to Redis, as is a write.
+func TestRedisGetOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := redistest.Shared(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	store := history.NewRedis(rdb, "trip:"+t.Name()+":", 10, time.Hour)
+	// Open the connections first: go-redis's HELLO on a new one passes the hooks too.
+	store.Put(ctx, history.Call{CallID: "warm", ReceivedAt: time.Now()})
+	store.Get(ctx, "warm")
+	trips := redisstate.CountRoundTrips(rdb)
+	if err := store.Put(ctx, history.Call{CallID: "c1", ReceivedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := store.Get(ctx, "c1")
+	if err != nil || !ok || got.CallID != "c1" {
+		t.Fatalf("Get = %+v %v %v", got, ok, err)
+	}
+	if _, ok, err := store.Get(ctx, "unknown"); ok || err != nil {
+		t.Fatalf("unknown call: %v %v", ok, err)
+	}
+	if n := trips.Load(); n != 3 {
+		t.Fatalf("a write and two reads cost %d round trips, want 3", n)
+	}
 }
