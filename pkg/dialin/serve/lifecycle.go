@@ -107,8 +107,10 @@ func (s *Server) onConnected(p webhook.DialinSession) {
 	c := s.callOf(rec)
 	c.mu.Lock()
 	c.connected = true
-	if changed && !c.ended {
-		c.rec.State, c.rec.ConnectedAt = callstore.Connected, now // as stored
+	if !c.ended && rec.State == callstore.Connected {
+		// As stored, also when another replica's delivery recorded it: this process's later
+		// writes of the record keep it.
+		c.rec.State, c.rec.ConnectedAt = rec.State, rec.ConnectedAt
 	}
 	c.mu.Unlock()
 	if !changed {

@@ -1,7 +1,6 @@
 package redisstate_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -39,8 +38,8 @@ func TestRoundTripsPerCall(t *testing.T) {
 			// A lease long enough that no renewal falls within the call.
 			c := newCluster(t, clusterOpts{cap: 10, patch: patch, talk: 100 * time.Millisecond, leaseTTL: 10 * time.Minute})
 			r := c.addReplica("a")
-			events := newHeldEvents(t, r.hs.URL+"/events")
-			c.route(r.hs.URL+"/dialin", events.url, secret("route"), secret("events"))
+			events := newHeldEvents(t, r.hs.URL)
+			c.route(r.hs.URL+"/dialin", events.url+"/events", secret("route"), secret("events"))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			// A first call loads the scripts into Redis (EVALSHA's first NOSCRIPT costs a trip).
@@ -70,15 +69,15 @@ func TestRoundTripsPerCall(t *testing.T) {
 	}
 }
 
-// heldEvents passes Daily's /webhooks deliveries on to serve, except while held: then each
-// waits until released.
+// heldEvents passes Daily's /webhooks deliveries on to a replica (backend: its base URL),
+// except while held: then each waits until released.
 type heldEvents struct {
 	url  string
 	mu   sync.Mutex
 	gate chan struct{} // closed: deliveries pass
 }
 
-func newHeldEvents(t *testing.T, target string) *heldEvents {
+func newHeldEvents(t *testing.T, backend string) *heldEvents {
 	h := &heldEvents{gate: make(chan struct{})}
 	close(h.gate)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -91,20 +90,12 @@ func newHeldEvents(t *testing.T, target string) *heldEvents {
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
-		req, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(body))
+		resp, err := forward(r, backend, body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
+		copyResponse(w, resp)
 	}))
 	t.Cleanup(hs.Close)
 	h.url = hs.URL
