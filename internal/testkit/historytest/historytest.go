@@ -5,6 +5,7 @@ package historytest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ func Run(t *testing.T, newStore New) {
 	t.Run("KeptNewestFirst", func(t *testing.T) { t.Parallel(); keptNewestFirst(t, newStore) })
 	t.Run("Capped", func(t *testing.T) { t.Parallel(); capped(t, newStore) })
 	t.Run("Expired", func(t *testing.T) { t.Parallel(); expired(t, newStore) })
+	t.Run("Swap", func(t *testing.T) { t.Parallel(); swap(t, newStore) })
 }
 
 func call(i int, at time.Time, outcome string) history.Call {
@@ -117,4 +119,45 @@ func expired(t *testing.T, newStore New) {
 		calls, _ := s.List(ctx, history.Filter{})
 		return !ok && len(calls) == 0
 	})
+}
+
+// swap: Swap writes only over the version the caller has, else returns the stored one; a
+// call that is unknown or trimmed by the cap is not written; a call read back (text that
+// is not UTF-8 included) can be swapped.
+func swap(t *testing.T, newStore New) {
+	ctx := context.Background()
+	s := newStore(t, 2, time.Hour)
+	base := time.Now().Add(-time.Minute)
+	c0 := call(0, base, history.InProgress)
+	c0.Body = "{\"x\":\"\xff\xfe\"}"
+	if err := s.Put(ctx, c0); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := s.Get(ctx, "c0")
+	next := got
+	next.Steps = append(slices.Clone(got.Steps), history.Step{Kind: "admitted", SinceMs: 1})
+	if cur, ok, swapped, err := s.Swap(ctx, got, next); err != nil || !ok || !swapped || len(cur.Steps) != 2 {
+		t.Fatalf("Swap over the stored version: %+v %v %v %v", cur, ok, swapped, err)
+	}
+	stale := got
+	stale.Outcome = history.Failed
+	cur, ok, swapped, err := s.Swap(ctx, got, stale)
+	if err != nil || !ok || swapped || len(cur.Steps) != 2 || cur.Outcome != history.InProgress {
+		t.Fatalf("Swap over a stale version: %+v %v %v %v", cur, ok, swapped, err)
+	}
+	if now, _, _ := s.Get(ctx, "c0"); len(now.Steps) != 2 {
+		t.Fatalf("a stale Swap wrote: %+v", now)
+	}
+	if _, ok, swapped, _ := s.Swap(ctx, call(9, base, history.InProgress), call(9, base, history.Answered)); ok || swapped {
+		t.Fatal("Swap wrote an unknown call")
+	}
+	for i := 1; i <= 2; i++ {
+		s.Put(ctx, call(i, base.Add(time.Duration(i)*time.Second), history.Answered))
+	}
+	if _, ok, swapped, _ := s.Swap(ctx, cur, cur); ok || swapped {
+		t.Fatal("Swap wrote a call trimmed by the cap")
+	}
+	if calls, _ := s.List(ctx, history.Filter{}); len(calls) != 2 {
+		t.Fatalf("%d calls kept, cap 2", len(calls))
+	}
 }

@@ -36,11 +36,13 @@ func (s *Server) run(c *call) {
 	c.mu.Lock()
 	c.timer = time.AfterFunc(s.cfg.MaxCallDuration, func() { s.endCall(c.id, "max_duration") })
 	c.mu.Unlock()
-	s.update(c, func(r *callstore.Record) { r.State = callstore.Admitted })
 	if st := s.starters[c.rule]; st != nil {
+		s.update(c, func(r *callstore.Record) { r.State = callstore.Admitted })
 		s.start(ctx, c, st)
 		return
 	}
+	// The record says admitted when it gets the room: one write, not two (with a shared
+	// store each is a network round trip on the way to the bot).
 
 	// The room and the token are retried while the caller can still be holding.
 	stepCtx, cancel := context.WithDeadline(ctx, later(c.received.Add(s.d.HoldBudget), time.Now().Add(min(minStepWindow, s.d.HoldBudget))))
@@ -52,7 +54,9 @@ func (s *Server) run(c *call) {
 		s.failStep(ctx, c, "failed_room", "creating the room", err)
 		return
 	}
-	s.update(c, func(r *callstore.Record) { r.Room, r.RoomURL, r.SIPEndpoints = room.Name, room.URL, room.Endpoints })
+	s.update(c, func(r *callstore.Record) {
+		r.State, r.Room, r.RoomURL, r.SIPEndpoints = callstore.Admitted, room.Name, room.URL, room.Endpoints
+	})
 	s.emit(c, Event{Kind: EventRoomCreated, Room: room.Name})
 
 	token, err := s.d.Tokens.Token(stepCtx, room)

@@ -125,12 +125,11 @@ func testNote(verr error) string {
 func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, wc *webhook.Call, route string, received time.Time) {
 	ctx := r.Context()
 	// The same signature and timestamp again is a replay. It carries the same callId, so the
-	// claim below answers it as a duplicate; this only tells the two apart.
-	replayed := false
+	// claim answers it as a duplicate; the mark, set in the same step, tells the two apart.
+	mark := ""
 	if !s.d.InsecureSkipVerify {
 		sum := sha256.Sum256([]byte(r.Header.Get(webhook.PinlessSignatureHeader) + "|" + r.Header.Get(webhook.PinlessTimestampHeader)))
-		first, err := s.store.Once(ctx, "sig:"+hex.EncodeToString(sum[:]), 2*s.cfg.SignatureWindow)
-		replayed = err == nil && !first
+		mark = "sig:" + hex.EncodeToString(sum[:])
 	}
 	rule, why := s.cfg.Match(rules.Call{To: wc.To, From: wc.From, SIPHeaders: wc.SIPHeaders})
 	rec := callstore.Record{
@@ -158,7 +157,7 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 		}
 	}
 	rec.Answer = callstore.Answer{Status: status, Body: answer.bytes()}
-	existing, claimed, err := s.store.Claim(ctx, rec)
+	first, existing, claimed, err := s.store.OnceClaim(ctx, mark, 2*s.cfg.SignatureWindow, rec)
 	if err != nil || !claimed {
 		s.unadmit(admitted)
 	}
@@ -172,7 +171,7 @@ func (s *Server) takeCall(w http.ResponseWriter, r *http.Request, body []byte, w
 	}
 	if !claimed {
 		kind, why := "callid", "repeated delivery of the call; answered as the first"
-		if replayed {
+		if !first {
 			kind, why = "replay", "replayed request (same signature and timestamp); answered as the first"
 		}
 		s.metrics.duplicates.WithLabelValues(kind).Inc()

@@ -77,12 +77,29 @@ func (m *Memory) Claim(_ context.Context, rec Record) (Record, bool, error) {
 	defer m.mu.Unlock()
 	now := m.now()
 	m.sweep(now)
+	existing, claimed := m.claim(rec, now)
+	return existing, claimed, nil
+}
+
+// claim is Claim's step. Caller holds m.mu.
+func (m *Memory) claim(rec Record, now time.Time) (Record, bool) {
 	if e := m.live(rec.CallID, now); e != nil {
-		return e.rec.clone(), false, nil
+		return e.rec.clone(), false
 	}
 	m.calls[rec.CallID] = &entry{rec: rec.clone(), expires: now.Add(m.ttl)}
 	m.index(rec)
-	return rec, true, nil
+	return rec, true
+}
+
+// OnceClaim implements Store.
+func (m *Memory) OnceClaim(_ context.Context, key string, ttl time.Duration, rec Record) (bool, Record, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	m.sweep(now)
+	first := key == "" || m.firstSeen(key, ttl, now)
+	existing, claimed := m.claim(rec, now)
+	return first, existing, claimed, nil
 }
 
 func (m *Memory) index(rec Record) {
@@ -122,26 +139,65 @@ func (m *Memory) Get(_ context.Context, callID string) (Record, bool, error) {
 func (m *Memory) ByRoom(_ context.Context, room string) (Record, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	id, ok := m.rooms[room]
-	if !ok {
-		return Record{}, false, nil
-	}
-	if e := m.live(id, m.now()); e != nil {
+	if e := m.byRoom(room, m.now()); e != nil {
 		return e.rec.clone(), true, nil
 	}
 	return Record{}, false, nil
+}
+
+// byRoom is the live entry of the call in room, or nil. Caller holds m.mu.
+func (m *Memory) byRoom(room string, now time.Time) *entry {
+	id, ok := m.rooms[room]
+	if !ok {
+		return nil
+	}
+	return m.live(id, now)
 }
 
 // ClaimPatch implements Store. A call that is not (or no longer) stored cannot be patched.
 func (m *Memory) ClaimPatch(_ context.Context, callID string) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.live(callID, m.now())
+	return m.claimPatch(m.live(callID, m.now())), nil
+}
+
+// claimPatch is ClaimPatch's step on e (nil: no such call). Caller holds m.mu.
+func (m *Memory) claimPatch(e *entry) bool {
 	if e == nil || e.patched {
-		return false, nil
+		return false
 	}
 	e.patched = true
-	return true, nil
+	return true
+}
+
+// ClaimPatchByRoom implements Store.
+func (m *Memory) ClaimPatchByRoom(_ context.Context, room string) (Record, bool, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.byRoom(room, m.now())
+	if e == nil {
+		return Record{}, false, false, nil
+	}
+	return e.rec.clone(), true, m.claimPatch(e), nil
+}
+
+// MarkByRoom implements Store. A change keeps the record ttl longer, as Put does.
+func (m *Memory) MarkByRoom(_ context.Context, room string, mk Mark) (Record, bool, bool, error) {
+	if err := mk.Check(); err != nil {
+		return Record{}, false, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	e := m.byRoom(room, now)
+	if e == nil {
+		return Record{}, false, false, nil
+	}
+	changed := mk.apply(&e.rec)
+	if changed {
+		e.expires = now.Add(m.ttl)
+	}
+	return e.rec.clone(), true, changed, nil
 }
 
 // Once implements Store.
@@ -150,11 +206,16 @@ func (m *Memory) Once(_ context.Context, key string, ttl time.Duration) (bool, e
 	defer m.mu.Unlock()
 	now := m.now()
 	m.sweep(now)
+	return m.firstSeen(key, ttl, now), nil
+}
+
+// firstSeen is Once's step. Caller holds m.mu.
+func (m *Memory) firstSeen(key string, ttl time.Duration, now time.Time) bool {
 	if exp, ok := m.once[key]; ok && now.Before(exp) {
-		return false, nil
+		return false
 	}
 	m.once[key] = now.Add(ttl)
-	return true, nil
+	return true
 }
 
 // Len is the number of records held (expired ones included until swept).

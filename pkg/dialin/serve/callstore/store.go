@@ -4,11 +4,14 @@
 // call), and whether its pinlessCallUpdate has been claimed (exactly once per call).
 //
 // Store is the seam for sharing that state between serve replicas: each method is one atomic
-// step, and Memory implements it for one process.
+// step, and Memory implements it for one process. Steps that a call takes together (the
+// replay mark and the claim; finding a call by its room and recording what Daily's event
+// says) are one method each, so that a shared store spends one network round trip on them.
 package callstore
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -58,6 +61,51 @@ type Record struct {
 	Answer Answer `json:"answer"`
 }
 
+// finalStates end a call: nothing changes its record any more.
+var finalStates = []State{Ended, Refused, Failed}
+
+// Final reports whether a call in state s is over.
+func (s State) Final() bool { return slices.Contains(finalStates, s) }
+
+// Mark is what one of Daily's events records about a call: dialin.connected (State
+// Connected, At its ConnectedAt) or dialin.stopped (State Ended, with Reason, At its
+// EndedAt).
+type Mark struct {
+	State  State
+	Reason string
+	At     time.Time
+}
+
+// SkippedIn are the states of a record that m leaves as it is: the call is over, or already
+// in m's state.
+func (m Mark) SkippedIn() []State { return append(slices.Clone(finalStates), m.State) }
+
+// apply records m in r, unless r's state is one of m.SkippedIn(); it reports whether it
+// changed r.
+func (m Mark) apply(r *Record) bool {
+	if slices.Contains(m.SkippedIn(), r.State) {
+		return false
+	}
+	r.State = m.State
+	if m.Reason != "" {
+		r.Reason = m.Reason
+	}
+	if m.State == Connected {
+		r.ConnectedAt = m.At
+	} else {
+		r.EndedAt = m.At
+	}
+	return true
+}
+
+// Check reports a Mark a store does not take: only Connected and Ended are Daily's to say.
+func (m Mark) Check() error {
+	if m.State != Connected && m.State != Ended {
+		return fmt.Errorf("call store: mark: state %q: want %q or %q", m.State, Connected, Ended)
+	}
+	return nil
+}
+
 func (r Record) clone() Record {
 	r.SIPEndpoints = slices.Clone(r.SIPEndpoints)
 	r.Answer.Body = slices.Clone(r.Answer.Body)
@@ -80,4 +128,15 @@ type Store interface {
 	ClaimPatch(ctx context.Context, callID string) (bool, error)
 	// Once reports true the first time key is seen within ttl (replay protection).
 	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+
+	// OnceClaim is Once(key, ttl) then Claim(rec), in one atomic step: a webhook's replay
+	// mark and its claim. An empty key sets no mark and reports first=true.
+	OnceClaim(ctx context.Context, key string, ttl time.Duration, rec Record) (first bool, existing Record, claimed bool, err error)
+	// MarkByRoom records m in the record of the call whose room is room, in one atomic step,
+	// unless that call is over (Final) or already in m's state; changed reports whether it
+	// did, and rec is the record as the step left it. Whichever replica receives Daily's
+	// event may call it.
+	MarkByRoom(ctx context.Context, room string, m Mark) (rec Record, found, changed bool, err error)
+	// ClaimPatchByRoom is ByRoom(room) then ClaimPatch of its call, in one atomic step.
+	ClaimPatchByRoom(ctx context.Context, room string) (rec Record, found, claimed bool, err error)
 }

@@ -112,4 +112,10 @@ type Store interface {
 	Get(ctx context.Context, callID string) (Call, bool, error)
 	// List returns the calls that pass f, newest received first.
 	List(ctx context.Context, f Filter) ([]Call, error)
+	// Swap writes next in place of prev, in one step, if the call as stored is prev (as the
+	// caller last read or wrote it), and reports swapped. Otherwise it writes nothing and
+	// returns the call as stored (ok=false: unknown or expired). The recorder writes each
+	// event with it, without reading the call first, and replicas that record events of
+	// the same call do not overwrite each other's.
+	Swap(ctx context.Context, prev, next Call) (current Call, ok, swapped bool, err error)
 }

@@ -1,7 +1,9 @@
 package history
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"sort"
 	"sync"
 	"time"
@@ -35,6 +37,35 @@ func NewMemory(capacity int, ttl time.Duration, now func() time.Time) *Memory {
 func (m *Memory) Put(_ context.Context, c Call) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.put(c)
+	return nil
+}
+
+// Swap implements Store. Calls are compared as JSON, as the Redis store compares them.
+func (m *Memory) Swap(_ context.Context, prev, next Call) (Call, bool, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.calls[next.CallID]
+	if !ok || !m.now().Before(e.expires) {
+		return Call{}, false, false, nil
+	}
+	a, err := json.Marshal(e.call)
+	if err != nil {
+		return Call{}, false, false, err
+	}
+	b, err := json.Marshal(prev)
+	if err != nil {
+		return Call{}, false, false, err
+	}
+	if !bytes.Equal(a, b) {
+		return e.call, true, false, nil
+	}
+	m.put(next)
+	return next, true, true, nil
+}
+
+// put is Put's step. Caller holds m.mu.
+func (m *Memory) put(c Call) {
 	now := m.now()
 	m.calls[c.CallID] = memEntry{call: c, expires: now.Add(m.ttl)}
 	m.expire(now)
@@ -47,7 +78,6 @@ func (m *Memory) Put(_ context.Context, c Call) error {
 		}
 		delete(m.calls, oldest)
 	}
-	return nil
 }
 
 func (m *Memory) expire(now time.Time) {

@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,9 @@ type Recorder struct {
 
 	mu   sync.Mutex
 	subs map[chan Update]struct{}
+
+	// last is the version of each call this recorder last wrote (only its loop uses it).
+	last map[string]Call
 }
 
 // NewRecorder starts recording into store; Close stops it.
@@ -45,7 +49,7 @@ func NewRecorder(store Store, log *slog.Logger) *Recorder {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	r := &Recorder{store: store, log: log, events: make(chan serve.Event, queueLen), done: make(chan struct{}), subs: map[chan Update]struct{}{}}
+	r := &Recorder{store: store, log: log, events: make(chan serve.Event, queueLen), done: make(chan struct{}), subs: map[chan Update]struct{}{}, last: map[string]Call{}}
 	go r.loop()
 	return r
 }
@@ -109,24 +113,9 @@ func (r *Recorder) loop() {
 func (r *Recorder) record(e serve.Event) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	var c Call
-	if e.Kind == serve.EventReceived {
-		c = Call{CallID: e.CallID, Rule: e.Rule, Bot: e.Bot, Route: e.Route, From: e.From, To: e.To,
-			ReceivedAt: e.At.Add(-e.Since), Outcome: InProgress, Body: string(e.Body)}
-	} else {
-		got, ok, err := r.store.Get(ctx, e.CallID)
-		if err != nil {
-			r.log.Warn("call history: read failed", "call_id", e.CallID, "err", err)
-			return
-		}
-		if !ok {
-			return // taken by another replica, or expired
-		}
-		c = got
-	}
-	step := Apply(&c, e)
-	if err := r.store.Put(ctx, c); err != nil {
-		r.log.Warn("call history: write failed", "call_id", e.CallID, "err", err)
+	c, step, ok := r.write(ctx, e)
+	if !ok {
+		return
 	}
 	c.Body = ""
 	u := Update{Call: c, Step: step, Index: len(c.Steps) - 1}
@@ -138,4 +127,74 @@ func (r *Recorder) record(e serve.Event) {
 		}
 	}
 	r.mu.Unlock()
+}
+
+// lastCap bounds the calls whose last written version the recorder keeps; past it they are
+// forgotten, and read again at their next event.
+const lastCap = 1024
+
+// swapTries bounds the writes of one event whose call keeps changing under it (another
+// replica recording events of the same call at the same time).
+const swapTries = 3
+
+// write applies e to its call in the store and returns the call as written and the step
+// added. A call's first event writes it; every later one is a Swap of the version this
+// recorder last wrote (read first only when it has none, e.g. another replica took the
+// call), so each event costs one round trip to a shared store, and a version another
+// replica wrote meanwhile is applied to, not overwritten.
+func (r *Recorder) write(ctx context.Context, e serve.Event) (Call, Step, bool) {
+	if e.Kind == serve.EventReceived {
+		c := Call{CallID: e.CallID, Rule: e.Rule, Bot: e.Bot, Route: e.Route, From: e.From, To: e.To,
+			ReceivedAt: e.At.Add(-e.Since), Outcome: InProgress, Body: string(e.Body)}
+		step := Apply(&c, e)
+		if err := r.store.Put(ctx, c); err != nil {
+			r.log.Warn("call history: write failed", "call_id", e.CallID, "err", err)
+			delete(r.last, e.CallID)
+			return c, step, true
+		}
+		r.remember(c)
+		return c, step, true
+	}
+	prev, known := r.last[e.CallID]
+	if !known {
+		got, ok, err := r.store.Get(ctx, e.CallID)
+		if err != nil {
+			r.log.Warn("call history: read failed", "call_id", e.CallID, "err", err)
+			return Call{}, Step{}, false
+		}
+		if !ok {
+			return Call{}, Step{}, false // taken by another replica, or expired
+		}
+		prev = got
+	}
+	for range swapTries {
+		c := prev
+		c.Steps = slices.Clone(prev.Steps)
+		step := Apply(&c, e)
+		cur, ok, swapped, err := r.store.Swap(ctx, prev, c)
+		switch {
+		case err != nil: // subscribers still hear of the step
+			r.log.Warn("call history: write failed", "call_id", e.CallID, "err", err)
+			delete(r.last, e.CallID)
+			return c, step, true
+		case !ok: // expired, or trimmed by the cap
+			delete(r.last, e.CallID)
+			return Call{}, Step{}, false
+		case swapped:
+			r.remember(c)
+			return c, step, true
+		}
+		prev = cur
+	}
+	r.log.Warn("call history: the call kept changing; event not recorded", "call_id", e.CallID, "kind", string(e.Kind))
+	delete(r.last, e.CallID)
+	return Call{}, Step{}, false
+}
+
+// remember keeps c as the version of its call this recorder last wrote.
+func (r *Recorder) remember(c Call) {
+	if _, ok := r.last[c.CallID]; !ok && len(r.last) >= lastCap {
+		clear(r.last)
+	}
+	r.last[c.CallID] = c
 }

@@ -32,10 +32,10 @@ func benchClient(b *testing.B) (*redis.Client, string) {
 }
 
 // BenchmarkCallState runs every state step of one call, as serve takes them with patch: bot
-// and Daily's events (12 round trips: see TestRoundTripsPerCall), from many goroutines at
+// and Daily's events (8 round trips: see TestRoundTripsPerCall), from many goroutines at
 // once, as replicas would. ns/op is the time per call with that concurrency, so 1e9/ns_op
 // is the calls per second one Redis serves; webhook_us is the state's share of the time
-// before the webhook is answered (Once + Claim).
+// before the webhook is answered (OnceClaim).
 func BenchmarkCallState(b *testing.B) {
 	for _, p := range []int{1, 8} {
 		b.Run(fmt.Sprintf("parallel=%d", p*runtime.GOMAXPROCS(0)), func(b *testing.B) { benchCallState(b, p) })
@@ -62,8 +62,7 @@ func benchCallState(b *testing.B, parallelism int) {
 			rec := callstore.Record{CallID: id, CallDomain: "dom", To: "+14155550100", From: "+15550001111", State: callstore.Accepted,
 				Owner: "bench", ReceivedAt: time.Now(), Answer: callstore.Answer{Status: 200, Body: body}}
 			t0 := time.Now()
-			must(b, first(store.Once(ctx, "sig:"+id, time.Minute)))
-			_, claimed, err := store.Claim(ctx, rec)
+			_, _, claimed, err := store.OnceClaim(ctx, "sig:"+id, time.Minute, rec)
 			must(b, err)
 			webhookNS.Add(int64(time.Since(t0)))
 			if !claimed {
@@ -71,20 +70,16 @@ func benchCallState(b *testing.B, parallelism int) {
 			}
 			_, err = gate.Acquire(ctx, caps.Request{CallID: id, Rule: "default"}, nil)
 			must(b, err)
-			rec.State = callstore.Admitted
-			must(b, store.Put(ctx, rec))
-			rec.Room, rec.RoomURL, rec.SIPEndpoints = room, "https://x.daily.co/"+room, []string{"sip:" + room + ".0@x"}
+			rec.State, rec.Room, rec.RoomURL, rec.SIPEndpoints = callstore.Admitted, room, "https://x.daily.co/"+room, []string{"sip:" + room + ".0@x"}
 			must(b, store.Put(ctx, rec))
 			rec.State = callstore.BotStarted
 			must(b, store.Put(ctx, rec))
-			for range 3 { // dialin.ready, .connected, .stopped each find the call by its room
-				_, _, err = store.ByRoom(ctx, room)
+			_, _, err = store.ByRoom(ctx, room) // dialin.ready
+			must(b, err)
+			for _, st := range []callstore.State{callstore.Connected, callstore.Ended} { // dialin.connected, .stopped
+				_, _, _, err = store.MarkByRoom(ctx, room, callstore.Mark{State: st, At: time.Now()})
 				must(b, err)
 			}
-			rec.State = callstore.Connected
-			must(b, store.Put(ctx, rec))
-			rec.State = callstore.Ended
-			must(b, store.Put(ctx, rec))
 			gate.Release(id)
 		}
 	})
@@ -144,8 +139,6 @@ func BenchmarkQueuedAdmission(b *testing.B) {
 		}
 	})
 }
-
-func first(ok bool, err error) error { return err }
 
 func must(b *testing.B, err error) {
 	if err != nil {

@@ -225,16 +225,28 @@ func tail(s string, lines int) string {
 	return strings.Join(parts, "\n")
 }
 
-// recorder is a Sink that keeps every event.
+// recorder is a Sink that keeps every event, and passes each to its hook (if set) as serve
+// emits it.
 type recorder struct {
 	mu     sync.Mutex
 	events []serve.Event
+	hook   func(serve.Event)
 }
 
 func (r *recorder) Emit(e serve.Event) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.events = append(r.events, e)
+	hook := r.hook
+	r.mu.Unlock()
+	if hook != nil {
+		hook(e)
+	}
+}
+
+func (r *recorder) setHook(fn func(serve.Event)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.hook = fn
 }
 
 func (r *recorder) of(kind serve.EventKind, callID string) []serve.Event {

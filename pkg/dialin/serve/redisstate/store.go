@@ -13,7 +13,7 @@ import (
 )
 
 // Store is a callstore.Store in Redis, shared by every replica. Each method is one round
-// trip: Claim, Put, ByRoom and ClaimPatch are scripts, Get is HGET and Once is SET NX PX.
+// trip: Get is HGET, Once is SET NX PX, every other method a script.
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
@@ -45,24 +45,35 @@ func (s *Store) ttlMS() int64               { return max(s.ttl.Milliseconds(), 1
 
 // Claim implements callstore.Store.
 func (s *Store) Claim(ctx context.Context, rec callstore.Record) (callstore.Record, bool, error) {
+	_, existing, claimed, err := s.OnceClaim(ctx, "", 0, rec)
+	return existing, claimed, err
+}
+
+// OnceClaim implements callstore.Store.
+func (s *Store) OnceClaim(ctx context.Context, key string, ttl time.Duration, rec callstore.Record) (bool, callstore.Record, bool, error) {
 	raw, err := json.Marshal(rec)
 	if err != nil {
-		return callstore.Record{}, false, err
+		return false, callstore.Record{}, false, err
 	}
-	res, err := claimScript.Run(ctx, s.rdb, []string{s.callKey(rec.CallID), s.roomKey(rec.Room)},
-		raw, rec.Room, s.ttlMS(), rec.CallID).Slice()
+	markTTL := ""
+	if key != "" {
+		markTTL = fmt.Sprint(max(ttl, time.Millisecond).Milliseconds())
+	}
+	res, err := onceClaimScript.Run(ctx, s.rdb, []string{s.callKey(rec.CallID), s.roomKey(rec.Room), s.prefix + "once:" + key},
+		raw, rec.Room, s.ttlMS(), rec.CallID, markTTL).Slice()
 	if err != nil {
-		return callstore.Record{}, false, fmt.Errorf("call store: claim: %w", err)
+		return false, callstore.Record{}, false, fmt.Errorf("call store: claim: %w", err)
 	}
-	if len(res) != 2 {
-		return callstore.Record{}, false, errors.New("call store: claim: unexpected reply")
+	if len(res) != 3 {
+		return false, callstore.Record{}, false, errors.New("call store: claim: unexpected reply")
 	}
-	if n, _ := res[0].(int64); n == 1 {
-		return rec, true, nil
+	first := res[2] == int64(1)
+	if res[0] == int64(1) {
+		return first, rec, true, nil
 	}
 	stored, _ := res[1].(string)
 	existing, err := decode(stored)
-	return existing, false, err
+	return first, existing, false, err
 }
 
 // Put implements callstore.Store.
@@ -99,6 +110,41 @@ func (s *Store) ClaimPatch(ctx context.Context, callID string) (bool, error) {
 		return false, fmt.Errorf("call store: claim patch: %w", err)
 	}
 	return n == 1, nil
+}
+
+// ClaimPatchByRoom implements callstore.Store.
+func (s *Store) ClaimPatchByRoom(ctx context.Context, room string) (callstore.Record, bool, bool, error) {
+	res, err := claimPatchByRoomScript.Run(ctx, s.rdb, []string{s.roomKey(room)}, s.prefix+"call:").Slice()
+	return recordAndFlag(res, err, "claim patch by room")
+}
+
+// MarkByRoom implements callstore.Store.
+func (s *Store) MarkByRoom(ctx context.Context, room string, m callstore.Mark) (callstore.Record, bool, bool, error) {
+	if err := m.Check(); err != nil {
+		return callstore.Record{}, false, false, err
+	}
+	args := []any{s.prefix + "call:", string(m.State), m.Reason, m.At.Format(time.RFC3339Nano), s.ttlMS()}
+	for _, st := range m.SkippedIn() {
+		args = append(args, string(st))
+	}
+	res, err := markByRoomScript.Run(ctx, s.rdb, []string{s.roomKey(room)}, args...).Slice()
+	return recordAndFlag(res, err, "mark by room")
+}
+
+// recordAndFlag reads a script's {record, 0|1} reply, or its nil for no call.
+func recordAndFlag(res []any, err error, op string) (callstore.Record, bool, bool, error) {
+	if errors.Is(err, redis.Nil) {
+		return callstore.Record{}, false, false, nil
+	}
+	if err == nil && len(res) != 2 {
+		err = errors.New("unexpected reply")
+	}
+	if err != nil {
+		return callstore.Record{}, false, false, fmt.Errorf("call store: %s: %w", op, err)
+	}
+	raw, _ := res[0].(string)
+	rec, err := decode(raw)
+	return rec, err == nil, err == nil && res[1] == int64(1), err
 }
 
 // Once implements callstore.Store.

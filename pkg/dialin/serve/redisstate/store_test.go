@@ -74,6 +74,9 @@ func TestStoreRoundTrips(t *testing.T) {
 	s.Put(ctx, callstore.Record{CallID: "warm", Room: "w"})
 	s.ByRoom(ctx, "w")
 	s.ClaimPatch(ctx, "warm")
+	s.OnceClaim(ctx, "warm", time.Minute, callstore.Record{CallID: "warm"})
+	s.ClaimPatchByRoom(ctx, "w")
+	s.MarkByRoom(ctx, "w", callstore.Mark{State: callstore.Connected})
 	rt := redisstate.CountRoundTrips(rdb)
 	steps := []struct {
 		name string
@@ -85,6 +88,15 @@ func TestStoreRoundTrips(t *testing.T) {
 		{"Get", func() error { _, _, err := s.Get(ctx, "c1"); return err }},
 		{"ByRoom", func() error { _, _, err := s.ByRoom(ctx, "r1"); return err }},
 		{"ClaimPatch", func() error { _, err := s.ClaimPatch(ctx, "c1"); return err }},
+		{"OnceClaim", func() error {
+			_, _, _, err := s.OnceClaim(ctx, "sig2", time.Minute, callstore.Record{CallID: "c2"})
+			return err
+		}},
+		{"ClaimPatchByRoom", func() error { _, _, _, err := s.ClaimPatchByRoom(ctx, "r1"); return err }},
+		{"MarkByRoom", func() error {
+			_, _, _, err := s.MarkByRoom(ctx, "r1", callstore.Mark{State: callstore.Ended, At: time.Now()})
+			return err
+		}},
 	}
 	for _, st := range steps {
 		before := rt.Load()

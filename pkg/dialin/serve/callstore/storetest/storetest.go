@@ -22,6 +22,10 @@ func Run(t *testing.T, pair Pair) {
 	t.Run("ClaimFirstWins", func(t *testing.T) { claimFirstWins(t, pair) })
 	t.Run("PutIndexesRoom", func(t *testing.T) { putIndexesRoom(t, pair) })
 	t.Run("ClaimPatchOnce", func(t *testing.T) { claimPatchOnce(t, pair) })
+	t.Run("OnceClaim", func(t *testing.T) { onceClaim(t, pair) })
+	t.Run("ClaimPatchByRoomOnce", func(t *testing.T) { claimPatchByRoomOnce(t, pair) })
+	t.Run("MarkByRoom", func(t *testing.T) { markByRoom(t, pair) })
+	t.Run("MarkByRoomOnce", func(t *testing.T) { markByRoomOnce(t, pair) })
 }
 
 // claimFirstWins: of many concurrent claims of one callId, on either store, exactly one
