@@ -16,9 +16,14 @@ const (
 	// (tokens, pinlessCallUpdate, rooms created on demand when a pool runs dry).
 	DefaultRefillPerSecond = 5.0
 	// MaxRefillPerSecond is Daily's published limit for most endpoints, POST /rooms among them.
-	MaxRefillPerSecond    = 20.0
-	DefaultRoomLifetime   = time.Hour
-	MaxPoolRooms          = 1000
+	MaxRefillPerSecond  = 20.0
+	DefaultRoomLifetime = time.Hour
+	MaxPoolRooms        = 1000
+	// DefaultMinRooms is the floor of a pool whose size follows the call rate (rooms: auto).
+	DefaultMinRooms = 2
+	// PoolAuto is the pool.rooms value (and --warm-rooms) that makes the size follow the
+	// call rate; it is the default.
+	PoolAuto              = "auto"
 	MaxWarmBots           = 500
 	DefaultWarmStartTime  = 2 * time.Minute
 	DefaultWarmAcceptTime = time.Second
@@ -31,10 +36,20 @@ const (
 )
 
 func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
-	p.fields(n, field, []string{"rooms", "refill_per_second", "room_lifetime"}, func(key, f string, v *yaml.Node) {
+	p.fields(n, field, []string{"rooms", "min_rooms", "refill_per_second", "room_lifetime"}, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "rooms":
+			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == PoolAuto {
+				dst.Auto = true
+				return
+			}
+			if v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
+				p.bad(v.Line, f, "must be auto or a whole number, got %s", describe(v))
+				return
+			}
 			p.int(f, v, &dst.Rooms)
+		case "min_rooms":
+			p.int(f, v, &dst.MinRooms)
 		case "refill_per_second":
 			p.float(f, v, &dst.RefillPerSecond)
 		default:
@@ -43,8 +58,13 @@ func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
 	})
 }
 
-// checkTopPool fills the pool defaults and checks them.
+// checkTopPool fills the pool defaults and checks them: with no pool.rooms, the size
+// follows the call rate (auto), from DefaultMinRooms.
 func (c *Config) checkTopPool() {
+	if c.Pool.Rooms == 0 && !c.Pool.Auto && !c.has("pool.rooms") {
+		c.Pool.Auto = true
+	}
+	unsetTo(c, "pool.min_rooms", &c.Pool.MinRooms, DefaultMinRooms)
 	if c.Pool.RefillPerSecond == 0 && !c.has("pool.refill_per_second") {
 		c.Pool.RefillPerSecond = DefaultRefillPerSecond
 	}
@@ -56,7 +76,10 @@ func (c *Config) checkTopPool() {
 
 func (c *Config) checkPool(field string, p rules.Pool) {
 	if p.Rooms < 0 || p.Rooms > MaxPoolRooms {
-		c.errf(field+".rooms", "must be between 0 (no pool) and %d (got %d)", MaxPoolRooms, p.Rooms)
+		c.errf(field+".rooms", "must be auto, or between 0 (no pool) and %d (got %d)", MaxPoolRooms, p.Rooms)
+	}
+	if p.MinRooms < 0 || p.MinRooms > MaxPoolRooms {
+		c.errf(field+".min_rooms", "must be between 0 and %d (got %d)", MaxPoolRooms, p.MinRooms)
 	}
 	if (p.RefillPerSecond != 0 || c.has(field+".refill_per_second")) && (p.RefillPerSecond <= 0 || p.RefillPerSecond > MaxRefillPerSecond) {
 		c.errf(field+".refill_per_second", "must be above 0 and at most %g, Daily's limit for creating rooms (got %g)", MaxRefillPerSecond, p.RefillPerSecond)
@@ -70,10 +93,10 @@ func (c *Config) checkPool(field string, p rules.Pool) {
 // writes pool.rooms: 0 keeps no pool even when the defaults have one.
 func (c *Config) checkRulePool(field string, r *rules.Rule) {
 	c.checkPool(field+".pool", r.Pool)
-	explicitZero := r.Pool.Rooms == 0 && c.has(field+".pool.rooms")
+	explicitZero := r.Pool.Rooms == 0 && !r.Pool.Auto && c.has(field+".pool.rooms")
 	r.Pool = r.Pool.Merge(c.Pool)
 	if explicitZero {
-		r.Pool.Rooms = 0
+		r.Pool.Rooms, r.Pool.Auto = 0, false
 	}
 }
 
