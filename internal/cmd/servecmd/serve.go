@@ -68,7 +68,8 @@ type Options struct {
 	State string
 	// The warm hook's flags (warm.go); each, when given, overrides the config's setting for
 	// every rule.
-	WarmRooms        int
+	WarmRooms        string // auto or N
+	PoolMinRooms     int
 	PoolRefill       float64
 	PoolRoomLifetime time.Duration
 	WarmBots         int
@@ -161,7 +162,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.BotURL, "bot-url", "", "Bot runner `URL` that gets each call as a JSON POST")
 	addSelfRoomBotFlags(fl, opts)
 	fl.StringVar(&opts.Patch, "patch", "", "Who calls pinlessCallUpdate: bot or serve (default: the config's, else bot)")
-	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily), local (signed with the API key), or auto (local once Daily accepts one at start-up, else rest) (default: the config's, else rest)")
+	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily), local (signed with the API key), or auto (local once Daily accepts one at start-up, else rest) (default: the config's, else auto)")
 	fl.IntVar(&opts.Cap, "cap", 0, "Calls running at once (default: the config's caps.global, else 50)")
 	fl.DurationVar(&opts.QueueTimeout, "queue-timeout", 0, "How long a call over the cap waits for a slot (default: the config's, else 30s)")
 	fl.DurationVar(&opts.MaxCallDuration, "max-call-duration", 0, "Free a call's slot after this long, whatever happens (default: the config's, else 1h)")

@@ -90,12 +90,14 @@ func (c *Config) checkPool(field string, p rules.Pool) {
 }
 
 // checkRulePool checks a rule's pool and merges the pool defaults into it. A rule that
-// writes pool.rooms: 0 keeps no pool even when the defaults have one.
+// writes pool.rooms: 0, or whose bot makes its own room, keeps no pool even when the
+// defaults have one.
 func (c *Config) checkRulePool(field string, r *rules.Rule) {
 	c.checkPool(field+".pool", r.Pool)
 	explicitZero := r.Pool.Rooms == 0 && !r.Pool.Auto && c.has(field+".pool.rooms")
 	r.Pool = r.Pool.Merge(c.Pool)
-	if explicitZero {
+	// A bot that makes its own room (pipecat, pipecat_cloud, forward) would never take one.
+	if explicitZero || r.Bot.Pipecat != nil || r.Bot.Forward != "" {
 		r.Pool.Rooms, r.Pool.Auto = 0, false
 	}
 }

@@ -79,6 +79,14 @@ default:
 	if p := c.Default.Pool; p.Auto || p.Rooms != 4 || p.MinRooms != 3 {
 		t.Errorf("default.pool = %+v, want 4 rooms, fixed", p)
 	}
+	// A bot that makes its own room would never take a pooled one.
+	c, err = Parse("serve.yaml", []byte("default: {bot: {pipecat: {url: \"http://127.0.0.1:7860/start\"}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Default.Pool.Enabled() {
+		t.Errorf("a pipecat bot's rule keeps a pool: %+v", c.Default.Pool)
+	}
 	c, err = Parse("serve.yaml", []byte("pool: {rooms: 0}\ndefault: {bot: {cmd: ./bot}}\n"))
 	if err != nil {
 		t.Fatal(err)
