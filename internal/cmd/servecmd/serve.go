@@ -121,6 +121,10 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"and a meeting token, and start the call's bot: a process (--bot-cmd; argv split once, never a\n" +
 			"shell) or a bot runner (--bot-url). Routing rules, caps and room settings come from a YAML\n" +
 			"--config file; a one-bot setup needs none.\n\n" +
+			"Fast by default: meeting tokens are signed locally once Daily accepts one at start-up\n" +
+			"(--tokens auto), and each rule keeps warm rooms sized by its call rate (--warm-rooms auto),\n" +
+			"so a call's room and token cost no request to Daily while the caller waits.\n" +
+			"--tokens rest --warm-rooms 0 asks Daily for both on every call.\n\n" +
 			"Paths: the webhook (/dialin: point routes here with `dialin routes set --url`), Daily's\n" +
 			"/webhooks events (/events: dialin.ready, .connected, .stopped), /healthz, /readyz, /metrics.\n" +
 			"The admin listener (--admin-addr, default 127.0.0.1:7861) serves the last calls' timelines\n" +
