@@ -79,6 +79,14 @@ func (rp *rulePool) sizeLocked(now time.Time) int {
 	return autoTarget(rp.calls.perSecond(now), replace, rp.settings.MinRooms, rp.ceiling)
 }
 
+// setTargetLocked computes the pool's size now and publishes it (Target, the gauge).
+func (rp *rulePool) setTargetLocked(now time.Time) int {
+	target := rp.sizeLocked(now)
+	rp.target.Store(int64(target))
+	rp.m.target.Set(float64(target))
+	return target
+}
+
 // lead is how long before a room retires its replacement is created: the time to recreate
 // a pool of size rooms at the refill rate, plus a margin; at most half the lifetime, so a
 // room serves at least half of it.
@@ -162,9 +170,7 @@ func (rp *rulePool) fill(ctx context.Context, creations *sync.WaitGroup) time.Du
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
 	defer rp.passes.Add(1)
-	target := rp.sizeLocked(now)
-	rp.target.Store(int64(target))
-	rp.m.target.Set(float64(target))
+	target := rp.setTargetLocked(now)
 	lvl, err := rp.p.store.Len(ctx, rp.rule.Name, now, now.Add(rp.lead(target)))
 	rp.retireLocked(lvl.Retired, true)
 	if err != nil {
