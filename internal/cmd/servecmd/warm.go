@@ -23,7 +23,7 @@ func newWarmHook() *DepsHook {
 	h.Flags = func(fs *pflag.FlagSet, o *Options) {
 		fs.StringVar(&o.WarmRooms, "warm-rooms", "", "Keep SIP rooms per rule created ahead, so a call takes one with no request to Daily, `auto|N`: auto keeps as many as the rule's call rate needs (from --pool-min-rooms), N a fixed number (0: no pool); with --state redis://…, one pool for all replicas (default: the config's pool.rooms, else auto)")
 		fs.IntVar(&o.PoolMinRooms, "pool-min-rooms", 0, "With --warm-rooms auto, keep at least this many rooms per rule (default: the config's pool.min_rooms, else 2)")
-		fs.Float64Var(&o.PoolRefill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 5; at most 20)")
+		fs.Float64Var(&o.PoolRefill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 9; at most 20)")
 		fs.DurationVar(&o.PoolRoomLifetime, "pool-room-lifetime", 0, "Replace a pooled room unused for this long (default: the config's pool.room_lifetime, else 1h)")
 		fs.IntVar(&o.WarmBots, "warm-bots", 0, "Keep `N` bot processes per cmd rule started ahead, each waiting for its call on stdin (default: the config's bot.warm, else 0)")
 	}

@@ -15,7 +15,7 @@
 //	caps: {global: 50, queue_timeout: 30s}
 //	max_call_duration: 1h        # a call's slot is freed after this, whatever happens
 //	room: {num_endpoints: 1, exp: 1h, video: false}   # defaults for every rule
-//	pool: {rooms: auto, min_rooms: 2, refill_per_second: 5, room_lifetime: 1h}   # warm rooms, defaults for every rule
+//	pool: {rooms: auto, min_rooms: 2, refill_per_second: 9, room_lifetime: 1h}   # warm rooms, defaults for every rule
 //	                             # rooms: auto (default) follows the call rate; N keeps N; 0: no pool
 //	rules:                       # first match wins
 //	  - name: support

@@ -12,9 +12,11 @@ import (
 
 // Warm room pool and warm bot defaults and bounds.
 const (
-	// DefaultRefillPerSecond leaves most of Daily's 20 requests per second to everything else
-	// (tokens, pinlessCallUpdate, rooms created on demand when a pool runs dry).
-	DefaultRefillPerSecond = 5.0
+	// DefaultRefillPerSecond is the most calls per second a domain carries with warm rooms and
+	// local tokens (the client's 18 requests per second over 2 a call: the refill and the
+	// patch), so that the pool can give every one of them a room. Refills go after every
+	// request a call waits for (daily.PriorityRefill), so a faster refill never delays one.
+	DefaultRefillPerSecond = 9.0
 	// MaxRefillPerSecond is Daily's published limit for most endpoints, POST /rooms among them.
 	MaxRefillPerSecond  = 20.0
 	DefaultRoomLifetime = time.Hour
