@@ -22,7 +22,7 @@ const (
 	horizon = time.Second
 	// replaceMargin is the lead's margin: replacements start this long before the time the
 	// refill needs to recreate the pool, before the rooms retire.
-	replaceMargin = 5 * time.Second
+	replaceMargin = serveconfig.PoolReplaceMargin
 )
 
 // callRate is a rule's observed call rate: an exponentially decaying count of the calls
@@ -57,13 +57,9 @@ func (c *callRate) decayedLocked(now time.Time) float64 {
 	return c.rate * math.Exp(-now.Sub(c.at).Seconds()/rateTau.Seconds())
 }
 
-// capRooms is the most rooms a refill of refill rooms per second can keep: a pool created
-// at once retires at once, and its replacements, created at the refill rate, must all be
-// ready before it does, starting at most half a lifetime ahead (so that a room serves at
-// least half of it). It is at most serveconfig.MaxPoolRooms, and at least 1.
+// capRooms is the most rooms a refill can keep (serveconfig.PoolRoomsCap).
 func capRooms(refill float64, lifetime time.Duration) int {
-	n := int(refill * (lifetime/2 - replaceMargin).Seconds())
-	return max(1, min(n, serveconfig.MaxPoolRooms))
+	return serveconfig.PoolRoomsCap(refill, lifetime)
 }
 
 // autoTarget is an auto pool's size for rate calls per second, when a refill takes replace

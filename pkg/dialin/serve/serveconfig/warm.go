@@ -60,6 +60,19 @@ func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
 	})
 }
 
+// PoolReplaceMargin is how long before its rooms retire a pool's refill starts beyond the
+// time it needs to recreate them at its rate.
+const PoolReplaceMargin = 5 * time.Second
+
+// PoolRoomsCap is the most rooms a refill of refill rooms per second can replace before they
+// retire: a pool created at once retires at once, and its replacements, created at the
+// refill rate, must all be ready before it does, starting at most half a lifetime ahead (so
+// that a room serves at least half of it). It is at most MaxPoolRooms, and at least 1.
+func PoolRoomsCap(refill float64, lifetime time.Duration) int {
+	n := int(refill * (lifetime/2 - PoolReplaceMargin).Seconds())
+	return max(1, min(n, MaxPoolRooms))
+}
+
 // checkTopPool fills the pool defaults and checks them: with no pool.rooms, the size
 // follows the call rate (auto), from DefaultMinRooms.
 func (c *Config) checkTopPool() {
@@ -101,6 +114,13 @@ func (c *Config) checkRulePool(field string, r *rules.Rule) {
 	// A bot that makes its own room (pipecat, pipecat_cloud, forward) would never take one.
 	if explicitZero || r.Bot.Pipecat != nil || r.Bot.Forward != "" {
 		r.Pool.Rooms, r.Pool.Auto = 0, false
+	}
+	p := r.Pool
+	if !p.Auto && p.Rooms > 0 && p.RefillPerSecond > 0 && p.RoomLifetime >= MinPoolRoomLifetime {
+		if most := PoolRoomsCap(p.RefillPerSecond, p.RoomLifetime); p.Rooms > most {
+			c.errf(field+".pool.rooms", "%d rooms cannot be replaced before they retire: at refill_per_second %g and room_lifetime %s at most %d (or rooms: auto)",
+				p.Rooms, p.RefillPerSecond, p.RoomLifetime, most)
+		}
 	}
 }
 

@@ -112,6 +112,7 @@ func TestWarmConfigErrors(t *testing.T) {
 		{"pool: {refill_per_second: 25}\ndefault: {bot: {cmd: ./bot}}\n", "pool.refill_per_second: must be above 0 and at most 20, Daily's limit for creating rooms (got 25)"},
 		{"pool: {refill_per_second: fast}\ndefault: {bot: {cmd: ./bot}}\n", `serve.yaml:1: pool.refill_per_second: must be a number, got a string "fast"`},
 		{"pool: {room_lifetime: 10s}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.room_lifetime: must be between 1m and 168h"},
+		{"pool: {rooms: 100, refill_per_second: 1, room_lifetime: 1m}\ndefault: {bot: {cmd: ./bot}}\n", "default.pool.rooms: 100 rooms cannot be replaced before they retire: at refill_per_second 1 and room_lifetime 1m0s at most 25 (or rooms: auto)"},
 		{"pool: {size: 3}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.size: unknown field (known: rooms, min_rooms, refill_per_second, room_lifetime)"},
 		{"default:\n  bot: {cmd: ./bot}\n  pool: {rooms: 5000}\n", "serve.yaml:3: default.pool.rooms: must be auto, or between 0 (no pool) and 1000 (got 5000)"},
 		{"default:\n  bot:\n    cmd: ./bot -u {room_url}\n    warm: 2\n", "serve.yaml:3: default.bot.cmd: a warm bot starts before its call and reads the call from stdin, so its command cannot use {room_url}"},
