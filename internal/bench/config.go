@@ -10,9 +10,12 @@ import (
 
 // System names, fixed so that scripts can compare runs.
 const (
-	SystemSeed  = "seed-runner"
-	SystemServe = "serve"
-	SystemWarm  = "serve-warm"
+	SystemSeed = "seed-runner"
+	// SystemServe is `dialin serve` with its default flags (tokens signed locally, an auto
+	// room pool); SystemServeREST its old mode, --tokens rest --warm-rooms 0.
+	SystemServe     = "serve"
+	SystemServeREST = "serve-rest"
+	SystemWarm      = "serve-warm"
 	// SystemServePipecat is serve --bot-pipecat in front of the runner stand-in;
 	// SystemPipecatRunner the runner stand-in's own /daily-dialin-webhook, alone.
 	SystemServePipecat  = "serve-pipecat"
@@ -20,7 +23,7 @@ const (
 )
 
 // AllSystems lists the systems in the order they run and are reported.
-var AllSystems = []string{SystemServe, SystemWarm, SystemSeed, SystemServePipecat, SystemPipecatRunner}
+var AllSystems = []string{SystemServe, SystemServeREST, SystemWarm, SystemSeed, SystemServePipecat, SystemPipecatRunner}
 
 // MaxReplicas bounds Config.Replicas.
 const MaxReplicas = 16

@@ -15,7 +15,7 @@ import (
 // isServe reports whether the system's processes are `dialin serve` replicas, with serve's
 // readiness, metrics and log.
 func isServe(name string) bool {
-	return name == SystemServe || name == SystemWarm || name == SystemServePipecat
+	return name == SystemServe || name == SystemServeREST || name == SystemWarm || name == SystemServePipecat
 }
 
 // runnerArgv runs the runner stand-in on port with the bench's bot timings.

@@ -141,6 +141,7 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 		if name == SystemWarm {
 			l.waitPools(ctx, cfg) // each phase starts with full pools, as it would after a lull
 		}
+		// serve's auto pool is left as the calls before made it: it follows the call rate.
 		cfg.progress("%s: %s: %d calls", name, pname, n)
 		placed, err := e.place(ctx, n, interval, len(ids))
 		if err != nil {
@@ -223,7 +224,8 @@ func (l *launched) waitPools(ctx context.Context, cfg Config) {
 
 // requestsPerCall counts the Daily requests of the run per call, and those on the critical
 // path: the rooms and tokens made between a call's webhook and its bot. A pooled room is
-// made ahead, so for serve-warm only the pool's misses (rooms made on demand) count.
+// made ahead, so for serve-warm and serve (its auto pool) only the pool's misses (rooms made
+// on demand) count.
 func (l *launched) requestsPerCall(e *emu, calls int) (all, critical float64) {
 	if calls == 0 {
 		return 0, 0
@@ -238,7 +240,7 @@ func (l *launched) requestsPerCall(e *emu, calls int) (all, critical float64) {
 			tokens++
 		}
 	}
-	if l.name == SystemWarm {
+	if l.name == SystemWarm || l.name == SystemServe {
 		m, err := l.scrape("dialin_serve_room_pool_misses_total")
 		if err == nil {
 			rooms = int(m["dialin_serve_room_pool_misses_total"])

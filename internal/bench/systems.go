@@ -37,6 +37,7 @@ type launched struct {
 	webhook     string    // the route's room_creation_api
 	lb          *balancer // nil with one process
 	warmBots    int       // serve-warm's --warm-bots, per replica
+	autoPool    bool      // serve with its default auto room pool (not a hold run)
 }
 
 // launch starts the named system against e: for serve, serve-warm and serve-pipecat,
@@ -48,7 +49,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 	if isServe(name) && holdBot == "" {
 		n = max(cfg.Replicas, 1)
 	}
-	l := &launched{name: name, warmBots: (cfg.WarmBots + n - 1) / n}
+	l := &launched{name: name, warmBots: (cfg.WarmBots + n - 1) / n, autoPool: name == SystemServe && holdBot == ""}
 	env := []string{"DAILY_API_URL=" + e.s.URL, "DAILY_API_KEY=" + e.s.APIKey, "DIALIN_CONFIG_DIR=" + dir, "NO_COLOR=1"}
 	var runner string
 	if name == SystemServePipecat {
@@ -74,14 +75,17 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s", "--hold", cfg.HoldTimeout.String()}
 		switch {
 		case holdBot != "":
-			argv = append(argv, "--bot-cmd", holdBot, "--tokens", "local")
+			// No pool: the hold run measures the memory of held calls, not of pooled rooms.
+			argv = append(argv, "--bot-cmd", holdBot, "--tokens", "local", "--warm-rooms", "0")
 		case name == SystemServePipecat:
 			argv = append(argv, "--bot-pipecat", runner+"/start")
 		case name == SystemWarm:
 			argv = append(argv, "--bot-cmd", botCmd(cfg, false), "--tokens", "local",
 				"--warm-rooms", strconv.Itoa(cfg.WarmRooms), "--pool-refill", strconv.FormatFloat(cfg.PoolRefill, 'f', -1, 64),
 				"--warm-bots", strconv.Itoa(l.warmBots))
-		default:
+		case name == SystemServeREST:
+			argv = append(argv, "--bot-cmd", botCmd(cfg, true), "--tokens", "rest", "--warm-rooms", "0")
+		default: // serve: its default flags, as a user runs it
 			argv = append(argv, "--bot-cmd", botCmd(cfg, true))
 		}
 		if st != nil && holdBot == "" {
@@ -164,7 +168,7 @@ func (l *launched) waitReady(ctx context.Context, cfg Config, timeout time.Durat
 		if l.exited() {
 			return fmt.Errorf("%s exited while starting: %s", l.name, l.tail())
 		}
-		if l.helpersReady() && ready() && (l.name != SystemWarm || l.poolsFull(cfg)) {
+		if l.helpersReady() && ready() && l.poolsFull(cfg) {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -187,12 +191,31 @@ func (l *launched) allAnswer(path string) bool {
 	return true
 }
 
-// poolsFull reports whether serve-warm's room pool and warm bots are at their size, on every
-// replica (the room pool of replicas is one, shared: each reports its size).
+// poolsFull reports whether serve-warm's room pool and warm bots, or serve's auto pool, are at
+// their size, on every replica (the room pool of replicas is one, shared: each reports its
+// size); true for the systems without a pool.
 func (l *launched) poolsFull(cfg Config) bool {
+	if l.autoPool {
+		return l.autoPoolsFull()
+	}
+	if l.name != SystemWarm {
+		return true
+	}
 	for _, b := range l.bases {
 		m, err := scrape(b+"/metrics", "dialin_serve_room_pool_size", "dialin_serve_warm_bots_waiting")
 		if err != nil || m["dialin_serve_room_pool_size"] < float64(cfg.WarmRooms) || m["dialin_serve_warm_bots_waiting"] < float64(l.warmBots) {
+			return false
+		}
+	}
+	return true
+}
+
+// autoPoolsFull reports whether serve's auto pool holds its target (its floor, after a lull)
+// on every replica.
+func (l *launched) autoPoolsFull() bool {
+	for _, b := range l.bases {
+		m, err := scrape(b+"/metrics", "dialin_serve_room_pool_size", "dialin_serve_room_pool_target")
+		if err != nil || m["dialin_serve_room_pool_target"] == 0 || m["dialin_serve_room_pool_size"] < m["dialin_serve_room_pool_target"] {
 			return false
 		}
 	}

@@ -44,7 +44,10 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"emulator with --latency added to every Daily request, with the same stand-in bot (a real\n" +
 			"`dialin standin-bot` process, or the runner stand-in's in-process bot, that starts in\n" +
 			"--bot-startup, joins the room and patches the call):\n\n" +
-			"  serve        dialin serve, default mode: a room and a token over REST per call, a bot per call\n" +
+			"  serve        dialin serve with its default flags: tokens signed locally, warm rooms sized by\n" +
+			"               the call rate (--warm-rooms auto), a bot per call\n" +
+			"  serve-rest   dialin serve --tokens rest --warm-rooms 0, the old default: a room and a token\n" +
+			"               over REST per call while the caller waits, a bot per call\n" +
 			"  serve-warm   dialin serve --tokens local --warm-rooms N --warm-bots M (the bot reads stdin)\n" +
 			"  seed-runner  the FastAPI bot runner of Pipecat's 2024 dial-in example, built into dialin (needs /usr/bin/python3 with python3-fastapi,\n" +
 			"               python3-uvicorn, python3-aiohttp; reported unavailable without them)\n" +
@@ -57,11 +60,11 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"connected (received to the caller connected) at p50, p95, p99 and max; calls refused (the\n" +
 			"webhook answered non-2xx, with the p99 of that answer's time) and lost (left on hold); Daily\n" +
 			"requests per call; the system's CPU seconds and peak resident memory. Then the ratios of\n" +
-			"serve and serve-warm to seed-runner, and of serve-pipecat to pipecat-runner. --quick is a\n" +
-			"short run (about a minute per system).\n\n" +
-			"--replicas N --state redis://… runs serve and serve-warm as N serve processes sharing that\n" +
-			"Redis, behind a round-robin balancer on loopback; the report adds each system's Redis round\n" +
-			"trips per call. It fails at once if Redis does not answer.\n\n" +
+			"serve, serve-rest and serve-warm to seed-runner, and of serve-pipecat to pipecat-runner.\n" +
+			"--quick is a short run (about a minute per system).\n\n" +
+			"--replicas N --state redis://… runs serve, serve-rest and serve-warm as N serve processes\n" +
+			"sharing that Redis, behind a round-robin balancer on loopback; the report adds each\n" +
+			"system's Redis round trips per call. It fails at once if Redis does not answer.\n\n" +
 			"--hold N measures something else: serve's resident memory while it holds N calls at once,\n" +
 			"each with a running bot process. See docs/benchmarks.md.",
 		Example: "  dialin bench --quick\n" +
@@ -103,7 +106,7 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.Float64Var(&def.PoolRefill, "pool-refill", def.PoolRefill, "serve-warm's --pool-refill")
 	fl.BoolVar(&def.DailyLimits, "daily-limits", false, "Emulate Daily's published rate limits (default off: the load needs raised limits)")
 	fl.StringSliceVar(&opts.Systems, "systems", bench.AllSystems, "Systems to run: "+strings.Join(bench.AllSystems, ", "))
-	fl.IntVar(&def.Replicas, "replicas", def.Replicas, "Run serve and serve-warm as `N` serve processes behind a round-robin balancer (more than one needs --state)")
+	fl.IntVar(&def.Replicas, "replicas", def.Replicas, "Run serve, serve-rest and serve-warm as `N` serve processes behind a round-robin balancer (more than one needs --state)")
 	fl.StringVar(&def.State, "state", "memory", "serve's --state: memory, or a `URL` redis://HOST:PORT/DB the replicas share (password: DIALIN_REDIS_PASSWORD)")
 	fl.IntVar(&opts.Hold, "hold", 0, "Instead: measure serve's memory holding `N` calls at once")
 	fl.BoolVar(&opts.KeepLogs, "keep-logs", false, "Keep the systems' logs (their directory is printed)")

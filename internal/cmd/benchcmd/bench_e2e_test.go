@@ -42,12 +42,12 @@ func smallConfig(t *testing.T) bench.Config {
 	return c
 }
 
-// TestBenchRunsEverySystem runs a small benchmark of the three first systems and checks that
+// TestBenchRunsEverySystem runs a small benchmark of the four first systems and checks that
 // every call connected and that the JSON is the documented schema, no more and no less.
 func TestBenchRunsEverySystem(t *testing.T) {
 	t.Parallel()
 	cfg := smallConfig(t)
-	cfg.Systems = []string{bench.SystemServe, bench.SystemWarm, bench.SystemSeed}
+	cfg.Systems = []string{bench.SystemServe, bench.SystemServeREST, bench.SystemWarm, bench.SystemSeed}
 	rep, err := bench.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -67,11 +67,15 @@ func TestBenchRunsEverySystem(t *testing.T) {
 		if s.Name == bench.SystemWarm && s.CriticalRequestsPerCall != 0 {
 			t.Errorf("serve-warm made %v Daily requests per call between webhook and bot; want none", s.CriticalRequestsPerCall)
 		}
-		if s.Name == bench.SystemServe && s.CriticalRequestsPerCall != 2 {
-			t.Errorf("serve made %v critical requests per call; want 2 (room and token)", s.CriticalRequestsPerCall)
+		if s.Name == bench.SystemServeREST && s.CriticalRequestsPerCall != 2 {
+			t.Errorf("serve-rest made %v critical requests per call; want 2 (room and token)", s.CriticalRequestsPerCall)
+		}
+		// serve's defaults: no token request, and at least its pool's floor of rooms made ahead.
+		if s.Name == bench.SystemServe && s.CriticalRequestsPerCall > 13.0/15 {
+			t.Errorf("serve (default flags) made %v critical requests per call; want at most 13/15 (no token, 2 pooled rooms at least)", s.CriticalRequestsPerCall)
 		}
 	}
-	want := []string{bench.SystemServe, bench.SystemWarm}
+	want := []string{bench.SystemServe, bench.SystemServeREST, bench.SystemWarm}
 	if _, missing := rep.Config.Unavailable[bench.SystemSeed]; !missing {
 		want = append(want, bench.SystemSeed)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // render prints the report: one row per system and phase (then all phases), and the ratios
-// of serve and serve-warm to the seed runner. The settings go to stderr, as context. Piped,
+// of serve, serve-rest and serve-warm to the seed runner. The settings go to stderr, as context. Piped,
 // each table keeps its header line (tables are separated by a blank line), so the output
 // says which numbers are which.
 func render(io *iostreams.IOStreams, rep *bench.Report) error {
@@ -26,7 +26,7 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	fmt.Fprintf(io.ErrOut, "latency %gms, bot start-up %gms, ready delay %gms; steady %g calls/s for %gs, burst %d; warm rooms %d, warm bots %d; Daily rate limits %v; %d CPUs, %s\n",
 		c.LatencyMS, c.BotStartupMS, c.ReadyDelayMS, c.SteadyRate, c.SteadyS, c.Burst, c.WarmRooms, c.WarmBots, c.DailyLimits, c.CPUs, c.GoVersion)
 	if c.Replicas > 0 || c.State != "" {
-		fmt.Fprintf(io.ErrOut, "serve, serve-warm and serve-pipecat: %d replicas behind a round-robin balancer, state %s\n", max(c.Replicas, 1), or(c.State, "memory"))
+		fmt.Fprintf(io.ErrOut, "serve, serve-rest, serve-warm and serve-pipecat: %d replicas behind a round-robin balancer, state %s\n", max(c.Replicas, 1), or(c.State, "memory"))
 	}
 	for name, why := range c.Unavailable {
 		fmt.Fprintf(io.ErrOut, "%s: unavailable: %s\n", name, why)
@@ -54,14 +54,14 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 	if err := renderState(io, rep); err != nil {
 		return err
 	}
-	if err := renderRatios(io, rep, bench.SystemSeed, bench.SystemServe, bench.SystemWarm); err != nil {
+	if err := renderRatios(io, rep, bench.SystemSeed, bench.SystemServe, bench.SystemServeREST, bench.SystemWarm); err != nil {
 		return err
 	}
 	return renderRatios(io, rep, bench.SystemPipecatRunner, bench.SystemServePipecat)
 }
 
 // renderRatios prints the figures of the systems named over those of base, when base and
-// at least one of them ran: serve and serve-warm against the seed runner, serve-pipecat
+// at least one of them ran: serve, serve-rest and serve-warm against the seed runner, serve-pipecat
 // against the Pipecat runner alone.
 func renderRatios(io *iostreams.IOStreams, rep *bench.Report, base string, names ...string) error {
 	var b *bench.System

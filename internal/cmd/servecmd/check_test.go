@@ -103,7 +103,7 @@ func TestServeWarmFlagsAreOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.WarmRooms != 3 || o.PoolRefill != 10 || o.WarmBots != 2 || o.State != "memory" {
+	if o.WarmRooms != "3" || o.PoolRefill != 10 || o.WarmBots != 2 || o.State != "memory" {
 		t.Fatalf("options: %+v", o)
 	}
 	cfg := o.serveConfig
@@ -112,7 +112,7 @@ func TestServeWarmFlagsAreOptions(t *testing.T) {
 		t.Fatalf("flags not applied: %+v / %+v", cfg.Rules[0], cfg.Default)
 	}
 	_, err = parseServe(t, "--config", file, "--bot-url", "http://127.0.0.1:9000/start", "--warm-rooms", "5000")
-	if err == nil || err.Error() != "--warm-rooms: must be between 0 (no pool) and 1000 (got 5000)" {
+	if err == nil || err.Error() != "--warm-rooms: must be auto, or between 0 (no pool) and 1000 (got 5000)" {
 		t.Fatalf("err = %v", err)
 	}
 }

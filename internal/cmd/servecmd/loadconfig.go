@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/dialin-project/dialin/internal/cmdutil"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
@@ -51,6 +52,10 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 			cfg.SetByFlag(field, names[0])
 		}
 	}
+	rooms, auto, err := warmRooms(o)
+	if err != nil {
+		return err
+	}
 	set := func(flag, field string, apply func()) {
 		if o.Changed(flag) {
 			apply()
@@ -63,7 +68,8 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 	set("queue-timeout", "caps.queue_timeout", func() { cfg.Caps.QueueTimeout = o.QueueTimeout })
 	set("max-call-duration", "max_call_duration", func() { cfg.MaxCallDuration = o.MaxCallDuration })
 	// The warm flags apply to the defaults and to every rule, over what the file says.
-	set("warm-rooms", "pool.rooms", func() { cfg.Pool.Rooms = o.WarmRooms })
+	set("warm-rooms", "pool.rooms", func() { cfg.Pool.Rooms, cfg.Pool.Auto = rooms, auto })
+	set("pool-min-rooms", "pool.min_rooms", func() { cfg.Pool.MinRooms = o.PoolMinRooms })
 	set("pool-refill", "pool.refill_per_second", func() { cfg.Pool.RefillPerSecond = o.PoolRefill })
 	set("pool-room-lifetime", "pool.room_lifetime", func() { cfg.Pool.RoomLifetime = o.PoolRoomLifetime })
 	for i, r := range cfg.AllRules() {
@@ -71,7 +77,8 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 		if i < len(cfg.Rules) {
 			field = fmt.Sprintf("rules[%d]", i)
 		}
-		set("warm-rooms", field+".pool.rooms", func() { r.Pool.Rooms = o.WarmRooms })
+		set("warm-rooms", field+".pool.rooms", func() { r.Pool.Rooms, r.Pool.Auto = rooms, auto })
+		set("pool-min-rooms", field+".pool.min_rooms", func() { r.Pool.MinRooms = o.PoolMinRooms })
 		set("pool-refill", field+".pool.refill_per_second", func() { r.Pool.RefillPerSecond = o.PoolRefill })
 		set("pool-room-lifetime", field+".pool.room_lifetime", func() { r.Pool.RoomLifetime = o.PoolRoomLifetime })
 		if r.Bot.URL == "" && r.Bot.Pipecat == nil && r.Bot.Forward == "" { // cmd bots only
@@ -79,4 +86,16 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 		}
 	}
 	return nil
+}
+
+// warmRooms reads --warm-rooms: auto, or a number (checked with the configuration).
+func warmRooms(o *Options) (rooms int, auto bool, err error) {
+	if !o.Changed("warm-rooms") || o.WarmRooms == serveconfig.PoolAuto {
+		return 0, o.Changed("warm-rooms"), nil
+	}
+	n, err := strconv.Atoi(o.WarmRooms)
+	if err != nil {
+		return 0, false, cmdutil.FlagErrorf("--warm-rooms: must be auto or a whole number (got %q)", o.WarmRooms)
+	}
+	return n, false, nil
 }

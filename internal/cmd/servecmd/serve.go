@@ -75,7 +75,8 @@ type Options struct {
 	State string
 	// The warm hook's flags (warm.go); each, when given, overrides the config's setting for
 	// every rule.
-	WarmRooms        int
+	WarmRooms        string // auto or N
+	PoolMinRooms     int
 	PoolRefill       float64
 	PoolRoomLifetime time.Duration
 	WarmBots         int
@@ -127,6 +128,10 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"and a meeting token, and start the call's bot: a process (--bot-cmd; argv split once, never a\n" +
 			"shell) or a bot runner (--bot-url). Routing rules, caps and room settings come from a YAML\n" +
 			"--config file; a one-bot setup needs none.\n\n" +
+			"Fast by default: meeting tokens are signed locally once Daily accepts one at start-up\n" +
+			"(--tokens auto), and each rule keeps warm rooms sized by its call rate (--warm-rooms auto),\n" +
+			"so a call's room and token cost no request to Daily while the caller waits.\n" +
+			"--tokens rest --warm-rooms 0 asks Daily for both on every call.\n\n" +
 			"Paths: the webhook (/dialin: point routes here with `dialin routes set --url`), Daily's\n" +
 			"/webhooks events (/events: dialin.ready, .connected, .stopped), /healthz, /readyz, /metrics.\n" +
 			"The admin listener (--admin-addr, default 127.0.0.1:7861) serves the last calls' timelines\n" +
@@ -168,7 +173,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&opts.BotURL, "bot-url", "", "Bot runner `URL` that gets each call as a JSON POST")
 	addSelfRoomBotFlags(fl, opts)
 	fl.StringVar(&opts.Patch, "patch", "", "Who calls pinlessCallUpdate: bot or serve (default: the config's, else bot)")
-	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily), local (signed with the API key), or auto (local once Daily accepts one at start-up, else rest) (default: the config's, else rest)")
+	fl.StringVar(&opts.Tokens, "tokens", "", "Meeting tokens: rest (from Daily), local (signed with the API key), or auto (local once Daily accepts one at start-up, else rest) (default: the config's, else auto)")
 	fl.IntVar(&opts.Cap, "cap", 0, "Calls running at once (default: the config's caps.global, else 50)")
 	fl.DurationVar(&opts.QueueTimeout, "queue-timeout", 0, "How long a call over the cap waits for a slot (default: the config's, else 30s)")
 	fl.DurationVar(&opts.MaxCallDuration, "max-call-duration", 0, "Free a call's slot after this long, whatever happens (default: the config's, else 1h)")

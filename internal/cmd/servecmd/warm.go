@@ -3,6 +3,7 @@ package servecmd
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -13,26 +14,32 @@ import (
 	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
-// newWarmHook adds the warm room pool and warm bots: --warm-rooms, --pool-refill,
-// --pool-room-lifetime and --warm-bots, over the config's pool: and bot.warm settings
+// newWarmHook adds the warm room pool and warm bots: --warm-rooms, --pool-min-rooms,
+// --pool-refill, --pool-room-lifetime and --warm-bots, over the config's pool: and bot.warm settings
 // (docs/warm-bots.md). The flags are applied to the configuration, and checked with it, by
 // loadConfig; this hook builds what the checked configuration asks for.
 func newWarmHook() *DepsHook {
 	h := &DepsHook{}
 	h.Flags = func(fs *pflag.FlagSet, o *Options) {
-		fs.IntVar(&o.WarmRooms, "warm-rooms", 0, "Keep `N` SIP rooms per rule created ahead, so a call takes one with no request to Daily; with --state redis://…, one pool for all replicas (default: the config's pool.rooms, else 0)")
-		fs.Float64Var(&o.PoolRefill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 5; at most 20)")
+		fs.StringVar(&o.WarmRooms, "warm-rooms", "", "Keep SIP rooms per rule created ahead, so a call takes one with no request to Daily, `auto|N`: auto keeps as many as the rule's call rate needs (from --pool-min-rooms), N a fixed number (0: no pool); with --state redis://…, one pool for all replicas (default: the config's pool.rooms, else auto)")
+		fs.IntVar(&o.PoolMinRooms, "pool-min-rooms", 0, "With --warm-rooms auto, keep at least this many rooms per rule (default: the config's pool.min_rooms, else 2)")
+		fs.Float64Var(&o.PoolRefill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 9; at most 20)")
 		fs.DurationVar(&o.PoolRoomLifetime, "pool-room-lifetime", 0, "Replace a pooled room unused for this long (default: the config's pool.room_lifetime, else 1h)")
 		fs.IntVar(&o.WarmBots, "warm-bots", 0, "Keep `N` bot processes per cmd rule started ahead, each waiting for its call on stdin (default: the config's bot.warm, else 0)")
 	}
 	h.Apply = func(_ context.Context, b *DepsBuild) error {
 		var banner []string
-		rooms, bots := 0, 0
+		rooms, auto, pooled, bots := 0, 0, false, 0
 		for _, r := range b.Config.AllRules() {
-			rooms += r.Pool.Rooms
+			if r.Pool.Auto {
+				auto++
+			} else {
+				rooms += r.Pool.Rooms
+			}
+			pooled = pooled || r.Pool.Enabled()
 			bots += r.Bot.Warm
 		}
-		if rooms > 0 {
+		if pooled {
 			pc := pool.Config{Client: b.Deps.Client, Config: b.Config, Logger: b.logger(), Registerer: b.Deps.Metrics.Registry()}
 			how := "refilled in the background"
 			if b.shared != nil {
@@ -45,7 +52,7 @@ func newWarmHook() *DepsHook {
 			}
 			b.Deps.Rooms = p
 			b.OnClose(func() { _ = p.Close() })
-			banner = append(banner, fmt.Sprintf("warm rooms: %d (pooled rooms need no request to Daily; %s)", rooms, how))
+			banner = append(banner, fmt.Sprintf("warm rooms: %s (pooled rooms need no request to Daily; %s)", poolSizes(rooms, auto), how))
 		}
 		if bots > 0 {
 			b.Deps.NewLauncher = warmLaunchers(b)
@@ -57,6 +64,19 @@ func newWarmHook() *DepsHook {
 		return nil
 	}
 	return h
+}
+
+// poolSizes says how many rooms the pools keep: fixed ones in all, and how many follow
+// their call rate (room_pool_target on /metrics says how many that is now).
+func poolSizes(fixed, auto int) string {
+	switch {
+	case auto == 0:
+		return strconv.Itoa(fixed)
+	case fixed == 0:
+		return fmt.Sprintf("auto for %d %s, sized by the call rate (room_pool_target on /metrics)", auto, plural(auto, "rule"))
+	default:
+		return fmt.Sprintf("%d, and auto for %d %s, sized by the call rate (room_pool_target on /metrics)", fixed, auto, plural(auto, "rule"))
+	}
 }
 
 // warmLaunchers builds each rule's launcher as the engine would (a process per call, or a

@@ -14,13 +14,15 @@ import (
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // A call placed through the emulator reaches a real bot process started with the seed's
 // arguments; the bot joins, patches the call, and the caller is connected.
 func TestCallConnects(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, harnessOpts{events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
+	// REST tokens: the test counts the call's token request.
+	h := newHarness(t, harnessOpts{cfg: &serveconfig.Config{Tokens: serveconfig.TokensREST}, events: true, botEnv: []string{testbot.EnvJoin + "=1", testbot.EnvSleep + "=30s"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	id, err := h.emu.PlaceCall(dailytest.CallSpec{To: testNumber, From: "+442071234567", SIPHeaders: map[string]string{"X-Team": "support"}})

@@ -14,6 +14,7 @@ import (
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // roomsAndTokens targets Daily's room and token requests (not the bot's join and patch).
@@ -117,7 +118,8 @@ func TestFailedCallsLeaveNoRoom(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h, proxy := newFaultyHarness(t, harnessOpts{deps: func(d *Deps) { d.HoldBudget = time.Second }})
+			// REST tokens, so that Daily can refuse the call's token.
+			h, proxy := newFaultyHarness(t, harnessOpts{cfg: &serveconfig.Config{Tokens: serveconfig.TokensREST}, deps: func(d *Deps) { d.HoldBudget = time.Second }})
 			proxy.decideAlways(tc.always)
 			id := "call-fails-" + strings.ReplaceAll(tc.name, " ", "-")
 			if code, r := h.post("/dialin", callBody(id, testNumber, "+15550001111", nil), h.secret, ""); code != 200 || r.Status != "accepted" {

@@ -1,6 +1,15 @@
 // Package pool is a warm room pool for `dialin serve`: a serve.RoomSource that keeps, for
-// each rule with pool.rooms > 0, that many SIP dial-in rooms created ahead, so that a call
-// takes its room without a request to Daily.
+// each rule with a pool, SIP dial-in rooms created ahead, so that a call takes its room
+// without a request to Daily.
+//
+// The pool's size is fixed (pool.rooms: N) or follows the rule's call rate (pool.rooms:
+// auto, the default): the calls that asked the pool for a room, as a rate that decays with
+// a 5 s time constant, times twice the time a refill takes to replace a room (its request's
+// latency plus 1/refill_per_second, at least 1 s), so about 2 s of calls; never below
+// pool.min_rooms, and never above what the refill can replace before the rooms retire
+// (refill_per_second × (room_lifetime/2 − 5 s), at most 1000). When calls slow down, the
+// rooms beyond the new size are handed out first and not replaced, or retire unused. With a
+// shared Store, the size follows the calls of the replica that holds the refill lease.
 //
 // Rules of the pool:
 //
@@ -29,6 +38,7 @@
 // "dial-in" rather than the caller's number; a room made on demand still gets From.
 // Rooms left in the pool when serve stops are not deleted: they expire with their exp.
 //
-// Metrics (dialin_serve_ namespace, label rule): room_pool_size, room_pool_hits_total,
-// room_pool_misses_total, room_pool_retired_total and room_pool_create_errors_total.
+// Metrics (dialin_serve_ namespace, label rule): room_pool_size, room_pool_target,
+// room_pool_hits_total, room_pool_misses_total, room_pool_retired_total and
+// room_pool_create_errors_total.
 package pool

@@ -10,12 +10,12 @@ import (
 
 // metrics are the pool's metric families; each rule has its series.
 type metrics struct {
-	size                             *prometheus.GaugeVec
+	size, target                     *prometheus.GaugeVec
 	hits, misses, retired, createErr *prometheus.CounterVec
 }
 
 type ruleMetrics struct {
-	size                          prometheus.Gauge
+	size, target                  prometheus.Gauge
 	hits, misses, retired, errors prometheus.Counter
 }
 
@@ -28,13 +28,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	misses, e3 := counter("room_pool_misses_total", "Calls of a pooled rule that found the pool empty and got a room created on demand.")
 	retired, e4 := counter("room_pool_retired_total", "Pooled rooms that reached their lifetime unused and were replaced.")
 	errs, e5 := counter("room_pool_create_errors_total", "Failed room creations of the pool's refill (each makes it back off).")
-	if err := errors.Join(e1, e2, e3, e4, e5); err != nil {
+	target, e6 := promreg.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dialin_serve", Name: "room_pool_target", Help: "Rooms the pool refills to: pool.rooms, or with rooms: auto its size for the observed call rate."}, []string{"rule"}))
+	if err := errors.Join(e1, e2, e3, e4, e5, e6); err != nil {
 		return nil, err
 	}
-	return &metrics{size: size, hits: hits, misses: misses, retired: retired, createErr: errs}, nil
+	return &metrics{size: size, target: target, hits: hits, misses: misses, retired: retired, createErr: errs}, nil
 }
 
 func (m *metrics) forRule(rule string) ruleMetrics {
-	return ruleMetrics{size: m.size.WithLabelValues(rule), hits: m.hits.WithLabelValues(rule), misses: m.misses.WithLabelValues(rule),
+	return ruleMetrics{size: m.size.WithLabelValues(rule), target: m.target.WithLabelValues(rule), hits: m.hits.WithLabelValues(rule), misses: m.misses.WithLabelValues(rule),
 		retired: m.retired.WithLabelValues(rule), errors: m.createErr.WithLabelValues(rule)}
 }

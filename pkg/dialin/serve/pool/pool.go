@@ -111,8 +111,8 @@ func New(cfg Config) (*Pool, error) {
 	return p, nil
 }
 
-// Start begins filling a pool for every rule with pool.rooms > 0, in the background; it does
-// not wait for the rooms.
+// Start begins filling a pool for every rule that has one (pool.rooms auto or above 0), in
+// the background; it does not wait for the rooms.
 func (p *Pool) Start(context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -126,7 +126,7 @@ func (p *Pool) Start(context.Context) error {
 		if p.cfg.Settings != nil {
 			settings = p.cfg.Settings(r)
 		}
-		if settings.Rooms <= 0 {
+		if !settings.Enabled() {
 			continue
 		}
 		rp := newRulePool(p, r, settings)
@@ -179,6 +179,18 @@ func (p *Pool) Stocked(rule string) int {
 		return 0
 	}
 	return int(rp.ready.Load())
+}
+
+// Target is the size the rule's pool refills to, as of its last refill pass (0 for a rule
+// without a pool, or before the first pass).
+func (p *Pool) Target(rule string) int {
+	p.mu.Lock()
+	rp := p.pools[rule]
+	p.mu.Unlock()
+	if rp == nil {
+		return 0
+	}
+	return int(rp.target.Load())
 }
 
 // Close stops the refills and waits for room creations under way. Pooled rooms are left to

@@ -27,6 +27,8 @@ type fixture struct {
 
 type fixtureOpts struct {
 	rooms    int
+	auto     bool // pool.rooms: auto, from minRooms
+	minRooms int
 	refill   float64
 	lifetime time.Duration
 	roomExp  time.Duration
@@ -45,7 +47,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	}
 	f.cfg = &serveconfig.Config{
 		Room:    rules.Room{Exp: o.roomExp},
-		Pool:    rules.Pool{Rooms: o.rooms, RefillPerSecond: o.refill, RoomLifetime: o.lifetime},
+		Pool:    rules.Pool{Rooms: o.rooms, Auto: o.auto, MinRooms: o.minRooms, RefillPerSecond: o.refill, RoomLifetime: o.lifetime},
 		Default: &rules.Rule{Bot: rules.Bot{Cmd: "/bin/true"}},
 	}
 	if err := f.cfg.Normalize(); err != nil {

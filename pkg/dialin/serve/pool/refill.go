@@ -43,6 +43,11 @@ func (rp *rulePool) run(ctx context.Context) {
 		}
 		if !ran && ctx.Err() == nil {
 			rp.size() // the gauge follows the shared pool, and retired rooms get deleted
+			// The size this replica's own calls ask for; the refilling replica keeps the size
+			// its calls ask for.
+			rp.mu.Lock()
+			rp.setTargetLocked(rp.p.cfg.Now())
+			rp.mu.Unlock()
 		}
 		timer := time.NewTimer(rp.p.cfg.LeaseRetry)
 		select {

@@ -12,6 +12,7 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/serveconfig"
 )
 
 // maxInFlight bounds the room creations one rule's pool has under way at once.
@@ -23,8 +24,10 @@ type rulePool struct {
 	rule     *rules.Rule
 	settings rules.Pool
 	lifetime time.Duration
-	lead     time.Duration // replacements are created this long before a room retires
+	perSec   float64 // the refill rate
+	ceiling  int     // an auto pool's largest size (capRooms)
 	refill   *rate.Limiter
+	calls    callRate // the calls that asked this pool for a room
 	m        ruleMetrics
 	wake     chan struct{}
 	delWake  chan struct{}
@@ -32,9 +35,14 @@ type rulePool struct {
 	mu           sync.Mutex
 	creating     int
 	failures     int
-	retryAt      time.Time // real time
-	retired      []string  // rooms to delete
-	storeFailing bool      // the Store's last answer to the refill was an error
+	retryAt      time.Time     // real time
+	retired      []string      // rooms to delete
+	storeFailing bool          // the Store's last answer to the refill was an error
+	latency      time.Duration // a room creation's time, a moving average (real time)
+
+	// target is the size the refill keeps the pool at, as of its last pass; passes counts
+	// the passes (tests wait for one to see that the pool created nothing more).
+	target, passes atomic.Int64
 
 	// ready is the pool's size at the Store's last answer (take, refill, size), for readers
 	// that must not wait for the Store (serve's admission control).
@@ -52,15 +60,38 @@ func newRulePool(p *Pool, r *rules.Rule, settings rules.Pool) *rulePool {
 		settings.RoomLifetime = time.Hour
 	}
 	rp := &rulePool{p: p, rule: r, settings: settings, lifetime: settings.RoomLifetime, wake: make(chan struct{}, 1), delWake: make(chan struct{}, 1), m: p.m.forRule(r.Name)}
-	refill := settings.RefillPerSecond
-	if refill <= 0 {
-		refill = 5
+	rp.perSec = settings.RefillPerSecond
+	if rp.perSec <= 0 {
+		rp.perSec = serveconfig.DefaultRefillPerSecond
 	}
-	rp.refill = rate.NewLimiter(rate.Limit(refill), 1)
-	// Time to recreate the whole pool at the refill rate, plus a margin; at most half the
-	// lifetime, so a room serves at least half of it.
-	rp.lead = min(time.Duration(float64(settings.Rooms)/refill*float64(time.Second))+5*time.Second, rp.lifetime/2)
+	rp.refill = rate.NewLimiter(rate.Limit(rp.perSec), 1)
+	rp.ceiling = capRooms(rp.perSec, rp.lifetime)
 	return rp
+}
+
+// sizeLocked is the number of rooms the pool keeps now: the fixed pool.rooms, or an auto
+// pool's size for the rule's observed call rate.
+func (rp *rulePool) sizeLocked(now time.Time) int {
+	if !rp.settings.Auto {
+		return rp.settings.Rooms
+	}
+	replace := rp.latency + time.Duration(float64(time.Second)/rp.perSec)
+	return autoTarget(rp.calls.perSecond(now), replace, rp.settings.MinRooms, rp.ceiling)
+}
+
+// setTargetLocked computes the pool's size now and publishes it (Target, the gauge).
+func (rp *rulePool) setTargetLocked(now time.Time) int {
+	target := rp.sizeLocked(now)
+	rp.target.Store(int64(target))
+	rp.m.target.Set(float64(target))
+	return target
+}
+
+// lead is how long before a room retires its replacement is created: the time to recreate
+// a pool of size rooms at the refill rate, plus a margin; at most half the lifetime, so a
+// room serves at least half of it.
+func (rp *rulePool) lead(size int) time.Duration {
+	return min(time.Duration(float64(size)/rp.perSec*float64(time.Second))+replaceMargin, rp.lifetime/2)
 }
 
 func (rp *rulePool) poke() {
@@ -73,7 +104,9 @@ func (rp *rulePool) poke() {
 // take hands out the room that retires first among those that have not retired. A Store
 // that fails makes it a miss: the call gets a room made on demand.
 func (rp *rulePool) take(ctx context.Context) (serve.Room, bool) {
-	room, ok, lvl, err := rp.p.store.Take(ctx, rp.rule.Name, rp.p.cfg.Now())
+	now := rp.p.cfg.Now()
+	rp.calls.observe(now, 1)
+	room, ok, lvl, err := rp.p.store.Take(ctx, rp.rule.Name, now)
 	rp.retire(lvl.Retired, true)
 	if err != nil {
 		rp.m.misses.Inc()
@@ -136,7 +169,9 @@ func (rp *rulePool) fill(ctx context.Context, creations *sync.WaitGroup) time.Du
 	now := rp.p.cfg.Now()
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
-	lvl, err := rp.p.store.Len(ctx, rp.rule.Name, now, now.Add(rp.lead))
+	defer rp.passes.Add(1)
+	target := rp.setTargetLocked(now)
+	lvl, err := rp.p.store.Len(ctx, rp.rule.Name, now, now.Add(rp.lead(target)))
 	rp.retireLocked(lvl.Retired, true)
 	if err != nil {
 		if ctx.Err() == nil && !rp.storeFailing {
@@ -150,7 +185,9 @@ func (rp *rulePool) fill(ctx context.Context, creations *sync.WaitGroup) time.Du
 		rp.p.log.Info("the room pool answers again; refilling", "rule", rp.rule.Name)
 	}
 	rp.setReady(lvl.Ready)
-	for lvl.Fresh+rp.creating < rp.settings.Rooms && rp.creating < maxInFlight {
+	// Rooms beyond the target (an auto pool after its calls slowed down) are handed out
+	// first, being the oldest, and are not replaced: the pool shrinks as they go.
+	for lvl.Fresh+rp.creating < target && rp.creating < maxInFlight {
 		real := time.Now()
 		if real.Before(rp.retryAt) {
 			return rp.retryAt.Sub(real)
@@ -178,12 +215,18 @@ func (rp *rulePool) fill(ctx context.Context, creations *sync.WaitGroup) time.Du
 
 // create makes one room and adds it to the pool.
 func (rp *rulePool) create(ctx context.Context) {
-	created := rp.p.cfg.Now()
+	created, start := rp.p.cfg.Now(), time.Now()
 	room, err := rp.createRoom(ctx, created)
+	took := time.Since(start)
 	rp.mu.Lock()
 	defer rp.poke()
 	defer rp.mu.Unlock()
 	rp.creating--
+	if err == nil {
+		// A moving average over about the last five creations: how long a refill takes to
+		// replace a room, beyond the wait for the refill rate.
+		rp.latency += (took - rp.latency) / 5
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return

@@ -5,8 +5,14 @@ import "time"
 // Pool are the settings of a rule's warm room pool: SIP dial-in rooms created ahead, so that
 // a call takes one without a request to Daily.
 type Pool struct {
-	// Rooms is how many rooms are kept ready; 0 means no pool.
+	// Rooms is how many rooms are kept ready when the size is fixed; 0 (and not Auto) means
+	// no pool.
 	Rooms int
+	// Auto makes the pool's size follow the rule's observed call rate, from MinRooms up to
+	// what the refill can replace before the rooms expire (pool.Pool says how).
+	Auto bool
+	// MinRooms is an Auto pool's floor: the rooms kept ready when no call comes.
+	MinRooms int
 	// RefillPerSecond bounds how fast the pool creates rooms in the background.
 	RefillPerSecond float64
 	// RoomLifetime is how long a pooled room may wait for a call. Its exp is set to
@@ -15,10 +21,17 @@ type Pool struct {
 	RoomLifetime time.Duration
 }
 
-// Merge returns p with every unset field taken from def.
+// Enabled reports whether the rule keeps a pool.
+func (p Pool) Enabled() bool { return p.Auto || p.Rooms > 0 }
+
+// Merge returns p with every unset field taken from def (a size, fixed or auto, is set as
+// one field).
 func (p Pool) Merge(def Pool) Pool {
-	if p.Rooms == 0 {
-		p.Rooms = def.Rooms
+	if p.Rooms == 0 && !p.Auto {
+		p.Rooms, p.Auto = def.Rooms, def.Auto
+	}
+	if p.MinRooms == 0 {
+		p.MinRooms = def.MinRooms
 	}
 	if p.RefillPerSecond == 0 {
 		p.RefillPerSecond = def.RefillPerSecond

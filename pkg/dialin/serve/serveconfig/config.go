@@ -9,13 +9,14 @@
 //	webhook_path: /dialin        # where Daily POSTs the pinless dial-in webhook
 //	events_path: /events         # where Daily's /webhooks deliveries arrive (dialin.ready, …)
 //	patch: bot                   # who calls pinlessCallUpdate: bot (default) | serve
-//	tokens: rest                 # meeting tokens from Daily (rest, default) | signed locally (local)
+//	tokens: auto                 # signed locally once Daily accepts one (auto, default) | local | from Daily (rest)
 //	max_body_bytes: 65536
 //	signature_window: 5m         # how far a signature's timestamp may be from now
 //	caps: {global: 50, queue_timeout: 30s}
 //	max_call_duration: 1h        # a call's slot is freed after this, whatever happens
 //	room: {num_endpoints: 1, exp: 1h, video: false}   # defaults for every rule
-//	pool: {rooms: 0, refill_per_second: 5, room_lifetime: 1h}   # warm rooms, defaults for every rule
+//	pool: {rooms: auto, min_rooms: 2, refill_per_second: 9, room_lifetime: 1h}   # warm rooms, defaults for every rule
+//	                             # rooms: auto (default) follows the call rate; N keeps N; 0: no pool
 //	rules:                       # first match wins
 //	  - name: support
 //	    match: {to: ["+1415555*"], from: ["+44*"], sip_headers: {X-Team: support}}

@@ -82,13 +82,17 @@ func TestDefaultsProgrammatic(t *testing.T) {
 	if err := c.Normalize(); err != nil {
 		t.Fatal(err)
 	}
-	if c.WebhookPath != "/dialin" || c.EventsPath != "/events" || c.Patch != "bot" || c.Tokens != "rest" ||
+	if c.WebhookPath != "/dialin" || c.EventsPath != "/events" || c.Patch != "bot" || c.Tokens != "auto" ||
 		c.MaxBodyBytes != 65536 || c.SignatureWindow != 5*time.Minute || c.Caps.Global != 50 ||
 		c.Caps.QueueTimeout != 30*time.Second || c.MaxCallDuration != time.Hour {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if c.Default.Name != "default" || c.Default.Room.NumEndpoints != 1 || c.Default.Room.Exp != time.Hour {
 		t.Fatalf("default rule: %+v", c.Default)
+	}
+	// Fast by default: the pool's size follows the call rate from a floor of 2.
+	if p := c.Default.Pool; !p.Auto || p.Rooms != 0 || p.MinRooms != 2 || !p.Enabled() {
+		t.Fatalf("default pool: %+v", p)
 	}
 	// Programmatic errors name the field, without a line.
 	bad := &Config{Default: &rules.Rule{Bot: rules.Bot{Cmd: "bot >x"}}}

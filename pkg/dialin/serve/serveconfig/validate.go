@@ -82,7 +82,7 @@ func (c *Config) defaults() {
 	setStr(&c.WebhookPath, DefaultWebhookPath)
 	setStr(&c.EventsPath, DefaultEventsPath)
 	setStr(&c.Patch, PatchBot)
-	setStr(&c.Tokens, TokensREST)
+	setStr(&c.Tokens, TokensAuto)
 	// A zero the file wrote out is checked, not replaced: "caps: {global: 0}" is an error.
 	unsetTo(c, "max_body_bytes", &c.MaxBodyBytes, DefaultMaxBodyBytes)
 	unsetTo(c, "signature_window", &c.SignatureWindow, DefaultSignatureWindow)

@@ -45,21 +45,76 @@ func TestWarmDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Default.Pool.Rooms != 0 || c.Default.Pool.RefillPerSecond != DefaultRefillPerSecond || c.Default.Pool.RoomLifetime != DefaultRoomLifetime || c.Default.Bot.Warm != 0 {
+	if !c.Default.Pool.Auto || c.Default.Pool.MinRooms != DefaultMinRooms || c.Default.Pool.Rooms != 0 || c.Default.Pool.RefillPerSecond != DefaultRefillPerSecond || c.Default.Pool.RoomLifetime != DefaultRoomLifetime || c.Default.Bot.Warm != 0 {
 		t.Errorf("defaults: %+v %+v", c.Default.Pool, c.Default.Bot)
+	}
+}
+
+// pool.rooms is auto or a number; a rule's own size, fixed or auto, wins over the
+// defaults', and rooms: 0 keeps a rule out of an auto pool.
+func TestParsePoolRoomsAuto(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("serve.yaml", []byte(`pool: {rooms: 4, min_rooms: 3}
+rules:
+  - name: auto
+    match: {to: "+1415*"}
+    bot: {cmd: ./bot}
+    pool: {rooms: auto, min_rooms: 5}
+  - name: off
+    match: {to: "+1212*"}
+    bot: {cmd: ./bot}
+    pool: {rooms: 0}
+default:
+  bot: {cmd: ./bot}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Rules[0].Pool; !p.Auto || p.MinRooms != 5 {
+		t.Errorf("rules[0].pool = %+v, want auto from 5", p)
+	}
+	if p := c.Rules[1].Pool; p.Enabled() {
+		t.Errorf("rules[1].pool = %+v, want none", p)
+	}
+	if p := c.Default.Pool; p.Auto || p.Rooms != 4 || p.MinRooms != 3 {
+		t.Errorf("default.pool = %+v, want 4 rooms, fixed", p)
+	}
+	// A bot that makes its own room would never take a pooled one.
+	c, err = Parse("serve.yaml", []byte("default: {bot: {pipecat: {url: \"http://127.0.0.1:7860/start\"}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Default.Pool.Enabled() {
+		t.Errorf("a pipecat bot's rule keeps a pool: %+v", c.Default.Pool)
+	}
+	c, err = Parse("serve.yaml", []byte("pool: {rooms: 0}\ndefault: {bot: {cmd: ./bot}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Default.Pool.Enabled() {
+		t.Errorf("pool.rooms: 0 should mean no pool, got %+v", c.Default.Pool)
+	}
+	for doc, want := range map[string]string{
+		"pool: {rooms: many}\ndefault: {bot: {cmd: ./bot}}\n":   `serve.yaml:1: pool.rooms: must be auto or a whole number, got a string "many"`,
+		"pool: {min_rooms: -1}\ndefault: {bot: {cmd: ./bot}}\n": "serve.yaml:1: pool.min_rooms: must be between 0 and 1000 (got -1)",
+	} {
+		if _, err := Parse("serve.yaml", []byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q:\n got %v\nwant %s", doc, err, want)
+		}
 	}
 }
 
 func TestWarmConfigErrors(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ yaml, want string }{
-		{"pool: {rooms: -1}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.rooms: must be between 0 (no pool) and 1000 (got -1)"},
+		{"pool: {rooms: -1}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.rooms: must be auto, or between 0 (no pool) and 1000 (got -1)"},
 		{"pool: {refill_per_second: 0}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.refill_per_second: must be above 0 and at most 20"},
 		{"pool: {refill_per_second: 25}\ndefault: {bot: {cmd: ./bot}}\n", "pool.refill_per_second: must be above 0 and at most 20, Daily's limit for creating rooms (got 25)"},
 		{"pool: {refill_per_second: fast}\ndefault: {bot: {cmd: ./bot}}\n", `serve.yaml:1: pool.refill_per_second: must be a number, got a string "fast"`},
 		{"pool: {room_lifetime: 10s}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.room_lifetime: must be between 1m and 168h"},
-		{"pool: {size: 3}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.size: unknown field (known: rooms, refill_per_second, room_lifetime)"},
-		{"default:\n  bot: {cmd: ./bot}\n  pool: {rooms: 5000}\n", "serve.yaml:3: default.pool.rooms: must be between 0 (no pool) and 1000 (got 5000)"},
+		{"pool: {rooms: 100, refill_per_second: 1, room_lifetime: 1m}\ndefault: {bot: {cmd: ./bot}}\n", "default.pool.rooms: 100 rooms cannot be replaced before they retire: at refill_per_second 1 and room_lifetime 1m0s at most 25 (or rooms: auto)"},
+		{"pool: {size: 3}\ndefault: {bot: {cmd: ./bot}}\n", "serve.yaml:1: pool.size: unknown field (known: rooms, min_rooms, refill_per_second, room_lifetime)"},
+		{"default:\n  bot: {cmd: ./bot}\n  pool: {rooms: 5000}\n", "serve.yaml:3: default.pool.rooms: must be auto, or between 0 (no pool) and 1000 (got 5000)"},
 		{"default:\n  bot:\n    cmd: ./bot -u {room_url}\n    warm: 2\n", "serve.yaml:3: default.bot.cmd: a warm bot starts before its call and reads the call from stdin, so its command cannot use {room_url}"},
 		{"default:\n  bot:\n    url: http://127.0.0.1:1/x\n    warm: 2\n", "serve.yaml:4: default.bot.warm: applies to cmd bots only"},
 		{"default:\n  bot:\n    cmd: ./bot\n    warm: -2\n", "serve.yaml:4: default.bot.warm: must be auto, or between 0 (a bot per call) and 500 (got -2)"},
