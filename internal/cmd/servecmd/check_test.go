@@ -103,7 +103,7 @@ func TestServeWarmFlagsAreOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.WarmRooms != "3" || o.PoolRefill != 10 || o.WarmBots != 2 || o.State != "memory" {
+	if o.WarmRooms != "3" || o.PoolRefill != 10 || o.WarmBots != "2" || o.State != "memory" {
 		t.Fatalf("options: %+v", o)
 	}
 	cfg := o.serveConfig

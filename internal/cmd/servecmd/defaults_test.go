@@ -3,12 +3,15 @@ package servecmd
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
+	"github.com/dialin-project/dialin/pkg/dialin/serve/launch"
 )
 
 // TestServeDefaultsAreFast: with no tuning flag, serve signs tokens locally (Daily accepted
@@ -47,6 +50,45 @@ func TestServeDefaultsAreFast(t *testing.T) {
 	out := r.errOut.String()
 	if !strings.Contains(out, "warm rooms: auto for 1 rule") || !strings.Contains(out, "tokens auto") {
 		t.Errorf("the banner does not show the fast defaults:\n%s", out)
+	}
+	if strings.Contains(out, "warm bots") {
+		t.Errorf("a command that takes its call in its arguments cannot be a warm bot:\n%s", out)
+	}
+}
+
+// TestServeDefaultWarmBots: with no tuning flag, a bot command that reads its call from
+// stdin is tried as a warm bot; it speaks the contract, so serve keeps the floor of warm bots
+// and calls go to them.
+func TestServeDefaultWarmBots(t *testing.T) {
+	t.Parallel()
+	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
+	addr, secret := freeAddr(t), testSecret("route")
+	routeTo(t, e, addr, secret)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms", self), "--log-format", "text")
+	reg := r.srv.Metrics()
+	testkit.Eventually(t, "the floor of warm bots", func() bool {
+		return gauge(reg, "dialin_serve_warm_bots_waiting") == launch.AutoWarmFloor
+	})
+	id, err := e.Server.PlaceCall(dailytest.CallSpec{To: testNumber, From: "+15550000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := waitCall(t, e, id, "connected", "lost", "dropped"); rec.State != "connected" {
+		t.Fatalf("call not connected: %s %+v\n%s", rec.State, rec.Timeline, r.errOut)
+	}
+	if hits, misses := gauge(reg, "dialin_serve_warm_bot_hits_total"), gauge(reg, "dialin_serve_warm_bot_misses_total"); hits != 1 || misses != 0 {
+		t.Errorf("warm bot hits %v misses %v, want the call handed to a warm bot", hits, misses)
+	}
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	out := r.errOut.String()
+	if !strings.Contains(out, "warm bots: auto for 1 rule") || !strings.Contains(out, "the bot speaks the warm contract") {
+		t.Errorf("the banner and log do not say the bots are kept warm:\n%s", out)
 	}
 }
 

@@ -52,7 +52,11 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 			cfg.SetByFlag(field, names[0])
 		}
 	}
-	rooms, auto, err := warmRooms(o)
+	rooms, auto, err := autoOrCount(o, "warm-rooms", o.WarmRooms)
+	if err != nil {
+		return err
+	}
+	bots, botsAuto, err := autoOrCount(o, "warm-bots", o.WarmBots)
 	if err != nil {
 		return err
 	}
@@ -82,20 +86,20 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 		set("pool-refill", field+".pool.refill_per_second", func() { r.Pool.RefillPerSecond = o.PoolRefill })
 		set("pool-room-lifetime", field+".pool.room_lifetime", func() { r.Pool.RoomLifetime = o.PoolRoomLifetime })
 		if r.Bot.URL == "" && r.Bot.Pipecat == nil && r.Bot.Forward == "" { // cmd bots only
-			set("warm-bots", field+".bot.warm", func() { r.Bot.Warm = o.WarmBots })
+			set("warm-bots", field+".bot.warm", func() { r.Bot.Warm, r.Bot.WarmAuto = bots, botsAuto })
 		}
 	}
 	return nil
 }
 
-// warmRooms reads --warm-rooms: auto, or a number (checked with the configuration).
-func warmRooms(o *Options) (rooms int, auto bool, err error) {
-	if !o.Changed("warm-rooms") || o.WarmRooms == serveconfig.PoolAuto {
-		return 0, o.Changed("warm-rooms"), nil
+// autoOrCount reads --warm-rooms or --warm-bots: auto, or a number (checked with the
+// configuration).
+func autoOrCount(o *Options, flag, v string) (n int, auto bool, err error) {
+	if !o.Changed(flag) || v == serveconfig.Auto {
+		return 0, o.Changed(flag), nil
 	}
-	n, err := strconv.Atoi(o.WarmRooms)
-	if err != nil {
-		return 0, false, cmdutil.FlagErrorf("--warm-rooms: must be auto or a whole number (got %q)", o.WarmRooms)
+	if n, err = strconv.Atoi(v); err != nil {
+		return 0, false, cmdutil.FlagErrorf("--%s: must be auto or a whole number (got %q)", flag, v)
 	}
 	return n, false, nil
 }

@@ -79,7 +79,7 @@ type Options struct {
 	PoolMinRooms     int
 	PoolRefill       float64
 	PoolRoomLifetime time.Duration
-	WarmBots         int
+	WarmBots         string // auto or N
 
 	// The admin hook's flags (admin.go): the call history and the admin listener.
 	CallHistory    int

@@ -25,11 +25,11 @@ func newWarmHook() *DepsHook {
 		fs.IntVar(&o.PoolMinRooms, "pool-min-rooms", 0, "With --warm-rooms auto, keep at least this many rooms per rule (default: the config's pool.min_rooms, else 2)")
 		fs.Float64Var(&o.PoolRefill, "pool-refill", 0, "Create pool rooms at most this many per second (default: the config's pool.refill_per_second, else 9; at most 20)")
 		fs.DurationVar(&o.PoolRoomLifetime, "pool-room-lifetime", 0, "Replace a pooled room unused for this long (default: the config's pool.room_lifetime, else 1h)")
-		fs.IntVar(&o.WarmBots, "warm-bots", 0, "Keep `N` bot processes per cmd rule started ahead, each waiting for its call on stdin (default: the config's bot.warm, else 0)")
+		fs.StringVar(&o.WarmBots, "warm-bots", "", "Keep bot processes per cmd rule started ahead, each waiting for its call on stdin, `auto|N`: auto tries the command's first bot and, if it speaks the warm contract, keeps as many as the call rate needs (at least 2); N a fixed number (0: a bot per call) (default: the config's bot.warm, else auto for a command without placeholders)")
 	}
 	h.Apply = func(_ context.Context, b *DepsBuild) error {
 		var banner []string
-		rooms, auto, pooled, bots := 0, 0, false, 0
+		rooms, auto, pooled, bots, autoBots := 0, 0, false, 0, 0
 		for _, r := range b.Config.AllRules() {
 			if r.Pool.Auto {
 				auto++
@@ -38,6 +38,9 @@ func newWarmHook() *DepsHook {
 			}
 			pooled = pooled || r.Pool.Enabled()
 			bots += r.Bot.Warm
+			if r.Bot.WarmAuto {
+				autoBots++
+			}
 		}
 		if pooled {
 			pc := pool.Config{Client: b.Deps.Client, Config: b.Config, Logger: b.logger(), Registerer: b.Deps.Metrics.Registry()}
@@ -54,9 +57,9 @@ func newWarmHook() *DepsHook {
 			b.OnClose(func() { _ = p.Close() })
 			banner = append(banner, fmt.Sprintf("warm rooms: %s (pooled rooms need no request to Daily; %s)", poolSizes(rooms, auto), how))
 		}
-		if bots > 0 {
+		if bots > 0 || autoBots > 0 {
 			b.Deps.NewLauncher = warmLaunchers(b)
-			banner = append(banner, fmt.Sprintf("warm bots: %d (each waits for its call as one JSON line on stdin; see docs/warm-bots.md)", bots))
+			banner = append(banner, fmt.Sprintf("warm bots: %s (each waits for its call as one JSON line on stdin; see docs/warm-bots.md)", warmBotSizes(bots, autoBots)))
 		}
 		if len(banner) > 0 {
 			b.AddBanner(strings.Join(banner, "; "))
@@ -79,6 +82,19 @@ func poolSizes(fixed, auto int) string {
 	}
 }
 
+// warmBotSizes says how many bots are kept warm: fixed ones in all, and for how many rules
+// the number follows the call rate once their command has shown it speaks the contract.
+func warmBotSizes(fixed, auto int) string {
+	if auto == 0 {
+		return strconv.Itoa(fixed)
+	}
+	s := fmt.Sprintf("auto for %d %s, if the bot speaks the warm contract, sized by the call rate (warm_bots_target on /metrics)", auto, plural(auto, "rule"))
+	if fixed > 0 {
+		s = fmt.Sprintf("%d, and %s", fixed, s)
+	}
+	return s
+}
+
 // warmLaunchers builds each rule's launcher as the engine would (a process per call, or a
 // bot runner), with warm bots where the rule has them. Warm launchers are started by the
 // engine (their Start method) and their idle bots killed when serve stops.
@@ -92,10 +108,10 @@ func warmLaunchers(b *DepsBuild) func(r *rules.Rule) (launch.Launcher, error) {
 		if cfg.Patch == serveconfig.PatchBot {
 			pc.APIKey = d.APIKey // the bot patches the call, so it needs the key
 		}
-		if r.Bot.Warm == 0 {
+		if r.Bot.Warm == 0 && !r.Bot.WarmAuto {
 			return launch.NewProcess(pc)
 		}
-		w, err := launch.NewWarm(launch.WarmConfig{ProcessConfig: pc, Warm: r.Bot.Warm, Rule: r.Name,
+		w, err := launch.NewWarm(launch.WarmConfig{ProcessConfig: pc, Warm: r.Bot.Warm, Auto: r.Bot.WarmAuto, Rule: r.Name,
 			StartTimeout: r.Bot.WarmStartTimeout, AcceptTimeout: r.Bot.WarmAcceptTimeout, Registerer: d.Metrics.Registry()})
 		if err != nil {
 			return nil, err

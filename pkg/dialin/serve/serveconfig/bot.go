@@ -21,9 +21,6 @@ import (
 // forward choose the kind.
 var botFields = []string{"cmd", "url", "timeout", "warm", "warm_start_timeout", "warm_accept_timeout", "pipecat", "pipecat_cloud", "forward"}
 
-// WarmAuto is bot.warm's value (and --warm-bots') for warm bots sized by the call rate.
-const WarmAuto = "auto"
-
 // maxBotURLTimeout bounds how long serve waits for a bot runner to take a call.
 const maxBotURLTimeout = 2 * time.Minute
 
@@ -37,7 +34,7 @@ func (p *parser) bot(field string, n *yaml.Node, b *rules.Bot) {
 		case "timeout":
 			p.duration(f, v, &b.Timeout)
 		case "warm":
-			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == WarmAuto {
+			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == Auto {
 				b.WarmAuto = true
 				return
 			}

@@ -26,7 +26,7 @@
 //	    pool: {rooms: 10}        # 10 rooms created ahead for this rule's calls
 //	  - name: warm
 //	    match: {to: +12125550199}
-//	    bot: {cmd: "python3 warm_bot.py", warm: 4}   # 4 bots started ahead, reading the call on stdin
+//	    bot: {cmd: "python3 warm_bot.py", warm: 4}   # 4 bots started ahead, reading the call on stdin (default auto: by the call rate)
 //	default:                     # takes what no rule matched; without it such calls are refused
 //	  bot: {url: "http://127.0.0.1:9000/start", timeout: 10s}
 package serveconfig

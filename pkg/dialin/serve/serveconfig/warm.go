@@ -23,9 +23,9 @@ const (
 	MaxPoolRooms        = 1000
 	// DefaultMinRooms is the floor of a pool whose size follows the call rate (rooms: auto).
 	DefaultMinRooms = 2
-	// PoolAuto is the pool.rooms value (and --warm-rooms) that makes the size follow the
-	// call rate; it is the default.
-	PoolAuto              = "auto"
+	// Auto is the value of pool.rooms and bot.warm (and --warm-rooms, --warm-bots) that
+	// makes the number of rooms or bots follow the call rate; it is the default of both.
+	Auto                  = "auto"
 	MaxWarmBots           = 500
 	DefaultWarmStartTime  = 2 * time.Minute
 	DefaultWarmAcceptTime = time.Second
@@ -41,7 +41,7 @@ func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
 	p.fields(n, field, []string{"rooms", "min_rooms", "refill_per_second", "room_lifetime"}, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "rooms":
-			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == PoolAuto {
+			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == Auto {
 				dst.Auto = true
 				return
 			}

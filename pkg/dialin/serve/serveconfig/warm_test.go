@@ -153,7 +153,7 @@ func TestWarmBotsAutoByDefault(t *testing.T) {
 		}
 	}
 	for yaml, want := range map[string]string{
-		"default: {bot: {cmd: ./bot, warm: many}}\n":               `serve.yaml:1: default.bot.warm: must be auto or a whole number, got a string "many"`,
+		"default: {bot: {cmd: ./bot, warm: many}}\n":                   `serve.yaml:1: default.bot.warm: must be auto or a whole number, got a string "many"`,
 		"default: {bot: {cmd: \"./bot -u {room_url}\", warm: auto}}\n": "default.bot.cmd: a warm bot starts before its call",
 	} {
 		if _, err := Parse("serve.yaml", []byte(yaml)); err == nil || !strings.Contains(err.Error(), want) {
