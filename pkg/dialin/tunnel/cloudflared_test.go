@@ -3,6 +3,7 @@ package tunnel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,8 +23,35 @@ const quickBanner = `2026-12-06T22:00:00Z INF Requesting new quick Tunnel on try
 2026-12-06T22:00:01Z INF |  https://seasonal-deck-organisms-sf.trycloudflare.com                                      |
 2026-12-06T22:00:01Z INF +--------------------------------------------------------------------------------------------+`
 
-// fakeCloudflared writes a `cloudflared` shell script into a new directory: it records its
-// arguments and pid, prints script's output, then runs tail (e.g. "exec sleep 600").
+// fakeScript is the one fake `cloudflared`, written by TestMain before any test starts a
+// process: a script written by a test while a parallel test forks can be held open for
+// writing by the fork's child until it execs, and then starting it fails with "text file
+// busy". Each test links it into a directory of its own, with the output and tail there.
+var fakeScript string
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "fake-cloudflared-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	fakeScript = filepath.Join(dir, "cloudflared")
+	// It records its arguments and pid, prints the output file, then runs the tail file.
+	script := "#!/bin/sh\nd=$(dirname \"$0\")\necho \"$@\" > \"$d/args\"\necho $$ > \"$d/pid\"\ncat \"$d/output\" >&2\n. \"$d/tail\"\n"
+	if err := os.WriteFile(fakeScript, []byte(script), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// fakeCloudflared makes a `cloudflared` in a new directory: it records its arguments and
+// pid, prints output, then runs tail (e.g. "exec sleep 600").
 func fakeCloudflared(t *testing.T, output, tail string) (bin, dir string) {
 	t.Helper()
 	if runtime.GOOS == "windows" {
@@ -31,8 +59,12 @@ func fakeCloudflared(t *testing.T, output, tail string) (bin, dir string) {
 	}
 	dir = t.TempDir()
 	bin = filepath.Join(dir, "cloudflared")
-	script := "#!/bin/sh\necho \"$@\" > '" + dir + "/args'\necho $$ > '" + dir + "/pid'\ncat >&2 <<'OUT'\n" + output + "\nOUT\n" + tail + "\n"
-	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+	for name, content := range map[string]string{"output": output + "\n", "tail": tail + "\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(fakeScript, bin); err != nil {
 		t.Fatal(err)
 	}
 	return bin, dir
