@@ -36,13 +36,17 @@ type Config struct {
 	// SeedRunner is seed_bot_runner.py; Python the interpreter that runs it.
 	SeedRunner, Python string
 
-	Latency      time.Duration // added to every Daily request
-	BotStartup   time.Duration // the stand-in bot's start-up (a Python bot's imports)
-	ReadyDelay   time.Duration // from the bot joining to the room's SIP endpoint ready
-	HoldTimeout  time.Duration // a call not connected by then is lost
-	TalkTime     time.Duration // how long the bot stays in a connected call
-	Rate         float64       // calls per second in the steady phase
-	Steady       time.Duration // length of the steady phase
+	Latency     time.Duration // added to every Daily request
+	BotStartup  time.Duration // the stand-in bot's start-up (a Python bot's imports)
+	ReadyDelay  time.Duration // from the bot joining to the room's SIP endpoint ready
+	HoldTimeout time.Duration // a call not connected by then is lost
+	TalkTime    time.Duration // how long the bot stays in a connected call
+	Rate        float64       // calls per second in the steady phase
+	Steady      time.Duration // length of the steady phase
+	// Warmup is placed at the steady rate right before the steady phase, with no gap, and
+	// reported as a phase of its own: what serve's pools and warm bots, which follow the call
+	// rate, do while they grow to it. The steady phase is then the steady state.
+	Warmup       time.Duration
 	Burst        int           // calls placed at once in the burst phase
 	WarmRooms    int           // serve-warm's --warm-rooms
 	WarmBots     int           // serve-warm's --warm-bots
@@ -63,12 +67,25 @@ type Config struct {
 	State    string
 }
 
+// RaisedDailyRateLimit is the requests per second the serve systems are told Daily allows
+// (--daily-rate-limit) when the emulator enforces no limit: a domain whose limits Daily
+// raised for this load (5 × the published 20), as a customer at 20 calls per second would ask.
+const RaisedDailyRateLimit = 100.0
+
+// dailyRateLimit is what the serve systems are told Daily allows.
+func (c Config) dailyRateLimit() float64 {
+	if c.DailyLimits {
+		return 20
+	}
+	return RaisedDailyRateLimit
+}
+
 // Defaults of a full run, sized to finish in a few minutes on a 2-core machine.
 func Defaults() Config {
 	return Config{
 		Python: "/usr/bin/python3", Latency: 50 * time.Millisecond, BotStartup: 1500 * time.Millisecond,
 		ReadyDelay: 200 * time.Millisecond, HoldTimeout: 30 * time.Second, TalkTime: 500 * time.Millisecond,
-		Rate: 20, Steady: 10 * time.Second, Burst: 100, WarmRooms: 100, WarmBots: 110, PoolRefill: 20,
+		Rate: 20, Steady: 10 * time.Second, Warmup: 5 * time.Second, Burst: 100, WarmRooms: 100, WarmBots: 110, PoolRefill: 20,
 		Systems: AllSystems, SettleExtra: 10 * time.Second, ReadyTimeout: 90 * time.Second, Replicas: 1,
 	}
 }
@@ -76,7 +93,7 @@ func Defaults() Config {
 // QuickDefaults is a short run (well under a minute in all).
 func QuickDefaults() Config {
 	c := Defaults()
-	c.Steady, c.Burst, c.WarmRooms, c.WarmBots, c.Quick = 3*time.Second, 30, 30, 40, true
+	c.Steady, c.Warmup, c.Burst, c.WarmRooms, c.WarmBots, c.Quick = 3*time.Second, 2*time.Second, 30, 30, 40, true
 	c.HoldTimeout, c.SettleExtra = 20*time.Second, 5*time.Second
 	return c
 }
@@ -94,6 +111,8 @@ func (c *Config) Check() error {
 		return fmt.Errorf("rate: must be above 0 and at most 200 calls per second (got %g)", c.Rate)
 	case c.Steady < 0 || c.Steady > 10*time.Minute:
 		return fmt.Errorf("steady: must be between 0 and 10m (got %s)", c.Steady)
+	case c.Warmup < 0 || c.Warmup > 10*time.Minute:
+		return fmt.Errorf("warmup: must be between 0 and 10m (got %s)", c.Warmup)
 	case c.Burst < 0 || c.Burst > 1000:
 		return fmt.Errorf("burst: must be between 0 and 1000 calls (got %d)", c.Burst)
 	case c.Steady == 0 && c.Burst == 0:

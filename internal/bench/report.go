@@ -25,13 +25,17 @@ type ReportConfig struct {
 	HoldTimeoutS float64 `json:"hold_timeout_s"`
 	SteadyRate   float64 `json:"steady_rate"`
 	SteadyS      float64 `json:"steady_s"`
-	Burst        int     `json:"burst"`
-	WarmRooms    int     `json:"warm_rooms"`
-	WarmBots     int     `json:"warm_bots"`
-	DailyLimits  bool    `json:"daily_rate_limits"`
-	Quick        bool    `json:"quick"`
-	CPUs         int     `json:"cpus"`
-	GoVersion    string  `json:"go_version"`
+	WarmupS      float64 `json:"warmup_s"`
+	// DailyRateLimit is the serve systems' --daily-rate-limit: Daily's published 20, or the
+	// raised limit a load above it needs (when the emulator's limits are off).
+	DailyRateLimit float64 `json:"daily_rate_limit"`
+	Burst          int     `json:"burst"`
+	WarmRooms      int     `json:"warm_rooms"`
+	WarmBots       int     `json:"warm_bots"`
+	DailyLimits    bool    `json:"daily_rate_limits"`
+	Quick          bool    `json:"quick"`
+	CPUs           int     `json:"cpus"`
+	GoVersion      string  `json:"go_version"`
 	// Replicas is how many `dialin serve` processes ran serve and serve-warm (--replicas),
 	// and State the Redis they shared (--state, without user information); both are left
 	// out of a run of one serve with its state in memory.

@@ -79,8 +79,9 @@ func (cfg *Config) absPaths() {
 func reportConfig(cfg Config) ReportConfig {
 	return ReportConfig{
 		LatencyMS: ms(cfg.Latency), BotStartupMS: ms(cfg.BotStartup), ReadyDelayMS: ms(cfg.ReadyDelay),
-		HoldTimeoutS: cfg.HoldTimeout.Seconds(), SteadyRate: cfg.Rate, SteadyS: cfg.Steady.Seconds(), Burst: cfg.Burst,
-		WarmRooms: cfg.WarmRooms, WarmBots: cfg.WarmBots, DailyLimits: cfg.DailyLimits, Quick: cfg.Quick,
+		HoldTimeoutS: cfg.HoldTimeout.Seconds(), SteadyRate: cfg.Rate, SteadyS: cfg.Steady.Seconds(), WarmupS: cfg.Warmup.Seconds(), Burst: cfg.Burst,
+		DailyRateLimit: cfg.dailyRateLimit(),
+		WarmRooms:      cfg.WarmRooms, WarmBots: cfg.WarmBots, DailyLimits: cfg.DailyLimits, Quick: cfg.Quick,
 		CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
 	}
 }
@@ -134,7 +135,9 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 	}
 	var all []callResult
 	var ids []string
-	phase := func(pname string, n int, interval time.Duration) error {
+	// phase places n calls; the first warm of them (placed right before, at the same pace)
+	// are reported as the warmup phase.
+	phase := func(pname string, n, warm int, interval time.Duration) error {
 		if n == 0 {
 			return nil
 		}
@@ -142,8 +145,12 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 			l.waitPools(ctx, cfg) // each phase starts with full pools, as it would after a lull
 		}
 		// serve's auto pool is left as the calls before made it: it follows the call rate.
-		cfg.progress("%s: %s: %d calls", name, pname, n)
-		placed, err := e.place(ctx, n, interval, len(ids))
+		if warm > 0 {
+			cfg.progress("%s: warmup: %d calls, then %s: %d calls", name, warm, pname, n)
+		} else {
+			cfg.progress("%s: %s: %d calls", name, pname, n)
+		}
+		placed, err := e.place(ctx, warm+n, interval, len(ids))
 		if err != nil {
 			return err
 		}
@@ -151,14 +158,19 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 		if err := e.settle(ctx, placed, time.Now().Add(cfg.HoldTimeout+cfg.SettleExtra)); err != nil {
 			return err
 		}
-		all = append(all, e.results(pname, placed)...)
+		all = append(all, e.results("warmup", placed[:warm])...)
+		all = append(all, e.results(pname, placed[warm:])...)
 		return nil
 	}
 	steadyCalls := int(cfg.Rate * cfg.Steady.Seconds())
-	if err := phase("steady", steadyCalls, time.Duration(float64(time.Second)/cfg.Rate)); err != nil {
+	warmupCalls := 0
+	if steadyCalls > 0 {
+		warmupCalls = int(cfg.Rate * cfg.Warmup.Seconds())
+	}
+	if err := phase("steady", steadyCalls, warmupCalls, time.Duration(float64(time.Second)/cfg.Rate)); err != nil {
 		return System{}, nil, err
 	}
-	if err := phase("burst", cfg.Burst, 0); err != nil {
+	if err := phase("burst", cfg.Burst, 0, 0); err != nil {
 		return System{}, nil, err
 	}
 	if name == SystemWarm {
@@ -187,7 +199,7 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 		}
 	}
 	var phases []Phase
-	for _, pname := range []string{"steady", "burst"} {
+	for _, pname := range []string{"warmup", "steady", "burst"} {
 		var rs []callResult
 		for _, r := range all {
 			if r.phase == pname {

@@ -85,9 +85,10 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 				"--warm-bots", strconv.Itoa(l.warmBots))
 		case name == SystemServeREST:
 			argv = append(argv, "--bot-cmd", botCmd(cfg, true), "--tokens", "rest", "--warm-rooms", "0")
-		default: // serve: its default flags, as a user runs it
-			argv = append(argv, "--bot-cmd", botCmd(cfg, true))
+		default: // serve: its default flags, as a user runs it, with a bot that reads its call from stdin
+			argv = append(argv, "--bot-cmd", botCmd(cfg, false))
 		}
+		argv = append(argv, "--daily-rate-limit", strconv.FormatFloat(cfg.dailyRateLimit(), 'f', -1, 64))
 		if st != nil && holdBot == "" {
 			argv = append(argv, "--state", st.url(name))
 		}

@@ -44,8 +44,8 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"emulator with --latency added to every Daily request, with the same stand-in bot (a real\n" +
 			"`dialin standin-bot` process, or the runner stand-in's in-process bot, that starts in\n" +
 			"--bot-startup, joins the room and patches the call):\n\n" +
-			"  serve        dialin serve with its default flags: tokens signed locally, warm rooms sized by\n" +
-			"               the call rate (--warm-rooms auto), a bot per call\n" +
+			"  serve        dialin serve with its default flags: tokens signed locally, warm rooms and, the\n" +
+			"               bot reading its call from stdin, warm bots, both sized by the call rate (auto)\n" +
 			"  serve-rest   dialin serve --tokens rest --warm-rooms 0, the old default: a room and a token\n" +
 			"               over REST per call while the caller waits, a bot per call\n" +
 			"  serve-warm   dialin serve --tokens local --warm-rooms N --warm-bots M (the bot reads stdin)\n" +
@@ -55,8 +55,10 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"                  (the runner is a helper: its CPU and memory are not counted)\n" +
 			"  pipecat-runner  the stand-in for Pipecat's runner alone, the number routed to its\n" +
 			"                  /daily-dialin-webhook\n\n" +
-			"The load is a steady phase (--rate calls per second for --steady) and a burst of --burst calls\n" +
-			"at once. From each call's timeline: handoff (webhook received to bot handed the call) and\n" +
+			"The load is a steady phase (--rate calls per second for --steady, right after --warmup at the\n" +
+			"same rate, reported on its own) and a burst of --burst calls at once. With the emulator's\n" +
+			"limits off (no --daily-limits) the serve systems are told Daily raised the domain's limit to\n" +
+			"100 requests per second (--daily-rate-limit); with them, Daily's published 20. From each call's timeline: handoff (webhook received to bot handed the call) and\n" +
 			"connected (received to the caller connected) at p50, p95, p99 and max; calls refused (the\n" +
 			"webhook answered non-2xx, with the p99 of that answer's time) and lost (left on hold); Daily\n" +
 			"requests per call; the system's CPU seconds and peak resident memory. Then the ratios of\n" +
@@ -100,6 +102,7 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.DurationVar(&def.TalkTime, "talk-time", def.TalkTime, "How long the bot stays in a connected call")
 	fl.Float64Var(&def.Rate, "rate", def.Rate, "Calls per second in the steady phase")
 	fl.DurationVar(&def.Steady, "steady", def.Steady, "Length of the steady phase (0: none)")
+	fl.DurationVar(&def.Warmup, "warmup", def.Warmup, "Calls at the steady rate right before the steady phase, reported as a phase of their own (serve's pools and warm bots grow to the rate)")
 	fl.IntVar(&def.Burst, "burst", def.Burst, "Calls placed at once in the burst phase (0: none)")
 	fl.IntVar(&def.WarmRooms, "warm-rooms", def.WarmRooms, "serve-warm's --warm-rooms")
 	fl.IntVar(&def.WarmBots, "warm-bots", def.WarmBots, "serve-warm's --warm-bots")
@@ -131,6 +134,7 @@ func applyFlags(c *cobra.Command, cfg *bench.Config, opts *Options) error {
 	dur("hold-timeout", &cfg.HoldTimeout)
 	dur("talk-time", &cfg.TalkTime)
 	dur("steady", &cfg.Steady)
+	dur("warmup", &cfg.Warmup)
 	set("rate", func() { cfg.Rate, _ = fl.GetFloat64("rate") })
 	set("pool-refill", func() { cfg.PoolRefill, _ = fl.GetFloat64("pool-refill") })
 	set("burst", func() { cfg.Burst, _ = fl.GetInt("burst") })

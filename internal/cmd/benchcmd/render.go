@@ -23,8 +23,8 @@ func render(io *iostreams.IOStreams, rep *bench.Report) error {
 			strconv.Itoa(h.Goroutines), f2(h.CPUSeconds), f1(h.RampS))
 		return t.Render()
 	}
-	fmt.Fprintf(io.ErrOut, "latency %gms, bot start-up %gms, ready delay %gms; steady %g calls/s for %gs, burst %d; warm rooms %d, warm bots %d; Daily rate limits %v; %d CPUs, %s\n",
-		c.LatencyMS, c.BotStartupMS, c.ReadyDelayMS, c.SteadyRate, c.SteadyS, c.Burst, c.WarmRooms, c.WarmBots, c.DailyLimits, c.CPUs, c.GoVersion)
+	fmt.Fprintf(io.ErrOut, "latency %gms, bot start-up %gms, ready delay %gms; steady %g calls/s for %gs after %gs of warmup, burst %d; warm rooms %d, warm bots %d; Daily rate limits %v (serve told %g/s); %d CPUs, %s\n",
+		c.LatencyMS, c.BotStartupMS, c.ReadyDelayMS, c.SteadyRate, c.SteadyS, c.WarmupS, c.Burst, c.WarmRooms, c.WarmBots, c.DailyLimits, c.DailyRateLimit, c.CPUs, c.GoVersion)
 	if c.Replicas > 0 || c.State != "" {
 		fmt.Fprintf(io.ErrOut, "serve, serve-rest, serve-warm and serve-pipecat: %d replicas behind a round-robin balancer, state %s\n", max(c.Replicas, 1), or(c.State, "memory"))
 	}
