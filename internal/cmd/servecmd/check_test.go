@@ -169,7 +169,7 @@ func TestServeCheckDailyRateLimit(t *testing.T) {
 	}
 	for _, v := range []string{"0", "-5", "20000"} {
 		err, out = execServe(t, "--check", "--bot-cmd", "true -i {call_id}", "--daily-rate-limit", v)
-		if err == nil || !strings.HasPrefix(err.Error(), "--daily-rate-limit: must be above 0 and at most 10000 requests per second, got "+v) {
+		if err == nil || !strings.HasPrefix(err.Error(), "--daily-rate-limit: must be above 0 and at most 10000 requests per second (got "+v+")") {
 			t.Fatalf("--daily-rate-limit %s: err = %v, stderr:\n%s", v, err, out)
 		}
 	}

@@ -121,8 +121,8 @@ func buildDeps(ctx context.Context, o *Options, cfg *serveconfig.Config) (*DepsB
 	d.APIKey = key
 	d.Metrics = serve.NewMetrics()
 	clientOpts := append(cmdutil.ClientOptions(dcfg, o.IO, apiURL), daily.WithObserver(d.Metrics.ObserveDaily))
-	if o.DailyRateLimit > 0 && o.DailyRateLimit != DefaultDailyRateLimit {
-		clientOpts = append(clientOpts, daily.WithRaisedRateLimits(o.DailyRateLimit/DefaultDailyRateLimit))
+	if scale := cfg.RateScale(); scale != 1 {
+		clientOpts = append(clientOpts, daily.WithRaisedRateLimits(scale))
 	}
 	d.Client = daily.New(key, clientOpts...)
 	markInsecure(d.Metrics.Registry(), o.InsecureSkipVerify)

@@ -71,6 +71,7 @@ func applyFlags(o *Options, cfg *serveconfig.Config) error {
 	set("cap", "caps.global", func() { cfg.Caps.Global = o.Cap })
 	set("queue-timeout", "caps.queue_timeout", func() { cfg.Caps.QueueTimeout = o.QueueTimeout })
 	set("max-call-duration", "max_call_duration", func() { cfg.MaxCallDuration = o.MaxCallDuration })
+	set("daily-rate-limit", "daily_rate_limit", func() { cfg.DailyRateLimit = o.DailyRateLimit })
 	// The warm flags apply to the defaults and to every rule, over what the file says.
 	set("warm-rooms", "pool.rooms", func() { cfg.Pool.Rooms, cfg.Pool.Auto = rooms, auto })
 	set("pool-min-rooms", "pool.min_rooms", func() { cfg.Pool.MinRooms = o.PoolMinRooms })

@@ -28,10 +28,6 @@ import (
 const (
 	DefaultAddr            = "127.0.0.1:7860"
 	DefaultShutdownTimeout = 30 * time.Second
-	// DefaultDailyRateLimit is Daily's published limit for most endpoints (20 requests per
-	// second, 100 per 5 s), which pkg/daily's limiter keeps to.
-	DefaultDailyRateLimit = 20.0
-	maxDailyRateLimit     = 10000
 )
 
 // Log formats.
@@ -184,7 +180,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.IntVar(&opts.MaxConns, "max-conns", serve.DefaultMaxConns, "Open connections on --addr; past them /healthz and /readyz still answer, webhooks get 503")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
 	fl.DurationVar(&opts.Hold, "hold", serve.DefaultHoldBudget, "How long Daily holds a caller: a call whose room and token cannot get through Daily's rate budget by then is refused at once (503), and retries stop there")
-	fl.Float64Var(&opts.DailyRateLimit, "daily-rate-limit", DefaultDailyRateLimit, "Requests per second Daily allows this domain (its published limit; set what Daily raised it to): serve's request budget, and admission's, are sized to it")
+	fl.Float64Var(&opts.DailyRateLimit, "daily-rate-limit", 0, "Requests per second Daily allows this domain (set what Daily raised it to): serve's request budget, admission, and the pool's default refill scale with it (default: the config's daily_rate_limit, else 20, the published limit)")
 	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")
 	fl.BoolVar(&opts.Check, "check", false, "Check the flags, the --config file and the bots' programs offline, report every mistake (file:line: field: rule), and exit")

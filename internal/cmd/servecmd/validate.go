@@ -99,9 +99,6 @@ func checkModes(o *Options, bad func(string, ...any)) {
 			}
 		}
 	}
-	if o.Changed("daily-rate-limit") && (o.DailyRateLimit <= 0 || o.DailyRateLimit > maxDailyRateLimit) {
-		bad("--daily-rate-limit: must be above 0 and at most %d requests per second, got %g", maxDailyRateLimit, o.DailyRateLimit)
-	}
 	if o.Changed("cap") && o.Cap < 1 {
 		bad("--cap: must be at least 1, got %d", o.Cap)
 	}

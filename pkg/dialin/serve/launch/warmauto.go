@@ -6,6 +6,7 @@ package launch
 
 import (
 	"math"
+	"sort"
 	"time"
 )
 
@@ -14,8 +15,10 @@ const (
 	AutoWarmFloor = 2
 	// AutoWarmMax bounds an auto rule's warm bots when WarmConfig.Warm does not.
 	AutoWarmMax = 100
-	// autoWarmWindow is how far back the call rate is measured.
+	// autoWarmWindow is how far back the call rate is measured for the bots to shrink, and
+	// autoWarmRise for them to grow.
 	autoWarmWindow = 10 * time.Second
+	autoWarmRise   = 2 * time.Second
 	// autoWarmHeadroom: bots for the calls of this many replacement times, so that a rate
 	// that doubles does not empty the pool before the new bots are up.
 	autoWarmHeadroom = 2.0
@@ -52,7 +55,12 @@ func (w *Warm) targetLocked(now time.Time) int {
 		cut++
 	}
 	a.calls = a.calls[cut:]
-	rate := float64(len(a.calls)) / window.Seconds()
+	// The rate grows on the last autoWarmRise of calls and falls on the whole window: a rule
+	// whose calls start at 20 per second has its bots within a second or two, and a lull
+	// between calls does not take them away.
+	rise := min(autoWarmRise, window)
+	recent := len(a.calls) - sort.Search(len(a.calls), func(i int) bool { return now.Sub(a.calls[i]) <= rise })
+	rate := max(float64(len(a.calls))/window.Seconds(), float64(recent)/rise.Seconds())
 	n := int(math.Ceil(rate * a.startUp.Seconds() * autoWarmHeadroom))
 	return min(max(n, AutoWarmFloor), w.maxWarm())
 }

@@ -14,6 +14,7 @@
 //	signature_window: 5m         # how far a signature's timestamp may be from now
 //	caps: {global: 50, queue_timeout: 30s}
 //	max_call_duration: 1h        # a call's slot is freed after this, whatever happens
+//	daily_rate_limit: 20         # requests per second Daily allows the domain (raise it only if Daily did)
 //	room: {num_endpoints: 1, exp: 1h, video: false}   # defaults for every rule
 //	pool: {rooms: auto, min_rooms: 2, refill_per_second: 9, room_lifetime: 1h}   # warm rooms, defaults for every rule
 //	                             # rooms: auto (default) follows the call rate; N keeps N; 0: no pool
@@ -63,6 +64,10 @@ type Config struct {
 	SignatureWindow time.Duration
 	Caps            Caps
 	MaxCallDuration time.Duration
+	// DailyRateLimit is the requests per second Daily allows the domain: its published 20
+	// unless Daily raised it. serve's request budget, the pool's default refill and its
+	// bound scale with it (RateScale).
+	DailyRateLimit float64
 	// Room holds the room defaults; Normalize merges them into every rule's Room.
 	Room    rules.Room
 	Rules   []rules.Rule
@@ -99,6 +104,11 @@ const (
 	DefaultGlobalCap       = 50
 	DefaultQueueTimeout    = 30 * time.Second
 	DefaultMaxCallDuration = time.Hour
+	// DefaultDailyRateLimit is Daily's published limit for most endpoints (20 requests per
+	// second, 100 per 5 s), which pkg/daily's limiter keeps to; MaxDailyRateLimit bounds a
+	// raised one.
+	DefaultDailyRateLimit = 20.0
+	MaxDailyRateLimit     = 10000
 	DefaultRoomExp         = time.Hour
 	DefaultNumEndpoints    = 1
 

@@ -81,7 +81,7 @@ func (p *parser) fields(n *yaml.Node, path string, known []string, fn func(key, 
 	}, func(line int, field, msg string) { p.bad(line, field, "%s", msg) })
 }
 
-var topFields = []string{"webhook_path", "events_path", "patch", "tokens", "max_body_bytes", "signature_window", "caps", "max_call_duration", "room", "pool", "rules", "default"}
+var topFields = []string{"webhook_path", "events_path", "patch", "tokens", "max_body_bytes", "signature_window", "caps", "max_call_duration", "daily_rate_limit", "room", "pool", "rules", "default"}
 
 func (p *parser) top(n *yaml.Node) {
 	c := p.c
@@ -103,6 +103,8 @@ func (p *parser) top(n *yaml.Node) {
 			p.duration(f, v, &c.SignatureWindow)
 		case "max_call_duration":
 			p.duration(f, v, &c.MaxCallDuration)
+		case "daily_rate_limit":
+			p.float(f, v, &c.DailyRateLimit)
 		case "caps":
 			p.fields(v, f, []string{"global", "queue_timeout"}, func(k, f string, v *yaml.Node) {
 				if k == "global" {

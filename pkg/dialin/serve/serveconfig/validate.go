@@ -89,6 +89,7 @@ func (c *Config) defaults() {
 	unsetTo(c, "caps.global", &c.Caps.Global, DefaultGlobalCap)
 	unsetTo(c, "caps.queue_timeout", &c.Caps.QueueTimeout, DefaultQueueTimeout)
 	unsetTo(c, "max_call_duration", &c.MaxCallDuration, DefaultMaxCallDuration)
+	unsetTo(c, "daily_rate_limit", &c.DailyRateLimit, DefaultDailyRateLimit)
 	unsetTo(c, "room.num_endpoints", &c.Room.NumEndpoints, DefaultNumEndpoints)
 	unsetTo(c, "room.exp", &c.Room.Exp, DefaultRoomExp)
 	if c.Default != nil && c.Default.Name == "" {
@@ -130,6 +131,9 @@ func (c *Config) checkTop() {
 		if msg := f.words.Violation(f.v, false); msg != "" {
 			c.errf(f.field, "%s", msg)
 		}
+	}
+	if c.DailyRateLimit <= 0 || c.DailyRateLimit > MaxDailyRateLimit {
+		c.errf("daily_rate_limit", "must be above 0 and at most %d requests per second (got %g)", MaxDailyRateLimit, c.DailyRateLimit)
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 10<<20 {
 		c.errf("max_body_bytes", "must be between 1024 and 10485760 (got %d)", c.MaxBodyBytes)

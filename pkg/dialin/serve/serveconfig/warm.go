@@ -73,6 +73,15 @@ func PoolRoomsCap(refill float64, lifetime time.Duration) int {
 	return max(1, min(n, MaxPoolRooms))
 }
 
+// RateScale is how far Daily raised the domain's limits above the published ones
+// (DailyRateLimit ÷ 20; 1 before Normalize or when not raised).
+func (c *Config) RateScale() float64 {
+	if c.DailyRateLimit <= 0 {
+		return 1
+	}
+	return c.DailyRateLimit / DefaultDailyRateLimit
+}
+
 // checkTopPool fills the pool defaults and checks them: with no pool.rooms, the size
 // follows the call rate (auto), from DefaultMinRooms.
 func (c *Config) checkTopPool() {
@@ -81,7 +90,7 @@ func (c *Config) checkTopPool() {
 	}
 	unsetTo(c, "pool.min_rooms", &c.Pool.MinRooms, DefaultMinRooms)
 	if c.Pool.RefillPerSecond == 0 && !c.has("pool.refill_per_second") {
-		c.Pool.RefillPerSecond = DefaultRefillPerSecond
+		c.Pool.RefillPerSecond = DefaultRefillPerSecond * c.RateScale()
 	}
 	if c.Pool.RoomLifetime == 0 && !c.has("pool.room_lifetime") {
 		c.Pool.RoomLifetime = DefaultRoomLifetime
@@ -96,8 +105,8 @@ func (c *Config) checkPool(field string, p rules.Pool) {
 	if p.MinRooms < 0 || p.MinRooms > MaxPoolRooms {
 		c.errf(field+".min_rooms", "must be between 0 and %d (got %d)", MaxPoolRooms, p.MinRooms)
 	}
-	if (p.RefillPerSecond != 0 || c.has(field+".refill_per_second")) && (p.RefillPerSecond <= 0 || p.RefillPerSecond > MaxRefillPerSecond) {
-		c.errf(field+".refill_per_second", "must be above 0 and at most %g, Daily's limit for creating rooms (got %g)", MaxRefillPerSecond, p.RefillPerSecond)
+	if most := MaxRefillPerSecond * c.RateScale(); (p.RefillPerSecond != 0 || c.has(field+".refill_per_second")) && (p.RefillPerSecond <= 0 || p.RefillPerSecond > most) {
+		c.errf(field+".refill_per_second", "must be above 0 and at most %g, Daily's limit for creating rooms (got %g)", most, p.RefillPerSecond)
 	}
 	if p.RoomLifetime != 0 || c.has(field+".room_lifetime") {
 		c.between(field+".room_lifetime", p.RoomLifetime, MinPoolRoomLifetime, MaxPoolRoomLifetime)

@@ -161,3 +161,27 @@ func TestWarmBotsAutoByDefault(t *testing.T) {
 		}
 	}
 }
+
+// A domain whose limits Daily raised (daily_rate_limit) refills its pools faster by default,
+// and may be told a faster refill; the published limit keeps Daily's bound.
+func TestDailyRateLimitScalesThePoolRefill(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("serve.yaml", []byte("daily_rate_limit: 100\npool: {rooms: 10}\ndefault: {bot: {cmd: ./bot}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Default.Pool.RefillPerSecond, DefaultRefillPerSecond*5; got != want || c.RateScale() != 5 {
+		t.Fatalf("refill %v, scale %v; want %v, 5", got, c.RateScale(), want)
+	}
+	if _, err := Parse("serve.yaml", []byte("daily_rate_limit: 100\npool: {refill_per_second: 60}\ndefault: {bot: {cmd: ./bot}}\n")); err != nil {
+		t.Fatalf("60 rooms per second under a limit of 100: %v", err)
+	}
+	for yaml, want := range map[string]string{
+		"pool: {refill_per_second: 60}\ndefault: {bot: {cmd: ./bot}}\n": "pool.refill_per_second: must be above 0 and at most 20, Daily's limit for creating rooms (got 60)",
+		"daily_rate_limit: 0\ndefault: {bot: {cmd: ./bot}}\n":           "serve.yaml:1: daily_rate_limit: must be above 0 and at most 10000 requests per second (got 0)",
+	} {
+		if _, err := Parse("serve.yaml", []byte(yaml)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q:\n got %v\nwant %s", yaml, err, want)
+		}
+	}
+}
