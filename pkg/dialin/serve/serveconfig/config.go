@@ -109,8 +109,8 @@ const (
 	// raised one.
 	DefaultDailyRateLimit = 20.0
 	MaxDailyRateLimit     = 10000
-	DefaultRoomExp         = time.Hour
-	DefaultNumEndpoints    = 1
+	DefaultRoomExp        = time.Hour
+	DefaultNumEndpoints   = 1
 
 	MaxQueueTimeout    = 10 * time.Minute
 	MinMaxCallDuration = time.Second
