@@ -24,8 +24,14 @@ const (
 	RoomCreateBurst = 10
 )
 
-// NewLimiter returns a token bucket at Daily's published room-creation rate.
-func NewLimiter() *rate.Limiter { return rate.NewLimiter(RoomCreateRate, RoomCreateBurst) }
+// NewLimiter returns a token bucket at Daily's room-creation rate: the published one times
+// scale (serveconfig.Config.RateScale, above 1 for a domain whose limits Daily raised).
+func NewLimiter(scale float64) *rate.Limiter {
+	if scale <= 0 {
+		scale = 1
+	}
+	return rate.NewLimiter(RoomCreateRate*rate.Limit(scale), max(1, int(RoomCreateBurst*scale)))
+}
 
 // Config configures a Pool.
 type Config struct {
@@ -37,7 +43,8 @@ type Config struct {
 	// Settings returns a rule's pool settings, for flags that override the file's; nil: the
 	// rule's own Pool.
 	Settings func(r *rules.Rule) rules.Pool
-	// Limiter paces every room creation, refills and on-demand alike; nil: NewLimiter().
+	// Limiter paces every room creation, refills and on-demand alike; nil: NewLimiter at
+	// the configuration's rate scale.
 	Limiter *rate.Limiter
 	// OnDemand creates a room when a pool is empty or a rule has none; nil: serve.RESTRooms.
 	OnDemand serve.RoomSource
@@ -87,7 +94,7 @@ func New(cfg Config) (*Pool, error) {
 		p.store = NewMemoryStore()
 	}
 	if p.limiter == nil {
-		p.limiter = NewLimiter()
+		p.limiter = NewLimiter(cfg.Config.RateScale())
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
