@@ -33,6 +33,9 @@ func (w *Writer) settle(ctx context.Context, r *rounds, verify func([]daily.Pinl
 	if d == 0 {
 		d = DefaultSettle
 	}
+	// Another machine's stale write lands at most about one of its rounds after its read;
+	// on the same slow link (or loaded machine) its rounds are as slow as this one's.
+	d = max(d, 2*r.round)
 	seen := Hash(r.res.Written)
 	for range maxSettleRounds {
 		if w.sleep(ctx, d+rand.N(d+1)) != nil {

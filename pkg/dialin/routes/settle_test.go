@@ -106,3 +106,43 @@ func keysOf(m map[string]map[string]any) []string {
 	}
 	return out
 }
+
+// slowStore answers every read and write after delay: a slow link to Daily, or a loaded machine.
+type slowStore struct {
+	Store
+	delay time.Duration
+}
+
+func (s slowStore) Get(ctx context.Context) ([]daily.PinlessDialinEntry, error) {
+	time.Sleep(s.delay)
+	return s.Store.Get(ctx)
+}
+
+func (s slowStore) Set(ctx context.Context, e []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+	time.Sleep(s.delay)
+	return s.Store.Set(ctx, e)
+}
+
+// On a slow link another machine's round, and so the stale write it may send, is as slow as
+// this writer's own: the settle waits at least twice the write's round (its re-read, the
+// write and the read-back: three requests here), however short Settle is.
+func TestSettleWaitsTwiceTheWritesRound(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const delay = 100 * time.Millisecond
+	e.writer.Store = slowStore{e.store, delay}
+	e.writer.Settle = 10 * time.Millisecond
+	var first time.Duration
+	e.writer.Sleep = func(_ context.Context, d time.Duration) error {
+		if first == 0 {
+			first = d
+		}
+		return nil
+	}
+	if _, err := e.writer.Write(e.ctx, upsert("+14155550150", "https://mine.example.com/dialin"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if first < 2*3*delay {
+		t.Fatalf("the settle slept %v after a write whose round took at least %v; want at least twice that", first, 3*delay)
+	}
+}

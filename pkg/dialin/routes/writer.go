@@ -34,6 +34,8 @@ type Writer struct {
 	// Settle is how long after a verified write the routes are read once more (jittered,
 	// between Settle and twice it), to catch another machine's write that was computed
 	// before this one and landed just after it; 0 means DefaultSettle, negative skips it.
+	// It is never shorter than twice the write's own round (re-read, write, read-back): on a
+	// slow or loaded link another machine's round, and so its stale write, is as slow.
 	Settle time.Duration
 	// Sending, optional, is called just before each write is sent, with the path of the
 	// backup of the routes it replaces (for a command's "interrupted" message).
@@ -128,6 +130,8 @@ type rounds struct {
 	// sentBase and sent are the last write sent and the routes it was computed from: what
 	// this Write changed, which settle puts back if another machine undoes it.
 	sentBase, sent []daily.PinlessDialinEntry
+	// round is how long the last verified write took, from its re-read to its read-back.
+	round time.Duration
 }
 
 func (r *rounds) result(err error) (*WriteResult, error) {
@@ -174,6 +178,7 @@ func (w *Writer) converge(ctx context.Context, r *rounds, cur []daily.PinlessDia
 				r.firstBackup = res.Backup
 			}
 		}
+		roundStart := time.Now()
 		fresh, err := w.Store.Get(ctx)
 		if err != nil {
 			return err
@@ -192,6 +197,7 @@ func (w *Writer) converge(ctx context.Context, r *rounds, cur []daily.PinlessDia
 			written, again, err := w.write(ctx, next, verify, res.Backup)
 			if err == nil {
 				res.Changed, res.Written = true, written
+				r.round = time.Since(roundStart)
 				return nil
 			}
 			if !again {
