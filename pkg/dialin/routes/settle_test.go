@@ -131,6 +131,7 @@ func TestSettleWaitsTwiceTheWritesRound(t *testing.T) {
 	e := newEnv(t)
 	const delay = 100 * time.Millisecond
 	e.writer.Store = slowStore{e.store, delay}
+	e.writer.Now = time.Now
 	e.writer.Settle = 10 * time.Millisecond
 	var first time.Duration
 	e.writer.Sleep = func(_ context.Context, d time.Duration) error {

@@ -37,9 +37,18 @@ type Writer struct {
 	// It is never shorter than twice the write's own round (re-read, write, read-back): on a
 	// slow or loaded link another machine's round, and so its stale write, is as slow.
 	Settle time.Duration
+	// Now reads the clock that times a write's round (nil: time.Now; tests stop it).
+	Now func() time.Time
 	// Sending, optional, is called just before each write is sent, with the path of the
 	// backup of the routes it replaces (for a command's "interrupted" message).
 	Sending func(backup string)
+}
+
+func (w *Writer) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
 }
 
 // DefaultSettle is Writer.Settle's default: longer than a write takes to land at Daily.
@@ -178,7 +187,7 @@ func (w *Writer) converge(ctx context.Context, r *rounds, cur []daily.PinlessDia
 				r.firstBackup = res.Backup
 			}
 		}
-		roundStart := time.Now()
+		roundStart := w.now()
 		fresh, err := w.Store.Get(ctx)
 		if err != nil {
 			return err
@@ -197,7 +206,7 @@ func (w *Writer) converge(ctx context.Context, r *rounds, cur []daily.PinlessDia
 			written, again, err := w.write(ctx, next, verify, res.Backup)
 			if err == nil {
 				res.Changed, res.Written = true, written
-				r.round = time.Since(roundStart)
+				r.round = w.now().Sub(roundStart)
 				return nil
 			}
 			if !again {
