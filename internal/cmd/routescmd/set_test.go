@@ -125,6 +125,21 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 		t.Errorf("lock file: %v", err)
 	}
 	noSecrets(t, errOut)
+	// Before its write, the domain is read three times: by the command (the routes it shows,
+	// and the id naming the state directory: one answer), under the lock, and once more after
+	// the backup. Every request counts against Daily's 100 per 5 s.
+	reads := 0
+	for _, r := range e.Server.Requests() {
+		if r.Path == "/" && r.Method != "GET" {
+			break
+		}
+		if r.Path == "/" {
+			reads++
+		}
+	}
+	if reads != 3 {
+		t.Errorf("%d reads of the domain before the write, want 3: %v", reads, e.Server.Requests())
+	}
 }
 
 func TestSetReplacingAWebhookAsks(t *testing.T) {
