@@ -4,29 +4,21 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/dialin-project/dialin/internal/cli"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
-// scriptsAtOnce is how many scripts run at a time unless -parallel says otherwise: they spend
-// much of their time waiting (a route write's settle, a server starting, a signal's effect),
-// so -parallel's default, GOMAXPROCS (two on a small machine), left the cores idle.
-const scriptsAtOnce = 4
-
-// TestMain makes this test binary double as the dialin binary inside scripts.
+// TestMain makes this test binary double as the dialin binary inside scripts. The scripts
+// mostly wait (settles, servers, signals): more of them run at once (testkit.DefaultParallel).
 func TestMain(m *testing.M) {
-	// A default, set before m.Run parses the command line: an explicit -parallel wins.
-	if f := flag.Lookup("test.parallel"); f != nil && f.Value.String() == f.DefValue {
-		_ = f.Value.Set(strconv.Itoa(max(scriptsAtOnce, runtime.GOMAXPROCS(0))))
-	}
+	testkit.DefaultParallel()
 	testscript.Main(m, map[string]func(){
 		"dialin":              func() { os.Exit(cli.Main(os.Args[1:])) },
 		"sigterm-after-ready": func() { os.Exit(sigtermAfterReady(os.Args[1:])) }, // script_serve_test.go

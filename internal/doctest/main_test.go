@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 var (
@@ -19,8 +21,10 @@ var (
 	goEnv []string
 )
 
-// TestMain builds dialin once for every script.
+// TestMain builds dialin once for every script. The guides' scripts mostly wait on the
+// servers they start: more of them run at once (testkit.DefaultParallel).
 func TestMain(m *testing.M) {
+	testkit.DefaultParallel()
 	os.Exit(run(m))
 }
 
