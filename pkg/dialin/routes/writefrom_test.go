@@ -22,15 +22,40 @@ func (e *testEnv) domainReads() int {
 	return n
 }
 
+// get reads the routes, failing the test on an error.
+func (e *testEnv) get(t *testing.T) []daily.PinlessDialinEntry {
+	t.Helper()
+	cur, err := e.store.Get(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cur
+}
+
+// backupHolds fails unless the backup at path holds want.
+func (e *testEnv) backupHolds(t *testing.T, path string, want []daily.PinlessDialinEntry) {
+	t.Helper()
+	if backup, err := e.writer.Backups.Load(filepath.Base(path)); err != nil || Hash(backup) != Hash(want) {
+		t.Errorf("backup %q (%v) does not hold the routes it should", path, err)
+	}
+}
+
+// staleRead is a caller's read, then another writer's route: the read and the routes now.
+func (e *testEnv) staleRead(t *testing.T) (read, fresh []daily.PinlessDialinEntry) {
+	t.Helper()
+	read = e.get(t)
+	if _, err := e.writer.Write(e.ctx, upsert("+14155550152", "https://other.example.com/dialin"), nil); err != nil {
+		t.Fatal(err)
+	}
+	return read, e.get(t)
+}
+
 // A caller that has read the routes (a command showing its change) spares the Writer its read
 // under the lock: the re-read after the backup, under the lock, is the only read before the write.
 func TestWriteFromACurrentReadReadsOnceBeforeWriting(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	read, err := e.store.Get(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	read := e.get(t)
 	e.srv.ResetRequests()
 	res, err := e.writer.WriteFrom(e.ctx, read, upsert("+14155550150", "https://new.example.com/dialin"), nil)
 	if err != nil {
@@ -42,9 +67,7 @@ func TestWriteFromACurrentReadReadsOnceBeforeWriting(t *testing.T) {
 	if !res.Changed || res.Attempts != 1 || res.Recomputed != 0 || Hash(res.Before) != Hash(read) {
 		t.Errorf("result %+v", res)
 	}
-	if backup, err := e.writer.Backups.Load(filepath.Base(res.Backup)); err != nil || Hash(backup) != Hash(read) {
-		t.Errorf("backup %s: %v", res.Backup, err)
-	}
+	e.backupHolds(t, res.Backup, read)
 }
 
 // A caller's read that another writer has overtaken (a user answering a prompt meanwhile):
@@ -53,21 +76,7 @@ func TestWriteFromACurrentReadReadsOnceBeforeWriting(t *testing.T) {
 func TestWriteFromAStaleReadStartsOverOnTheFreshRoutes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	read, err := e.store.Get(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _, err := Upsert(read, EntryChange{Key: NumberKey("+14155550152"), URL: ptr("https://other.example.com/dialin")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.SetPinlessDialin(e.ctx, other); err != nil {
-		t.Fatal(err)
-	}
-	fresh, err := e.store.Get(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	read, fresh := e.staleRead(t)
 	calls := 0
 	ours := upsert("+14155550153", "https://ours.example.com/dialin")
 	res, err := e.writer.WriteFrom(e.ctx, read, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
@@ -84,9 +93,7 @@ func TestWriteFromAStaleReadStartsOverOnTheFreshRoutes(t *testing.T) {
 	if calls != 2 || res.Attempts != 1 || res.Recomputed != 0 || Hash(res.Before) != Hash(fresh) {
 		t.Errorf("mutate ran %d times; result %+v", calls, res)
 	}
-	if backup, err := e.writer.Backups.Load(filepath.Base(res.Backup)); err != nil || Hash(backup) != Hash(fresh) {
-		t.Errorf("backup %s: %v", res.Backup, err)
-	}
+	e.backupHolds(t, res.Backup, fresh)
 }
 
 // A write refused after a stale caller's read names the backup of the routes it would have
@@ -94,24 +101,12 @@ func TestWriteFromAStaleReadStartsOverOnTheFreshRoutes(t *testing.T) {
 func TestWriteFromAStaleReadNamesTheFreshBackupOnFailure(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	read, err := e.store.Get(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.writer.Write(e.ctx, upsert("+14155550152", "https://other.example.com/dialin"), nil); err != nil {
-		t.Fatal(err)
-	}
-	fresh, err := e.store.Get(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	read, fresh := e.staleRead(t)
 	e.writer.Store = &failingSetStore{Store: e.store, srv: e.srv, status: 400}
-	_, err = e.writer.WriteFrom(e.ctx, read, upsert("+14155550153", "https://ours.example.com/dialin"), nil)
+	_, err := e.writer.WriteFrom(e.ctx, read, upsert("+14155550153", "https://ours.example.com/dialin"), nil)
 	var we *WriteError
 	if !errors.As(err, &we) || we.Backup == "" {
 		t.Fatalf("error %v, want a WriteError naming a backup", err)
 	}
-	if backup, err := e.writer.Backups.Load(filepath.Base(we.Backup)); err != nil || Hash(backup) != Hash(fresh) {
-		t.Errorf("the error names %s (%v), not the backup of the routes it would have replaced", we.Backup, err)
-	}
+	e.backupHolds(t, we.Backup, fresh) // not the routes the caller read
 }
