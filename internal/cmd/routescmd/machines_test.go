@@ -216,45 +216,39 @@ func runMachinesTrial(t *testing.T, how string, n int, seed uint64, tally *machi
 func TestMachinesWritingAtOnceLoseNothing(t *testing.T) {
 	t.Parallel()
 	const trials = 20
-	// Every scenario at once, as every trial of a scenario: they spend their time waiting out
-	// Retry-After and backoffs. Subtests run from goroutines without t.Parallel, so they do
-	// not queue for the -parallel slots (GOMAXPROCS: two here) behind one another.
-	var scenarios sync.WaitGroup
-	defer scenarios.Wait()
 	for _, how := range []string{"set", "apply", "planfile", "set-configs"} {
 		for _, n := range []int{2, 8} {
 			if how == "set-configs" && n == 8 {
 				continue // the per-entry API's convergence is shown with two; eight add only time
 			}
-			scenarios.Go(func() {
-				t.Run(fmt.Sprintf("%s/%d", how, n), func(t *testing.T) {
-					tally := &machinesTally{errors: map[string]int{}}
-					var wg sync.WaitGroup
-					slots := make(chan struct{}, trials) // all trials at once (each its own emulator and proxy): they spend their time waiting out Retry-After
-					for trial := range trials {
-						wg.Add(1)
-						slots <- struct{}{}
-						go func() {
-							defer func() { <-slots; wg.Done() }()
-							runMachinesTrial(t, how, n, uint64(trial*100+n), tally)
-						}()
-					}
-					wg.Wait()
-					t.Logf("%s, %d machines, %d trials: %d of %d commands exited 0; %d routes lost, %d hmac rotated, %d other routes changed; faults: %d 429s, %d lost answers",
-						how, n, trials, tally.exited0, tally.writers, tally.lost, tally.rotated, tally.otherChanged, tally.tooMany, tally.lostAnswers)
-					for e, n := range tally.errors {
-						t.Logf("%d× %s", n, e)
-					}
-					for _, f := range tally.failures {
-						t.Error(f)
-					}
-					if tally.tooMany == 0 || tally.lostAnswers == 0 {
-						t.Errorf("the proxy injected %d 429s and %d lost answers: the trials tested nothing", tally.tooMany, tally.lostAnswers)
-					}
-					if how != "planfile" && tally.exited0 < tally.writers/2 {
-						t.Errorf("only %d of %d commands succeeded", tally.exited0, tally.writers)
-					}
-				})
+			t.Run(fmt.Sprintf("%s/%d", how, n), func(t *testing.T) {
+				t.Parallel()
+				tally := &machinesTally{errors: map[string]int{}}
+				var wg sync.WaitGroup
+				slots := make(chan struct{}, trials) // all trials at once (each its own emulator and proxy): they spend their time waiting out Retry-After
+				for trial := range trials {
+					wg.Add(1)
+					slots <- struct{}{}
+					go func() {
+						defer func() { <-slots; wg.Done() }()
+						runMachinesTrial(t, how, n, uint64(trial*100+n), tally)
+					}()
+				}
+				wg.Wait()
+				t.Logf("%s, %d machines, %d trials: %d of %d commands exited 0; %d routes lost, %d hmac rotated, %d other routes changed; faults: %d 429s, %d lost answers",
+					how, n, trials, tally.exited0, tally.writers, tally.lost, tally.rotated, tally.otherChanged, tally.tooMany, tally.lostAnswers)
+				for e, n := range tally.errors {
+					t.Logf("%d× %s", n, e)
+				}
+				for _, f := range tally.failures {
+					t.Error(f)
+				}
+				if tally.tooMany == 0 || tally.lostAnswers == 0 {
+					t.Errorf("the proxy injected %d 429s and %d lost answers: the trials tested nothing", tally.tooMany, tally.lostAnswers)
+				}
+				if how != "planfile" && tally.exited0 < tally.writers/2 {
+					t.Errorf("only %d of %d commands succeeded", tally.exited0, tally.writers)
+				}
 			})
 		}
 	}
