@@ -70,6 +70,9 @@ type session struct {
 	// domain is the domain as this command last read it with the routes (APIPinless: GET /
 	// answers both), which names the state directory without another request; nil before.
 	domain *daily.Domain
+	// lastRead are the routes this command last read: the Writer starts from them (WriteFrom)
+	// and checks them under the lock instead of reading them once more.
+	lastRead []daily.PinlessDialinEntry
 }
 
 // open resolves the API and the default region and builds the client and store.
@@ -132,6 +135,9 @@ func (s *session) read(ctx context.Context, ios *iostreams.IOStreams) ([]daily.P
 		cur, err = s.domain.PinlessDialin()
 		return err
 	})
+	if err == nil {
+		s.lastRead = routes.Clone(cur)
+	}
 	return cur, err
 }
 
