@@ -8,20 +8,6 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily"
 )
 
-// domainReads counts the reads of the routes (GET /) before the first write.
-func (e *testEnv) domainReads() int {
-	n := 0
-	for _, r := range e.srv.Requests() {
-		if r.Path == "/" && r.Method != "GET" {
-			break
-		}
-		if r.Path == "/" {
-			n++
-		}
-	}
-	return n
-}
-
 // get reads the routes, failing the test on an error.
 func (e *testEnv) get(t *testing.T) []daily.PinlessDialinEntry {
 	t.Helper()
@@ -61,7 +47,7 @@ func TestWriteFromACurrentReadReadsOnceBeforeWriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := e.domainReads(); n != 1 {
+	if n := e.srv.CountBefore("GET", "/", "POST", "/"); n != 1 {
 		t.Errorf("%d reads before the write, want 1 (Write makes 2): %v", n, e.srv.Requests())
 	}
 	if !res.Changed || res.Attempts != 1 || res.Recomputed != 0 || Hash(res.Before) != Hash(read) {
