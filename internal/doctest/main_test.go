@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 var (
@@ -21,10 +19,8 @@ var (
 	goEnv []string
 )
 
-// TestMain builds dialin once for every script. The guides' scripts mostly wait on the
-// servers they start: more of them run at once (testkit.DefaultParallel).
+// TestMain builds dialin once for every script.
 func TestMain(m *testing.M) {
-	testkit.DefaultParallel()
 	os.Exit(run(m))
 }
 
