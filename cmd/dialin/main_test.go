@@ -11,13 +11,16 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/dialin-project/dialin/internal/cli"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
-// TestMain makes this test binary double as the dialin binary inside scripts.
+// TestMain makes this test binary double as the dialin binary inside scripts. The scripts
+// mostly wait (settles, servers, signals): more of them run at once (testkit.DefaultParallel).
 func TestMain(m *testing.M) {
+	testkit.DefaultParallel()
 	testscript.Main(m, map[string]func(){
 		"dialin":              func() { os.Exit(cli.Main(os.Args[1:])) },
 		"sigterm-after-ready": func() { os.Exit(sigtermAfterReady(os.Args[1:])) }, // script_serve_test.go

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/bench"
 	"github.com/dialin-project/dialin/internal/cli"
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // asDialin makes the test binary act as the dialin binary: the benchmark starts it as
@@ -22,6 +23,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asDialin) == "1" {
 		os.Exit(cli.Main(os.Args[1:]))
 	}
+	testkit.DefaultParallel()                    // the benchmarks mostly wait on their calls
 	os.Setenv(asDialin, "1")                     // inherited by serve and, through it, the bots
 	os.Setenv("GORACE", "atexit_sleep_ms=0")     // a -race child would sleep a second at exit
 	os.Setenv("DIALIN_CONFIG_DIR", os.TempDir()) // never a developer's own profile
@@ -178,6 +180,7 @@ func TestBenchHold(t *testing.T) {
 // stand-in alone: every call connects through each, serve's share is measured only where
 // serve runs, and the runner behind serve is a helper that is stopped with the system.
 func TestBenchRunsPipecatSystems(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	cfg.Systems = []string{bench.SystemServePipecat, bench.SystemPipecatRunner}
 	cfg.WorkDir = t.TempDir()

@@ -22,11 +22,13 @@ import (
 )
 
 // TestMain lets the test binary be the stand-in bot: serve starts it as a real child
-// process with `standin-bot` as its first argument.
+// process with `standin-bot` as its first argument. The sessions mostly wait (route writes'
+// settles, bots, tunnels): more of them run at once (testkit.DefaultParallel).
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "standin-bot" {
 		os.Exit(standincmd.Main(os.Args[2:]))
 	}
+	testkit.DefaultParallel()
 	os.Exit(m.Run())
 }
 

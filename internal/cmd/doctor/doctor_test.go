@@ -168,12 +168,18 @@ func TestEachCheckFails(t *testing.T) {
 		}, []string{"✗ " + number + " webhook answers: answered 503 to Daily's verification body (want 2xx)\n    fix: start serve where "}},
 		{"webhook silent", nil, func(t *testing.T, w *world) []string {
 			// answers only when the doctor has given up and hung up (the server notices a
-			// hang-up once the body is read)
+			// hang-up once the body is read), or when the test is over: the emulator's own
+			// verification POST to the route waits 5 s for an answer, and Close waits for it
+			testOver := make(chan struct{})
 			slow := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 				_, _ = io.Copy(io.Discard, r.Body)
-				<-r.Context().Done()
+				select {
+				case <-r.Context().Done():
+				case <-testOver:
+				}
 			}))
 			t.Cleanup(slow.Close)
+			t.Cleanup(func() { close(testOver) }) // first: cleanups run last-in first-out
 			e := w.healthy(t, fakeServe(t, http.StatusOK, http.StatusOK))
 			e.RoomCreationAPI = slow.URL + "/dialin"
 			w.route(t, e)

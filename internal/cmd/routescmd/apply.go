@@ -128,7 +128,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if spec != nil {
 		mutate = routes.Replan(spec, opts.Prune, p)
 	}
-	wr, err := opts.writeRoutes(ctx, w, mutate)
+	wr, err := opts.writeRoutes(ctx, s, w, mutate)
 	if err != nil {
 		return badInput(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -17,22 +17,20 @@ import (
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 )
 
-// buildDialin builds the dialin binary into a temp dir, once per test.
-func buildDialin(t *testing.T) string {
+// AsDialinEnv set to 1 makes this package's test binary run as dialin (main_test.go).
+const AsDialinEnv = "DIALIN_ROUTESCMD_TEST_AS_DIALIN"
+
+// DialinCommand is `dialin ARGS` as a real process with exactly env: this test binary, which
+// runs the same cli.Main as cmd/dialin, without the race runtime's second of sleep at exit.
+func DialinCommand(ctx context.Context, t *testing.T, env []string, args ...string) *exec.Cmd {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
+	self, err := os.Executable()
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "dialin")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	cmd := exec.Command(goTool, "build", "-o", bin, "github.com/dialin-project/dialin/cmd/dialin")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Env = append(slices.Clip(env), AsDialinEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	return cmd
 }
 
 // TestEightConcurrentSetProcessesLoseNothing runs eight `dialin routes set` processes at
@@ -41,7 +39,6 @@ func buildDialin(t *testing.T) string {
 // the old one byte for byte with its hmac.
 func TestEightConcurrentSetProcessesLoseNothing(t *testing.T) {
 	t.Parallel()
-	bin := buildDialin(t)
 	srv := dailytest.New(t) // Daily's rate limits on: the client must cope with them too
 	var numbers []string
 	for i := range 10 {
@@ -78,9 +75,9 @@ func TestEightConcurrentSetProcessesLoseNothing(t *testing.T) {
 	for i := range results {
 		r := &result{}
 		results[i] = r
-		cmd := exec.CommandContext(ctx, bin, "routes", "set", "--number", numbers[i+1],
+		cmd := DialinCommand(ctx, t, env, "routes", "set", "--number", numbers[i+1],
 			"--url", fmt.Sprintf("https://bots.example.com/dialin/%d", i), "--yes")
-		cmd.Env, cmd.Stdout, cmd.Stderr = env, &r.stdout, &r.stderr
+		cmd.Stdout, cmd.Stderr = &r.stdout, &r.stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -67,6 +67,12 @@ type session struct {
 	store  routes.Store
 	api    string
 	region string // for numbers typed without a country code
+	// domain is the domain as this command last read it with the routes (APIPinless: GET /
+	// answers both), which names the state directory without another request; nil before.
+	domain *daily.Domain
+	// lastRead are the routes this command last read: the Writer starts from them (WriteFrom)
+	// and checks them under the lock instead of reading them once more.
+	lastRead []daily.PinlessDialinEntry
 }
 
 // open resolves the API and the default region and builds the client and store.
@@ -119,9 +125,19 @@ func (d *Deps) region() string {
 func (s *session) read(ctx context.Context, ios *iostreams.IOStreams) ([]daily.PinlessDialinEntry, error) {
 	var cur []daily.PinlessDialinEntry
 	err := ios.WithProgress("Reading the routes", func() (err error) {
-		cur, err = s.store.Get(ctx)
+		if s.api != APIPinless {
+			cur, err = s.store.Get(ctx)
+			return err
+		}
+		if s.domain, err = s.client.Domain(ctx); err != nil {
+			return err
+		}
+		cur, err = s.domain.PinlessDialin()
 		return err
 	})
+	if err == nil {
+		s.lastRead = routes.Clone(cur)
+	}
 	return cur, err
 }
 
@@ -144,6 +160,9 @@ func (d *Deps) domainDir(ctx context.Context, s *session) (string, error) {
 	root, err := d.StateDir()
 	if err != nil {
 		return "", err
+	}
+	if s.domain != nil {
+		return routes.DomainDirOf(s.domain, root)
 	}
 	return routes.DomainDir(ctx, s.client, root)
 }

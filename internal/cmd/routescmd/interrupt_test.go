@@ -72,7 +72,6 @@ func newHoldProxy(t *testing.T, upstream string) *holdProxy {
 // "error: interrupted", the write unverified and the backup not named.
 func TestCtrlCDuringAWrite(t *testing.T) {
 	t.Parallel()
-	bin := buildDialin(t)
 	for _, presses := range []int{1, 2} {
 		srv := dailytest.New(t, dailytest.WithoutRateLimit())
 		srv.SeedPurchased("+14155550400", time.Now().Add(-30*24*time.Hour))
@@ -80,12 +79,11 @@ func TestCtrlCDuringAWrite(t *testing.T) {
 		dir := t.TempDir()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, bin, "routes", "set", "--number", "+14155550400", "--url", "https://bots.example.com/dialin", "--yes")
-		cmd.Env = []string{
+		cmd := DialinCommand(ctx, t, []string{
 			"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "NO_COLOR=1",
 			"DAILY_API_URL=" + proxy.URL, "DAILY_API_KEY=" + srv.APIKey,
 			"DIALIN_CONFIG_DIR=" + filepath.Join(dir, "config"), "DIALIN_STATE_DIR=" + filepath.Join(dir, "state"),
-		}
+		}, "routes", "set", "--number", "+14155550400", "--url", "https://bots.example.com/dialin", "--yes")
 		var stderr testkit.SyncBuffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {

@@ -109,7 +109,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	wr, err := opts.writeRoutes(ctx, w, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
+	wr, err := opts.writeRoutes(ctx, s, w, func(cur []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error) {
 		next, _, err := routes.Remove(cur, opts.Key)
 		if errors.Is(err, routes.ErrNotFound) {
 			return cur, nil // someone else removed it meanwhile: nothing left to do

@@ -160,7 +160,7 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	if err := cmdutil.Confirm(opts.IO, opts.Yes, "Replace the routes with "+name+"?"); err != nil {
 		return err
 	}
-	wr, err := opts.writeRoutes(ctx, w, routes.RestoreGuard(saved, p.BaseHash))
+	wr, err := opts.writeRoutes(ctx, s, w, routes.RestoreGuard(saved, p.BaseHash))
 	if err != nil {
 		return badInput(err)
 	}

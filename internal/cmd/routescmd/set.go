@@ -169,7 +169,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	wr, err := opts.writeRoutes(ctx, w, routes.UpsertGuard(ec, vopts, change))
+	wr, err := opts.writeRoutes(ctx, s, w, routes.UpsertGuard(ec, vopts, change))
 	if err != nil {
 		return badInput(err)
 	}

@@ -125,6 +125,12 @@ func TestSetAddsARouteAndKeepsEveryOther(t *testing.T) {
 		t.Errorf("lock file: %v", err)
 	}
 	noSecrets(t, errOut)
+	// Before its write, the domain is read twice: by the command (the routes it shows, and the
+	// id naming the state directory: one answer), and under the lock after the backup, to
+	// check them (routes.Writer.WriteFrom). Every request counts against Daily's 100 per 5 s.
+	if reads := e.Server.CountBefore("GET", "/", "POST", "/"); reads != 2 {
+		t.Errorf("%d reads of the domain before the write, want 2: %v", reads, e.Server.Requests())
+	}
 }
 
 func TestSetReplacingAWebhookAsks(t *testing.T) {

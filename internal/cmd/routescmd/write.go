@@ -14,19 +14,19 @@ import (
 	"github.com/dialin-project/dialin/pkg/dialin/routes"
 )
 
-// writeRoutes is the one way the routes commands write: w.Write under the "Writing the
-// routes" progress, with Ctrl-C handled as the user needs it once a write has been sent.
+// writeRoutes is the one way the routes commands write: w.WriteFrom the routes the command
+// last read (s.lastRead), under the "Writing the routes" progress, with Ctrl-C handled as the user needs it once a write has been sent.
 // The first Ctrl-C lets that write finish and be read back and verified (the writer does
 // not abandon a sent write); a second one stops at once, saying that the routes may have
 // been applied and where the backup is, with exit code 130. It reports the routes another
 // machine's write undid and the writer put back.
-func (d *Deps) writeRoutes(ctx context.Context, w *routes.Writer, mutate func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error)) (*routes.WriteResult, error) {
+func (d *Deps) writeRoutes(ctx context.Context, s *session, w *routes.Writer, mutate func([]daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error)) (*routes.WriteResult, error) {
 	g := &interruptGuard{ios: d.IO}
 	defer g.stop()
 	w.Sending = g.sending
 	var wr *routes.WriteResult
 	err := d.IO.WithProgress("Writing the routes", func() (err error) {
-		wr, err = w.Write(ctx, mutate, nil)
+		wr, err = w.WriteFrom(ctx, s.lastRead, mutate, nil)
 		return err
 	})
 	if err != nil && ctx.Err() != nil && g.sent() {

@@ -23,6 +23,10 @@ func TestRequestLog(t *testing.T) {
 	if reqs[0].Path != "/" || s.Count("GET", "/rooms/ghost") != 1 || s.Count("", "/") != 1 || s.Count("POST", "/") != 0 {
 		t.Fatal("Count mismatch")
 	}
+	if s.CountBefore("GET", "/", "GET", "/rooms/ghost") != 1 || s.CountBefore("GET", "/rooms/ghost", "GET", "/") != 0 ||
+		s.CountBefore("", "/rooms/ghost", "POST", "/") != 1 {
+		t.Fatal("CountBefore mismatch")
+	}
 	s.ResetRequests()
 	if len(s.Requests()) != 0 {
 		t.Fatal("ResetRequests")

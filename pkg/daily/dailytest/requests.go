@@ -62,6 +62,24 @@ func (s *Server) Count(method, path string) int {
 	return n
 }
 
+// CountBefore is Count over the requests answered before the first one of method
+// beforeMethod on path beforePath (all of them when there is none): what a client asked
+// before it wrote, for example.
+func (s *Server) CountBefore(method, path, beforeMethod, beforePath string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if r.Method == beforeMethod && r.Path == beforePath {
+			break
+		}
+		if (method == "" || r.Method == method) && r.Path == path {
+			n++
+		}
+	}
+	return n
+}
+
 // ResetRequests forgets the recorded requests.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()

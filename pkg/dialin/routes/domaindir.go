@@ -22,6 +22,12 @@ func DomainDir(ctx context.Context, c *daily.Client, root string) (string, error
 	if err != nil {
 		return "", err
 	}
+	return DomainDirOf(dom, root)
+}
+
+// DomainDirOf is DomainDir for a domain already read: GET / answers the routes and the id
+// together, so a command that has read the routes needs no request for its directory.
+func DomainDirOf(dom *daily.Domain, root string) (string, error) {
 	name := safeName.ReplaceAllString(dom.ID, "_")
 	if name == "" || name == "." || name == ".." {
 		return "", fmt.Errorf("domain %q: Daily gave no usable domain id (%q) to name a state directory", dom.Name, dom.ID)

@@ -105,6 +105,16 @@ func (e *WriteError) Unwrap() error { return e.Err }
 // Once a write has been sent, cancelling ctx does not abandon it: the write and its
 // read-back finish, so that the result says what Daily holds.
 func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error), verify func(written []daily.PinlessDialinEntry) error) (*WriteResult, error) {
+	return w.WriteFrom(ctx, nil, mutate, verify)
+}
+
+// WriteFrom is Write starting from routes the caller read before the lock was taken (the
+// ones a command showed its user), which spares the read under the lock: the first round
+// computes the change on them and backs them up, and its re-read, under the lock, is then
+// that read. If the routes changed since the caller's read, the round starts over on the
+// fresh routes, as Write would have begun (it counts as no attempt, and the errors name the
+// backup of the fresh routes); else the write goes out. read nil is Write.
+func (w *Writer) WriteFrom(ctx context.Context, read []daily.PinlessDialinEntry, mutate func(current []daily.PinlessDialinEntry) ([]daily.PinlessDialinEntry, error), verify func(written []daily.PinlessDialinEntry) error) (*WriteResult, error) {
 	if w.LockPath != "" {
 		l, err := acquireLock(ctx, w.LockPath)
 		if err != nil {
@@ -112,12 +122,15 @@ func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessD
 		}
 		defer l.release()
 	}
-	cur, err := w.Store.Get(ctx)
-	if err != nil {
-		return nil, err
+	cur := Clone(read)
+	if read == nil {
+		var err error
+		if cur, err = w.Store.Get(ctx); err != nil {
+			return nil, err
+		}
 	}
 	res := &WriteResult{}
-	r := &rounds{res: res}
+	r := &rounds{res: res, unlocked: read != nil}
 	if err := w.converge(ctx, r, cur, mutate, verify); err != nil {
 		return r.result(err)
 	}
@@ -133,6 +146,7 @@ func (w *Writer) Write(ctx context.Context, mutate func(current []daily.PinlessD
 // rounds is the state of one Write across its attempts.
 type rounds struct {
 	res         *WriteResult
+	unlocked    bool   // the routes were read before the lock; the next re-read stands for the read under it
 	n           int    // rounds tried
 	firstBackup string // the routes before this Write touched them: what errors point to
 	backedUp    string // Hash of the routes last backed up
@@ -193,6 +207,12 @@ func (w *Writer) converge(ctx context.Context, r *rounds, cur []daily.PinlessDia
 			return err
 		}
 		var retry error
+		if r.unlocked && Hash(fresh) != Hash(cur) {
+			// The caller's read was stale: begin as Write does, on the routes read under the lock.
+			r.unlocked, r.n, round, r.firstBackup, cur = false, r.n-1, round-1, "", fresh
+			continue
+		}
+		r.unlocked = false
 		if Hash(fresh) != Hash(cur) {
 			res.Recomputed++
 			retry = errors.New("the routes kept changing while dialin was writing")
