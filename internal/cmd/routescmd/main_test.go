@@ -6,6 +6,7 @@ import (
 
 	"github.com/dialin-project/dialin/internal/cli"
 	"github.com/dialin-project/dialin/internal/cmd/routescmd"
+	"github.com/dialin-project/dialin/internal/testkit"
 )
 
 // TestMain makes this test binary double as the dialin binary, for the tests that run
@@ -15,5 +16,6 @@ func TestMain(m *testing.M) {
 	if os.Getenv(routescmd.AsDialinEnv) == "1" {
 		os.Exit(cli.Main(os.Args[1:]))
 	}
+	testkit.DefaultParallel() // the tests wait on settles, Retry-After and processes
 	os.Exit(m.Run())
 }
