@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
@@ -22,7 +23,8 @@ func TestMain(m *testing.M) {
 		runReplica()
 		return
 	}
-	redis.SetLogger(quiet{}) // the outage tests make go-redis report every failed dial
+	redis.SetLogger(quiet{})  // the outage tests make go-redis report every failed dial
+	testkit.DefaultParallel() // the tests wait on leases, restarts and bots
 	code := m.Run()
 	redistest.StopShared()
 	os.Exit(code)
