@@ -34,15 +34,7 @@ func (p *parser) bot(field string, n *yaml.Node, b *rules.Bot) {
 		case "timeout":
 			p.duration(f, v, &b.Timeout)
 		case "warm":
-			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == Auto {
-				b.WarmAuto = true
-				return
-			}
-			if v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
-				p.bad(v.Line, f, "must be auto or a whole number, got %s", describe(v))
-				return
-			}
-			p.int(f, v, &b.Warm)
+			p.autoOrInt(f, v, &b.WarmAuto, &b.Warm)
 		case "warm_start_timeout":
 			p.duration(f, v, &b.WarmStartTimeout)
 		case "warm_accept_timeout":

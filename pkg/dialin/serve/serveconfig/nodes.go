@@ -93,3 +93,15 @@ func describe(v *yaml.Node) string {
 	}
 	return yamlnode.KindName(v)
 }
+
+// autoOrInt reads a field that is Auto or a whole number (pool.rooms, bot.warm).
+func (p *parser) autoOrInt(field string, v *yaml.Node, auto *bool, n *int) {
+	switch {
+	case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == Auto:
+		*auto = true
+	case v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int":
+		p.bad(v.Line, field, "must be auto or a whole number, got %s", describe(v))
+	default:
+		p.int(field, v, n)
+	}
+}

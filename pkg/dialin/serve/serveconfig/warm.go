@@ -41,15 +41,7 @@ func (p *parser) pool(field string, n *yaml.Node, dst *rules.Pool) {
 	p.fields(n, field, []string{"rooms", "min_rooms", "refill_per_second", "room_lifetime"}, func(key, f string, v *yaml.Node) {
 		switch key {
 		case "rooms":
-			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == Auto {
-				dst.Auto = true
-				return
-			}
-			if v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" {
-				p.bad(v.Line, f, "must be auto or a whole number, got %s", describe(v))
-				return
-			}
-			p.int(f, v, &dst.Rooms)
+			p.autoOrInt(f, v, &dst.Auto, &dst.Rooms)
 		case "min_rooms":
 			p.int(f, v, &dst.MinRooms)
 		case "refill_per_second":
