@@ -28,16 +28,7 @@ func TestServeDefaultsAreFast(t *testing.T) {
 		return gauge(reg, "dialin_serve_room_pool_size") == 2 && gauge(reg, "dialin_serve_room_pool_target") == 2
 	})
 	e.Server.ResetRequests()
-	for i := range 2 {
-		id, err := e.Server.PlaceCall(dailytest.CallSpec{To: testNumber, From: fmt.Sprintf("+1555000000%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := waitCall(t, e, id, "connected", "lost", "dropped")
-		if _, ok := rec.At("connected"); !ok {
-			t.Fatalf("call %d not connected: %s %+v\n%s", i, rec.State, rec.Timeline, r.errOut)
-		}
-	}
+	connectCalls(t, e, r, 2)
 	if hits, misses := gauge(reg, "dialin_serve_room_pool_hits_total"), gauge(reg, "dialin_serve_room_pool_misses_total"); hits != 2 || misses != 0 {
 		t.Errorf("room pool hits %v misses %v, want every call's room from the pool", hits, misses)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/dialin-project/dialin/internal/cmd/standincmd"
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
 	"github.com/dialin-project/dialin/internal/testkit"
+	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/dialin/serve"
 )
 
@@ -141,5 +142,21 @@ func noSecrets(t *testing.T, out string, secrets ...string) {
 	}
 	if strings.Contains(out, "eyJ") { // a JWT: a meeting token
 		t.Fatalf("a meeting token was printed:\n%s", out)
+	}
+}
+
+// connectCalls places n calls to testNumber one after the other (from +15550000000 on) and
+// fails the test unless each connects.
+func connectCalls(t *testing.T, e *cmdtest.Env, r *running, n int) {
+	t.Helper()
+	for i := range n {
+		id, err := e.Server.PlaceCall(dailytest.CallSpec{To: testNumber, From: fmt.Sprintf("+1555000000%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := waitCall(t, e, id, "connected", "lost", "dropped")
+		if _, ok := rec.At("connected"); !ok {
+			t.Fatalf("call %d not connected: %s %+v\n%s", i, rec.State, rec.Timeline, r.errOut)
+		}
 	}
 }

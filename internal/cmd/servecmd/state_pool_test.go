@@ -2,7 +2,6 @@ package servecmd
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -39,17 +38,7 @@ func TestServeWarmRoomsSharedThroughRedis(t *testing.T) {
 	if n := rdb.ZCard(context.Background(), "pooltest:pool:default").Val(); n != 3 {
 		t.Fatalf("the pool in Redis holds %d rooms, want 3", n)
 	}
-	for i := range 2 {
-		id, err := e.Server.PlaceCall(dailytest.CallSpec{To: testNumber, From: fmt.Sprintf("+1555000000%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rec := waitCall(t, e, id, "connected", "lost", "dropped"); rec.State != "connected" {
-			if _, ok := rec.At("connected"); !ok {
-				t.Fatalf("call %d not connected: %s %+v\n%s", i, rec.State, rec.Timeline, a.errOut)
-			}
-		}
-	}
+	connectCalls(t, e, a, 2)
 	if hits := gauge(a.srv.Metrics(), "dialin_serve_room_pool_hits_total"); hits != 2 {
 		t.Errorf("pool hits = %v, want 2", hits)
 	}

@@ -33,16 +33,7 @@ func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
 		return gauge(reg, "dialin_serve_room_pool_size") == 3 && gauge(reg, "dialin_serve_warm_bots_waiting") == 2
 	})
 	e.Server.ResetRequests()
-	for i := range 3 {
-		id, err := e.Server.PlaceCall(dailytest.CallSpec{To: testNumber, From: fmt.Sprintf("+1555000000%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := waitCall(t, e, id, "connected", "lost", "dropped")
-		if _, ok := rec.At("connected"); !ok {
-			t.Fatalf("call %d not connected: %s %+v\n%s", i, rec.State, rec.Timeline, r.errOut)
-		}
-	}
+	connectCalls(t, e, r, 3)
 	if got := gauge(reg, "dialin_serve_room_pool_hits_total"); got != 3 {
 		t.Errorf("room pool hits = %v, want 3", got)
 	}
