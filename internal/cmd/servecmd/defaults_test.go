@@ -1,9 +1,7 @@
 package servecmd
 
 import (
-	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -55,11 +53,7 @@ func TestServeDefaultWarmBots(t *testing.T) {
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addr, secret := freeAddr(t), testSecret("route")
 	routeTo(t, e, addr, secret)
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms", self), "--log-format", "text")
+	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", stdinBotCmd(t), "--log-format", "text")
 	reg := r.srv.Metrics()
 	testkit.Eventually(t, "the floor of warm bots", func() bool {
 		return gauge(reg, "dialin_serve_warm_bots_waiting") == launch.AutoWarmFloor

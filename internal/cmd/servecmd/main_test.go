@@ -59,11 +59,16 @@ func heldListener(args []string) net.Listener {
 
 // botCmd is the stand-in bot with the seed's arguments; extra flags go before them.
 func botCmd(t *testing.T, extra string) string {
+	return stdinBotCmd(t) + " " + extra + " -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}"
+}
+
+// stdinBotCmd is the stand-in bot reading its call from stdin: it speaks the warm-bot contract.
+func stdinBotCmd(t *testing.T) string {
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms %s -u {room_url} -t {token} -i {call_id} -d {call_domain} -s {sip_uri}", self, extra)
+	return fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms", self)
 }
 
 // running is a serve started by a test.

@@ -1,8 +1,6 @@
 package servecmd
 
 import (
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +20,7 @@ func TestServeWarmRoomsLocalTokensAndWarmBots(t *testing.T) {
 	e := cmdtest.New(t, dailytest.WithReadyDelay(20*time.Millisecond), dailytest.WithoutRateLimit())
 	addr, secret := freeAddr(t), testSecret("route")
 	routeTo(t, e, addr, secret)
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	warmBot := fmt.Sprintf("'%s' standin-bot --startup-delay 10ms --talk-time 100ms", self)
-	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", warmBot, "--tokens", "local", "--warm-rooms", "3", "--pool-refill", "20", "--warm-bots", "2")
+	r := startServe(t, e, nil, "--addr", addr, "--bot-cmd", stdinBotCmd(t), "--tokens", "local", "--warm-rooms", "3", "--pool-refill", "20", "--warm-bots", "2")
 	reg := r.srv.Metrics()
 	testkit.Eventually(t, "a full pool and 2 warm bots", func() bool {
 		return gauge(reg, "dialin_serve_room_pool_size") == 3 && gauge(reg, "dialin_serve_warm_bots_waiting") == 2
