@@ -1,10 +1,11 @@
 package bench
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"slices"
-	"strconv"
 )
 
 // The Pipecat systems: Pipecat's runner (its stand-in, `dialin standin-pipecat-runner
@@ -19,23 +20,27 @@ func isServe(name string) bool {
 }
 
 // runnerArgv runs the runner stand-in on port with the bench's bot timings.
-func runnerArgv(cfg Config, port int) []string {
-	return []string{cfg.Dialin, "standin-pipecat-runner", "--dialin", "--addr", "127.0.0.1:" + strconv.Itoa(port),
+func runnerArgv(cfg Config, readyFile string) []string {
+	return []string{cfg.Dialin, "standin-pipecat-runner", "--dialin", "--addr", "127.0.0.1:0", "--ready-file", readyFile,
 		"--startup-delay", cfg.BotStartup.String(), "--talk-time", cfg.TalkTime.String()}
 }
 
+// runnerURLVar is the variable of the runner stand-in's ready file that holds its URL.
+const runnerURLVar = "DIALIN_STANDIN_URL"
+
 // startRunnerHelper starts the runner stand-in as a helper of l and answers its base URL.
-func (l *launched) startRunnerHelper(cfg Config, dir string, env []string) (string, error) {
-	port, err := freePort()
+func (l *launched) startRunnerHelper(ctx context.Context, cfg Config, dir string, env []string) (string, error) {
+	readyFile := filepath.Join(dir, l.name+"-runner.ready")
+	c, err := startChild(l.name+"-runner", dir, runnerArgv(cfg, readyFile), env)
 	if err != nil {
 		return "", err
 	}
-	c, err := startChild(l.name+"-runner", dir, runnerArgv(cfg, port), env)
+	l.helpers = append(l.helpers, c)
+	base, err := waitReadyURL(ctx, c, readyFile, runnerURLVar, startTimeout)
 	if err != nil {
 		return "", err
 	}
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	l.helpers, l.helperBases = append(l.helpers, c), append(l.helperBases, base)
+	l.helperBases = append(l.helperBases, base)
 	return base, nil
 }
 

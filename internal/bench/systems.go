@@ -54,18 +54,18 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 	var runner string
 	if name == SystemServePipecat {
 		var err error
-		if runner, err = l.startRunnerHelper(cfg, dir, env); err != nil {
+		if runner, err = l.startRunnerHelper(ctx, cfg, dir, env); err != nil {
 			return nil, err
 		}
 	}
-	// serve binds a port of its own (port 0) and writes its URL to a ready file; the seed
-	// runner and the Pipecat runner get a port found free.
+	// serve and the runner stand-in bind a port of their own (port 0) and write their URL to
+	// a ready file; only the seed runner, which takes nothing but --port, gets a port found free.
 	argvOf := func(port int, readyFile string) []string {
 		switch name {
 		case SystemSeed:
 			return []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
 		case SystemPipecatRunner:
-			return runnerArgv(cfg, port)
+			return runnerArgv(cfg, readyFile)
 		}
 		maxCalls := 2000
 		if holdBot != "" {
@@ -115,7 +115,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			logName = fmt.Sprintf("%s-%d", name, i+1)
 		}
 		port := 0
-		if !isServe(name) {
+		if name == SystemSeed {
 			var err error
 			if port, err = freePort(); err != nil {
 				l.stop(10 * time.Second)
@@ -130,11 +130,15 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		}
 		l.procs = append(l.procs, c)
 		base := "http://127.0.0.1:" + strconv.Itoa(port)
-		if isServe(name) {
-			if base, err = waitServeURL(ctx, c, readyFile, startTimeout); err != nil {
-				l.stop(10 * time.Second)
-				return nil, err
-			}
+		switch {
+		case isServe(name):
+			base, err = waitServeURL(ctx, c, readyFile, startTimeout)
+		case name == SystemPipecatRunner:
+			base, err = waitReadyURL(ctx, c, readyFile, runnerURLVar, startTimeout)
+		}
+		if err != nil {
+			l.stop(10 * time.Second)
+			return nil, err
 		}
 		l.bases = append(l.bases, base)
 	}
