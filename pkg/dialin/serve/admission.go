@@ -24,10 +24,15 @@ type roomStock interface {
 // callRequests is how many Daily requests stand between a call of rule and its bot (path:
 // the room unless a pooled one is ready, the token unless it is signed here) and between
 // the bot and the connected caller (patch: pinlessCallUpdate, by serve or, with patch: bot,
-// by the bot, which serve budgets for). A rule whose bot makes its own room (Pipecat Cloud)
-// costs none of serve's budget.
+// by the bot, which serve budgets for). A rule whose bot makes its own room costs serve's
+// budget only when it does so with serve's key: a Pipecat runner given the key in its body
+// (its room, its token and its bot's patch, on this domain); Pipecat Cloud and a forwarded
+// webhook use keys of their own.
 func (s *Server) callRequests(rule *rules.Rule) (path, patch int) {
 	if s.starters[rule] != nil {
+		if runnerUsesServesKey(rule) {
+			return 2, 1
+		}
 		return 0, 0
 	}
 	n := 0
@@ -123,4 +128,27 @@ func (s *Server) spendBotPatch(c *call) {
 		defer cancel()
 		_ = s.d.Client.Spend(ctx, http.MethodPost, "/dialin/pinlessCallUpdate")
 	}()
+}
+
+// runnerUsesServesKey reports whether the rule's bot is a Pipecat runner (not Pipecat Cloud)
+// that gets serve's Daily key in its body, and so makes its room, its token and its patch on
+// serve's domain budget.
+func runnerUsesServesKey(rule *rules.Rule) bool {
+	pc := rule.Bot.Pipecat
+	return pc != nil && pc.Agent == "" && !pc.OmitDailyKey
+}
+
+// spendRunnerRequests takes the room and the token a Pipecat runner will request with serve's
+// key from serve's budget before the call is posted to it, at the priority of a waiting
+// call's requests: the runner's own requests then fit the domain's budget instead of meeting
+// Daily's 429. It stops at ctx's end (the caller's hold).
+func (s *Server) spendRunnerRequests(ctx context.Context, c *call) error {
+	ctx = daily.WithPriority(ctx, daily.PriorityCall)
+	for range 2 {
+		if err := s.d.Client.Spend(ctx, http.MethodPost, "/rooms"); err != nil {
+			return err
+		}
+		s.someRequestsMade(c, 1)
+	}
+	return nil
 }

@@ -2,9 +2,11 @@ package serve
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -203,4 +205,58 @@ func TestPipecatUpstreamFailuresAreNotRetried(t *testing.T) {
 			t.Errorf("failed because %q after %d requests; want %q after 1", reason, requests.Load(), name)
 		}
 	}
+}
+
+// A Pipecat runner given serve's key makes its room and token, and its bot the patch, on
+// serve's domain budget: admission counts them, so a burst over what the budget carries
+// within the hold is refused in the webhook's answer (Daily plays the timeout message)
+// rather than accepted and then failed by the runner meeting Daily's 429; every call that is
+// accepted gets its bot, and the runner's requests are spent from serve's budget first.
+func TestPipecatRunnerBurstOverBudgetIsRefusedNotLost(t *testing.T) {
+	t.Parallel()
+	const calls = 30
+	const hold = 3 * time.Second
+	var p standins
+	cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: "http://127.0.0.1:1/start"}}}}
+	h := newHarness(t, harnessOpts{cfg: cfg, dailyLimits: true, deps: p.deps(t, 1, func(d *Deps) {
+		cfg.Default.Bot.Pipecat.URL = p.runnerURL + "/start"
+		d.HoldBudget = hold
+	})})
+	codes := make([]int, calls)
+	answers := make([]reply, calls)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes[i], answers[i] = h.post("/dialin", callBody(fmt.Sprintf("runner-%02d", i), testNumber, "+1555000"+fmt.Sprint(i), nil), h.secret, "")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	var accepted, refused []string
+	for i, code := range codes {
+		id := fmt.Sprintf("runner-%02d", i)
+		switch {
+		case code == http.StatusOK && answers[i].Status == "accepted":
+			accepted = append(accepted, id)
+		case code == http.StatusServiceUnavailable && answers[i].Status == "refused" && strings.Contains(answers[i].Reason, "request budget"):
+			refused = append(refused, id)
+		default:
+			t.Fatalf("%s answered %d %+v, want 200 accepted or 503 refused over the budget", id, code, answers[i])
+		}
+	}
+	t.Logf("%d accepted, %d refused", len(accepted), len(refused))
+	if len(accepted) < 3 || len(refused) < 5 {
+		t.Fatalf("%d accepted, %d refused: the burst should fill the budget and overflow it", len(accepted), len(refused))
+	}
+	testkit.Eventually(t, "every accepted call handed to the runner", func() bool {
+		return len(h.events.of(EventBotStarted, "")) == len(accepted)
+	})
+	if n := len(h.events.of(EventFailed, "")); n != 0 {
+		t.Fatalf("%d accepted calls failed: %+v", n, h.events.of(EventFailed, ""))
+	}
+	testkit.Eventually(t, "no request counted once the runner's are spent", func() bool { return h.srv.pendingRequests.Load() == 0 })
 }

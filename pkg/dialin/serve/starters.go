@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"path"
 	"time"
@@ -43,6 +44,15 @@ func (s *Server) newStarter(r *rules.Rule) (launch.Starter, error) {
 // timeout. The answer's room is recorded, so Daily's dialin.* events for that room find
 // the call (dialin.stopped frees its slot); its token never is.
 func (s *Server) start(ctx context.Context, c *call, st launch.Starter) {
+	if runnerUsesServesKey(c.rule) {
+		hold, cancel := context.WithDeadline(ctx, c.received.Add(s.d.HoldBudget))
+		err := s.spendRunnerRequests(hold, c)
+		cancel()
+		if err != nil {
+			s.failStep(ctx, c, "failed_bot", StepStartBot, fmt.Errorf("Daily's request budget had no room for the runner's requests within the caller's hold: %w", err))
+			return
+		}
+	}
 	room := c.rule.Room
 	started, err := st.Start(ctx, launch.DialinCall{
 		WaitUntil: time.Now().Add(s.cfg.Caps.QueueTimeout),
@@ -58,6 +68,9 @@ func (s *Server) start(ctx context.Context, c *call, st launch.Starter) {
 		}
 		s.failStep(ctx, c, "failed_bot", StepStartBot, err)
 		return
+	}
+	if runnerUsesServesKey(c.rule) {
+		s.spendBotPatch(c) // the runner's bot patches with serve's key
 	}
 	name := ""
 	if started.Room != "" {
