@@ -27,33 +27,7 @@ func TestOverBudgetBurstIsRefusedAtOnceNotLost(t *testing.T) {
 	cfg := &serveconfig.Config{Tokens: serveconfig.TokensREST}
 	h := newHarness(t, harnessOpts{cfg: cfg, dailyLimits: true, deps: func(d *Deps) { d.HoldBudget = hold }})
 
-	codes := make([]int, calls)
-	answers := make([]reply, calls)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range calls {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			codes[i], answers[i] = h.post("/dialin", callBody(fmt.Sprintf("budget-%02d", i), testNumber, "+1555000"+fmt.Sprint(i), nil), h.secret, "")
-		}()
-	}
-	close(start)
-	wg.Wait()
-
-	var accepted, refused []string
-	for i, code := range codes {
-		id := fmt.Sprintf("budget-%02d", i)
-		switch {
-		case code == http.StatusOK && answers[i].Status == "accepted":
-			accepted = append(accepted, id)
-		case code == http.StatusServiceUnavailable && answers[i].Status == "refused" && strings.Contains(answers[i].Reason, "request budget"):
-			refused = append(refused, id)
-		default:
-			t.Fatalf("%s answered %d %+v, want 200 accepted or 503 refused over the budget", id, code, answers[i])
-		}
-	}
+	accepted, refused := h.burst(t, "budget", calls)
 	t.Logf("%d accepted, %d refused", len(accepted), len(refused))
 	if len(accepted) < 5 || len(refused) < 5 {
 		t.Fatalf("%d accepted, %d refused: the burst should fill the budget and overflow it", len(accepted), len(refused))
@@ -117,4 +91,36 @@ func TestRepeatOfARefusedCallGetsTheSameAnswer(t *testing.T) {
 	if got := h.metric("dialin_serve_calls_total", refusedBudget); got != 1 {
 		t.Fatalf("calls_total{%s} = %v, want 1", refusedBudget, got)
 	}
+}
+
+// burst posts n webhooks at once (call ids prefix-00…) and sorts them by answer: 200
+// accepted, or 503 refused over Daily's request budget; any other answer fails the test.
+func (h *harness) burst(t *testing.T, prefix string, n int) (accepted, refused []string) {
+	t.Helper()
+	codes := make([]int, n)
+	answers := make([]reply, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes[i], answers[i] = h.post("/dialin", callBody(fmt.Sprintf("%s-%02d", prefix, i), testNumber, "+1555000"+fmt.Sprint(i), nil), h.secret, "")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, code := range codes {
+		id := fmt.Sprintf("%s-%02d", prefix, i)
+		switch {
+		case code == http.StatusOK && answers[i].Status == "accepted":
+			accepted = append(accepted, id)
+		case code == http.StatusServiceUnavailable && answers[i].Status == "refused" && strings.Contains(answers[i].Reason, "request budget"):
+			refused = append(refused, id)
+		default:
+			t.Fatalf("%s answered %d %+v, want 200 accepted or 503 refused over the budget", id, code, answers[i])
+		}
+	}
+	return accepted, refused
 }

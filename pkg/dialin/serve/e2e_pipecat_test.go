@@ -2,11 +2,9 @@ package serve
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -222,32 +220,7 @@ func TestPipecatRunnerBurstOverBudgetIsRefusedNotLost(t *testing.T) {
 		cfg.Default.Bot.Pipecat.URL = p.runnerURL + "/start"
 		d.HoldBudget = hold
 	})})
-	codes := make([]int, calls)
-	answers := make([]reply, calls)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range calls {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			codes[i], answers[i] = h.post("/dialin", callBody(fmt.Sprintf("runner-%02d", i), testNumber, "+1555000"+fmt.Sprint(i), nil), h.secret, "")
-		}()
-	}
-	close(start)
-	wg.Wait()
-	var accepted, refused []string
-	for i, code := range codes {
-		id := fmt.Sprintf("runner-%02d", i)
-		switch {
-		case code == http.StatusOK && answers[i].Status == "accepted":
-			accepted = append(accepted, id)
-		case code == http.StatusServiceUnavailable && answers[i].Status == "refused" && strings.Contains(answers[i].Reason, "request budget"):
-			refused = append(refused, id)
-		default:
-			t.Fatalf("%s answered %d %+v, want 200 accepted or 503 refused over the budget", id, code, answers[i])
-		}
-	}
+	accepted, refused := h.burst(t, "runner", calls)
 	t.Logf("%d accepted, %d refused", len(accepted), len(refused))
 	if len(accepted) < 3 || len(refused) < 5 {
 		t.Fatalf("%d accepted, %d refused: the burst should fill the budget and overflow it", len(accepted), len(refused))
