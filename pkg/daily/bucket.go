@@ -10,7 +10,7 @@ import (
 
 // bucket is a token bucket whose waiters are served by priority: a request takes a token at
 // once only when no request of its priority or a higher one waits; otherwise it queues, and
-// the head of the queue (highest priority, then earliest) sleeps until the bucket holds a
+// the head of the queue (highest priority, then earliest work, then earliest) sleeps until the bucket holds a
 // token for it. Tokens are never promised ahead, so a request of a higher priority that
 // arrives later overtakes every lower one still waiting.
 type bucket struct {
@@ -20,7 +20,7 @@ type bucket struct {
 	mu      sync.Mutex
 	tokens  float64
 	last    time.Time // zero: full and never used
-	queue   []*ticket // by priority, then arrival
+	queue   []*ticket // by priority, then the work's start, then arrival
 	seq     uint64
 	changed chan struct{} // closed and replaced when the head of the queue leaves
 }
@@ -29,8 +29,20 @@ type bucket struct {
 const tokenSlack = 1e-6
 
 type ticket struct {
-	prio Priority
-	seq  uint64
+	prio  Priority
+	since time.Time // the start of the request's work (WithQueuedSince), else its arrival
+	seq   uint64
+}
+
+// before orders the queue: priority, then the work's start, then arrival.
+func (a *ticket) before(t *ticket) int {
+	switch {
+	case a.prio != t.prio:
+		return int(a.prio) - int(t.prio)
+	case !a.since.Equal(t.since):
+		return a.since.Compare(t.since)
+	}
+	return int(a.seq) - int(t.seq) // never equal: seq is unique
 }
 
 func newBucket(perSecond float64, burst int) *bucket {
@@ -59,22 +71,21 @@ func (b *bucket) aheadLocked(p Priority) int {
 }
 
 // wait takes one token for a request of priority p, sleeping with sleep while it has to.
-func (b *bucket) wait(ctx context.Context, p Priority, now func() time.Time, sleep func(context.Context, time.Duration) error) error {
+func (b *bucket) wait(ctx context.Context, p Priority, since time.Time, now func() time.Time, sleep func(context.Context, time.Duration) error) error {
 	b.mu.Lock()
-	b.advanceLocked(now())
+	t := now()
+	b.advanceLocked(t)
 	if b.aheadLocked(p) == 0 && b.tokens >= 1-tokenSlack {
 		b.tokens = max(b.tokens-1, 0)
 		b.mu.Unlock()
 		return nil
 	}
 	b.seq++
-	me := &ticket{prio: p, seq: b.seq}
-	at, _ := slices.BinarySearchFunc(b.queue, me, func(a, t *ticket) int {
-		if a.prio != t.prio {
-			return int(a.prio) - int(t.prio)
-		}
-		return int(a.seq) - int(t.seq) // never equal: seq is unique
-	})
+	if since.IsZero() {
+		since = t
+	}
+	me := &ticket{prio: p, since: since, seq: b.seq}
+	at, _ := slices.BinarySearchFunc(b.queue, me, (*ticket).before)
 	b.queue = slices.Insert(b.queue, at, me)
 	b.mu.Unlock()
 	for {

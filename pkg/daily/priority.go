@@ -1,11 +1,14 @@
 package daily
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Priority orders the requests that wait for the same rate-limit class of one Client: when
 // the budget is spent, a waiting request of a higher priority (a lower value) is let through
 // before every waiting request of a lower one, whenever it arrived. Requests of one priority
-// go in arrival order.
+// go in the order of their work's start (WithQueuedSince), else of their arrival.
 type Priority int
 
 const (
@@ -54,4 +57,21 @@ func PriorityOf(ctx context.Context) Priority {
 		return p
 	}
 	return PriorityCall
+}
+
+type queuedSinceKey struct{}
+
+// WithQueuedSince marks the requests made with ctx as work that began at since (a call's
+// arrival): among waiting requests of one priority, those of earlier work go first. A call's
+// second request (its token after its room) then waits behind the calls that arrived before
+// it, not behind every request queued while its first waited, and the requests of one call
+// go through together.
+func WithQueuedSince(ctx context.Context, since time.Time) context.Context {
+	return context.WithValue(ctx, queuedSinceKey{}, since)
+}
+
+// queuedSince is the time WithQueuedSince gave ctx, or zero.
+func queuedSince(ctx context.Context) time.Time {
+	t, _ := ctx.Value(queuedSinceKey{}).(time.Time)
+	return t
 }

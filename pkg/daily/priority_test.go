@@ -159,3 +159,71 @@ func next(t *testing.T, done <-chan daily.Priority) daily.Priority {
 		return 0
 	}
 }
+
+// Among requests of one priority, those of earlier work go first (WithQueuedSince): a call's
+// second request goes ahead of the calls that arrived after it, which queued while its first
+// waited, so that the call's requests go through together.
+func TestBudgetLetsAnEarlierCallsSecondRequestGoFirst(t *testing.T) {
+	t.Parallel()
+	srv := dailytest.New(t, dailytest.WithoutRateLimit())
+	clock := newManualClock()
+	c := daily.New(srv.APIKey, daily.WithBaseURL(srv.URL), daily.WithClock(clock.Now, clock.Sleep))
+	ctx := testContext(t)
+	for range daily.GeneralBurst {
+		if err := c.Spend(ctx, http.MethodPost, "/rooms"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arrived := clock.Now()
+	callCtx := func(i int) context.Context { return daily.WithQueuedSince(ctx, arrived.Add(time.Duration(i)*time.Second)) }
+	through := make(chan string, 8)
+	queued := func(n int) {
+		t.Helper()
+		testkit.Eventually(t, fmt.Sprintf("%d requests to queue", n), func() bool {
+			return near(c.Delay(daily.PriorityHousekeeping, http.MethodPost, "/rooms", 1), time.Duration(n+1)*daily.GeneralInterval)
+		})
+	}
+	go func() { // the first call: its room, then its token
+		for _, what := range []string{"first room", "first token"} {
+			if c.Spend(callCtx(0), http.MethodPost, "/rooms") != nil {
+				return
+			}
+			through <- what
+		}
+	}()
+	queued(1)
+	for i, what := range []string{"second room", "third room"} {
+		go func() {
+			if c.Spend(callCtx(i+1), http.MethodPost, "/rooms") == nil {
+				through <- what
+			}
+		}()
+		queued(i + 2)
+	}
+	step := daily.GeneralInterval + time.Microsecond
+	clock.advanceWhenAsleep(t, 1, step)
+	if got := nextName(t, through); got != "first room" {
+		t.Fatalf("first through = %s, want the first room", got)
+	}
+	queued(3) // the first call's token joined the queue, ahead of the other two
+	for _, want := range []string{"first token", "second room", "third room"} {
+		// The head may be asleep, or about to find the token the step adds.
+		testkit.Eventually(t, "a request asleep on the clock", func() bool { return clock.Sleepers() > 0 })
+		clock.Advance(step)
+		if got := nextName(t, through); got != want {
+			t.Fatalf("through = %s, want %s", got, want)
+		}
+	}
+}
+
+// nextName is the next request let through; it fails the test after 10 s.
+func nextName(t *testing.T, through <-chan string) string {
+	t.Helper()
+	select {
+	case s := <-through:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no request went through")
+		return ""
+	}
+}

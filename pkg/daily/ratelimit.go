@@ -73,7 +73,7 @@ func (s *limiterSet) wait(ctx context.Context, c *Client, method, path string) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.forRequest(method, path).wait(ctx, PriorityOf(ctx), c.now, c.sleep)
+	return s.forRequest(method, path).wait(ctx, PriorityOf(ctx), queuedSince(ctx), c.now, c.sleep)
 }
 
 // Spend takes from the client's budget the share of one request of method and path at ctx's

@@ -100,6 +100,14 @@ func (s *Server) someRequestsMade(c *call, n int64) {
 	}
 }
 
+// inBudgetQueue marks the Daily requests made with ctx as the call's: in the budget's queue
+// they wait behind the calls that arrived before this one and go ahead of those after it, so
+// that a call's room and token (or the two requests of a Pipecat runner spent for it) go
+// through together instead of each waiting behind every request queued since.
+func (c *call) inBudgetQueue(ctx context.Context) context.Context {
+	return daily.WithQueuedSince(ctx, c.received)
+}
+
 // refusedBudget is the outcome (calls_total) and record reason of a call refused because
 // Daily's rate budget could not carry it within the caller's hold.
 const refusedBudget = "refused_rate_budget"
@@ -124,7 +132,7 @@ func (s *Server) spendBotPatch(c *call) {
 	// Not waited for by Shutdown: it sends nothing, and ends within patchTimeout.
 	go func() {
 		defer s.requestsMade(c)
-		ctx, cancel := context.WithTimeout(daily.WithPriority(context.Background(), daily.PriorityPatch), patchTimeout)
+		ctx, cancel := context.WithTimeout(daily.WithPriority(c.inBudgetQueue(context.Background()), daily.PriorityPatch), patchTimeout)
 		defer cancel()
 		_ = s.d.Client.Spend(ctx, http.MethodPost, "/dialin/pinlessCallUpdate")
 	}()
@@ -143,7 +151,7 @@ func runnerUsesServesKey(rule *rules.Rule) bool {
 // call's requests: the runner's own requests then fit the domain's budget instead of meeting
 // Daily's 429. It stops at ctx's end (the caller's hold).
 func (s *Server) spendRunnerRequests(ctx context.Context, c *call) error {
-	ctx = daily.WithPriority(ctx, daily.PriorityCall)
+	ctx = daily.WithPriority(c.inBudgetQueue(ctx), daily.PriorityCall)
 	for range 2 {
 		if err := s.d.Client.Spend(ctx, http.MethodPost, "/rooms"); err != nil {
 			return err

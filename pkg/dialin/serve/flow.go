@@ -45,7 +45,7 @@ func (s *Server) run(c *call) {
 	// store each is a network round trip on the way to the bot).
 
 	// The room and the token are retried while the caller can still be holding.
-	stepCtx, cancel := context.WithDeadline(ctx, later(c.received.Add(s.d.HoldBudget), time.Now().Add(min(minStepWindow, s.d.HoldBudget))))
+	stepCtx, cancel := context.WithDeadline(c.inBudgetQueue(ctx), later(c.received.Add(s.d.HoldBudget), time.Now().Add(min(minStepWindow, s.d.HoldBudget))))
 	defer cancel()
 	room, err := s.d.Rooms.Room(stepCtx, RoomRequest{CallID: c.id, CallDomain: c.domain, To: c.to, From: c.from, SIPHeaders: c.headers, Rule: c.rule})
 	if err != nil {
