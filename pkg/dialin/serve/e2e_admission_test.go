@@ -97,6 +97,13 @@ func TestRepeatOfARefusedCallGetsTheSameAnswer(t *testing.T) {
 // accepted, or 503 refused over Daily's request budget; any other answer fails the test.
 func (h *harness) burst(t *testing.T, prefix string, n int) (accepted, refused []string) {
 	t.Helper()
+	return h.stream(t, prefix, n, 0)
+}
+
+// stream posts n signed webhooks, one every interval (all at once for 0), and sorts the
+// calls by serve's answer as burst does.
+func (h *harness) stream(t *testing.T, prefix string, n int, every time.Duration) (accepted, refused []string) {
+	t.Helper()
 	codes := make([]int, n)
 	answers := make([]reply, n)
 	var wg sync.WaitGroup
@@ -106,6 +113,7 @@ func (h *harness) burst(t *testing.T, prefix string, n int) (accepted, refused [
 		go func() {
 			defer wg.Done()
 			<-start
+			time.Sleep(time.Duration(i) * every) // pacing the load, not waiting for an outcome
 			codes[i], answers[i] = h.post("/dialin", callBody(fmt.Sprintf("%s-%02d", prefix, i), testNumber, "+1555000"+fmt.Sprint(i), nil), h.secret, "")
 		}()
 	}

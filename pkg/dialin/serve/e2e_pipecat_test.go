@@ -233,3 +233,28 @@ func TestPipecatRunnerBurstOverBudgetIsRefusedNotLost(t *testing.T) {
 	}
 	testkit.Eventually(t, "no request counted once the runner's are spent", func() bool { return h.srv.pendingRequests.Load() == 0 })
 }
+
+// Calls arriving faster than Daily's budget, over seconds: serve spends each call's two runner
+// requests together (the call's place in the budget's queue is its arrival), so the runner's
+// room and token follow their spends and fit Daily's window. When a call's second spend waited
+// behind every call queued since its first, the runner's requests of many calls went out at
+// once, past Daily's window, and those calls failed after serve had accepted them.
+func TestPipecatRunnerStreamOverBudgetLosesNoAcceptedCall(t *testing.T) {
+	t.Parallel()
+	const calls = 60
+	var p standins
+	cfg := &serveconfig.Config{Default: &rules.Rule{Bot: rules.Bot{Pipecat: &rules.Pipecat{URL: "http://127.0.0.1:1/start"}}},
+		Caps: serveconfig.Caps{Global: calls}} // these calls never end: each keeps its slot
+	h := newHarness(t, harnessOpts{cfg: cfg, dailyLimits: true, deps: p.deps(t, 1, func(d *Deps) {
+		cfg.Default.Bot.Pipecat.URL = p.runnerURL + "/start"
+		d.HoldBudget = 12 * time.Second
+	})})
+	accepted, refused := h.stream(t, "stream", calls, 40*time.Millisecond) // 25 calls/s for 2.4 s
+	t.Logf("%d accepted, %d refused", len(accepted), len(refused))
+	testkit.Eventually(t, "every accepted call handed to the runner or failed", func() bool {
+		return len(h.events.of(EventBotStarted, ""))+len(h.events.of(EventFailed, "")) == len(accepted)
+	})
+	if n := len(h.events.of(EventFailed, "")); n != 0 {
+		t.Fatalf("%d of %d accepted calls failed: %+v", n, len(accepted), h.events.of(EventFailed, "")[0])
+	}
+}
