@@ -79,16 +79,16 @@ func NewCmdStandinBot(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comm
 
 func run(ctx context.Context, opts *Options) error {
 	call, startupDelay := opts.Call, opts.StartupDelay
+	apiURL, apiKey, err := opts.Config()
+	if err != nil {
+		return err
+	}
 	if call.RoomURL == "" {
-		c, err := waitForCall(ctx, opts) // warm.go: the start-up comes before the call
+		c, err := waitForCall(ctx, opts, apiURL, apiKey) // warm.go: the start-up comes before the call
 		if err != nil {
 			return err
 		}
 		call, startupDelay = c, 0
-	}
-	apiURL, apiKey, err := opts.Config()
-	if err != nil {
-		return err
 	}
 	o := standin.Options{
 		APIURL: apiURL, APIKey: apiKey,

@@ -81,3 +81,13 @@ func (c *Client) Advance(ctx context.Context, d time.Duration) (time.Time, error
 	err := c.do(ctx, http.MethodPost, "/_emulator/clock", nil, c.apiKey, map[string]float64{"advance_s": d.Seconds()}, &out)
 	return out.Now, err
 }
+
+// Now reads the emulator's clock. A bot that waits for its call reads it during its start-up
+// to open its connection to the emulator before the call comes.
+func (c *Client) Now(ctx context.Context) (time.Time, error) {
+	var out struct {
+		Now time.Time `json:"now"`
+	}
+	err := c.do(ctx, http.MethodGet, "/_emulator/clock", nil, c.apiKey, nil, &out)
+	return out.Now, err
+}
