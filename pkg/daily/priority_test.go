@@ -175,7 +175,9 @@ func TestBudgetLetsAnEarlierCallsSecondRequestGoFirst(t *testing.T) {
 		}
 	}
 	arrived := clock.Now()
-	callCtx := func(i int) context.Context { return daily.WithQueuedSince(ctx, arrived.Add(time.Duration(i)*time.Second)) }
+	callCtx := func(i int) context.Context {
+		return daily.WithQueuedSince(ctx, arrived.Add(time.Duration(i)*time.Second))
+	}
 	through := make(chan string, 8)
 	queued := func(n int) {
 		t.Helper()
