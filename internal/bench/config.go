@@ -57,6 +57,7 @@ type Config struct {
 	WorkDir      string        // logs and config files; "" makes a temporary one
 	Progress     func(string)  // one line per step, for a person watching; nil: silent
 	KeepWorkDir  bool          // keep WorkDir's logs after the run
+	CPUProfile   bool          // each serve with --cpu-profile WorkDir/<its log's name>.cpu.pprof; keeps WorkDir
 	SettleExtra  time.Duration // extra time to wait for calls beyond the hold timeout
 	ReadyTimeout time.Duration // how long a system may take to start (and fill its pools)
 	// Replicas is how many `dialin serve` processes run serve and serve-warm, behind a

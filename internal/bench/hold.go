@@ -55,7 +55,7 @@ func Hold(ctx context.Context, cfg Config, calls int) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer l.stop(10 * time.Second)
+	defer l.finish(cfg)
 	if err := l.waitReady(ctx, cfg, cfg.ReadyTimeout); err != nil {
 		return nil, err
 	}

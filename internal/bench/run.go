@@ -101,7 +101,7 @@ func workDir(cfg *Config) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if cfg.KeepWorkDir {
+	if cfg.KeepWorkDir || cfg.CPUProfile {
 		cfg.progress("logs in %s", dir)
 		return dir, func() {}, nil
 	}
@@ -120,7 +120,7 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 	if err != nil {
 		return System{}, nil, err
 	}
-	defer l.stop(10 * time.Second)
+	defer l.finish(cfg)
 	if err := l.waitReady(ctx, cfg, cfg.ReadyTimeout); err != nil {
 		return System{}, nil, err
 	}

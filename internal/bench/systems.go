@@ -38,6 +38,7 @@ type launched struct {
 	lb          *balancer // nil with one process
 	warmBots    int       // serve-warm's --warm-bots, per replica
 	autoPool    bool      // serve with its default auto room pool (not a hold run)
+	profiles    []string  // each serve process's --cpu-profile (Config.CPUProfile)
 }
 
 // launch starts the named system against e: for serve, serve-warm and serve-pipecat,
@@ -60,7 +61,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 	}
 	// serve and the runner stand-in bind a port of their own (port 0) and write their URL to
 	// a ready file; only the seed runner, which takes nothing but --port, gets a port found free.
-	argvOf := func(port int, readyFile string) []string {
+	argvOf := func(port int, readyFile, profile string) []string {
 		switch name {
 		case SystemSeed:
 			return []string{cfg.Python, cfg.SeedRunner, "--port", strconv.Itoa(port)}
@@ -92,6 +93,9 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		if st != nil && holdBot == "" {
 			argv = append(argv, "--state", st.url(name))
 		}
+		if profile != "" {
+			argv = append(argv, "--cpu-profile", profile)
+		}
 		return argv
 	}
 	path := "/dialin"
@@ -106,7 +110,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 	// is known only once serve listens: the route gets its secret first, its URL after.
 	secret := newRouteSecret()
 	if err := e.route(ctx, parkedRouteURL, secret); err != nil {
-		l.stop(10 * time.Second)
+		l.stop(stopTimeout)
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
 	for i := range n {
@@ -118,14 +122,19 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		if name == SystemSeed {
 			var err error
 			if port, err = freePort(); err != nil {
-				l.stop(10 * time.Second)
+				l.stop(stopTimeout)
 				return nil, err
 			}
 		}
 		readyFile := filepath.Join(dir, logName+".ready")
-		c, err := startChild(logName, dir, argvOf(port, readyFile), env)
+		profile := ""
+		if cfg.CPUProfile && isServe(name) {
+			profile = filepath.Join(dir, logName+".cpu.pprof")
+			l.profiles = append(l.profiles, profile)
+		}
+		c, err := startChild(logName, dir, argvOf(port, readyFile, profile), env)
 		if err != nil {
-			l.stop(10 * time.Second)
+			l.stop(stopTimeout)
 			return nil, err
 		}
 		l.procs = append(l.procs, c)
@@ -137,7 +146,7 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			base, err = waitReadyURL(ctx, c, readyFile, runnerURLVar, startTimeout)
 		}
 		if err != nil {
-			l.stop(10 * time.Second)
+			l.stop(stopTimeout)
 			return nil, err
 		}
 		l.bases = append(l.bases, base)
@@ -146,13 +155,13 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 	if n > 1 {
 		var err error
 		if l.lb, err = startBalancer(l.bases); err != nil {
-			l.stop(10 * time.Second)
+			l.stop(stopTimeout)
 			return nil, err
 		}
 		l.webhook = l.lb.base + path
 	}
 	if err := e.route(ctx, l.webhook, secret); err != nil {
-		l.stop(10 * time.Second)
+		l.stop(stopTimeout)
 		return nil, fmt.Errorf("routing the number to %s: %w", name, err)
 	}
 	return l, nil

@@ -67,6 +67,8 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			"--replicas N --state redis://… runs serve, serve-rest and serve-warm as N serve processes\n" +
 			"sharing that Redis, behind a round-robin balancer on loopback; the report adds each\n" +
 			"system's Redis round trips per call. It fails at once if Redis does not answer.\n\n" +
+			"--cpu-profile writes a Go CPU profile of each serve process's run (go tool pprof -top FILE),\n" +
+			"to see where serve's own share of a call goes; the paths are printed when each system stops.\n\n" +
 			"--hold N measures something else: serve's resident memory while it holds N calls at once,\n" +
 			"each with a running bot process. See docs/benchmarks.md.",
 		Example: "  dialin bench --quick\n" +
@@ -113,6 +115,7 @@ func NewCmdBench(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.StringVar(&def.State, "state", "memory", "serve's --state: memory, or a `URL` redis://HOST:PORT/DB the replicas share (password: DIALIN_REDIS_PASSWORD)")
 	fl.IntVar(&opts.Hold, "hold", 0, "Instead: measure serve's memory holding `N` calls at once")
 	fl.BoolVar(&opts.KeepLogs, "keep-logs", false, "Keep the systems' logs (their directory is printed)")
+	fl.BoolVar(&def.CPUProfile, "cpu-profile", false, "Run each serve with --cpu-profile into the logs' directory (kept, printed): SYSTEM.cpu.pprof, SYSTEM-N.cpu.pprof for replicas; read one with go tool pprof -top FILE")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter)
 	return cmd
 }
@@ -155,6 +158,7 @@ func applyFlags(c *cobra.Command, cfg *bench.Config, opts *Options) error {
 	}
 	cfg.Systems = opts.Systems
 	cfg.KeepWorkDir = opts.KeepLogs
+	cfg.CPUProfile, _ = fl.GetBool("cpu-profile")
 	exe, err := os.Executable()
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package benchcmd_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -178,12 +179,17 @@ func TestBenchHold(t *testing.T) {
 
 // TestBenchRunsPipecatSystems runs serve in front of the runner stand-in and the runner
 // stand-in alone: every call connects through each, serve's share is measured only where
-// serve runs, and the runner behind serve is a helper that is stopped with the system.
+// serve runs, and the runner behind serve is a helper that is stopped with the system. With
+// CPUProfile, serve (and only serve) writes a CPU profile, stopped by SIGTERM, and the run
+// says where it is.
 func TestBenchRunsPipecatSystems(t *testing.T) {
 	t.Parallel()
 	cfg := smallConfig(t)
 	cfg.Systems = []string{bench.SystemServePipecat, bench.SystemPipecatRunner}
 	cfg.WorkDir = t.TempDir()
+	cfg.CPUProfile = true
+	progress := &testkit.SyncBuffer{}
+	cfg.Progress = func(line string) { fmt.Fprintln(progress, line) }
 	rep, err := bench.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -213,6 +219,14 @@ func TestBenchRunsPipecatSystems(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(cfg.WorkDir, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	profile := filepath.Join(cfg.WorkDir, "serve-pipecat.cpu.pprof")
+	testkit.CheckCPUProfile(t, profile)
+	if want := "serve-pipecat: CPU profile in " + profile; !strings.Contains(progress.String(), want) {
+		t.Errorf("progress lacks %q:\n%s", want, progress)
+	}
+	if profiles, _ := filepath.Glob(filepath.Join(cfg.WorkDir, "*.pprof")); len(profiles) != 1 {
+		t.Errorf("profiles %v, want serve-pipecat's alone (the runners are not serve)", profiles)
 	}
 	checkSchema(t, rep)
 }

@@ -3,22 +3,26 @@ package benchcmd_test
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/dialin-project/dialin/internal/bench"
+	"github.com/dialin-project/dialin/internal/testkit"
 	"github.com/dialin-project/dialin/pkg/dialin/serve/redisstate/redistest"
 )
 
 // TestBenchReplicasShareRedis runs serve and serve-warm as two replicas each, sharing a real
 // Redis behind the bench's balancer: every call connects, each with one bot across both
-// replicas, and the report says how many replicas ran and what the shared state cost.
+// replicas, and the report says how many replicas ran and what the shared state cost. With
+// CPUProfile, each replica writes a CPU profile of its own.
 func TestBenchReplicasShareRedis(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	cfg := smallConfig(t)
 	cfg.Systems = []string{bench.SystemServe, bench.SystemWarm}
 	cfg.Replicas, cfg.State = 2, srv.URL()
+	cfg.WorkDir, cfg.CPUProfile = t.TempDir(), true
 	rep, err := bench.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +40,9 @@ func TestBenchReplicasShareRedis(t *testing.T) {
 		if s.Name == bench.SystemWarm && s.CriticalRequestsPerCall != 0 {
 			t.Errorf("serve-warm: %v Daily requests per call between webhook and bot; want none (the shared pool)", s.CriticalRequestsPerCall)
 		}
+	}
+	for _, name := range []string{"serve-1", "serve-2", "serve-warm-1", "serve-warm-2"} {
+		testkit.CheckCPUProfile(t, filepath.Join(cfg.WorkDir, name+".cpu.pprof"))
 	}
 	// The schema of issue 5, plus the two optional keys.
 	b, _ := json.Marshal(rep)

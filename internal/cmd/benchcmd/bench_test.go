@@ -45,6 +45,12 @@ func TestBenchFlags(t *testing.T) {
 		strings.Join(o.Config.Systems, ",") != "serve-warm" || o.Exporter == nil || o.Config.SeedRunner != "/x/seed.py" {
 		t.Errorf("--quick with flags: %+v", o.Config)
 	}
+	if o.Config.CPUProfile {
+		t.Errorf("--cpu-profile is on without the flag")
+	}
+	if o, err := parse(t, "--quick", "--cpu-profile"); err != nil || !o.Config.CPUProfile {
+		t.Errorf("--quick --cpu-profile: %v %+v", err, o)
+	}
 }
 
 func TestBenchFlagErrors(t *testing.T) {

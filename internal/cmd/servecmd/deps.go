@@ -38,9 +38,10 @@ type DepsHook struct {
 // newXHook() *DepsHook in a file of its own and add one line here.
 func depsHooks() []*DepsHook {
 	return []*DepsHook{
-		newStateHook(), // state.go: --state redis://… (first: the warm room pool may share it)
-		newWarmHook(),  // warm.go: --warm-rooms, --warm-bots
-		newAdminHook(), // admin.go: --call-history, --admin-addr (after state: the history may share its Redis)
+		newProfileHook(), // profile.go: --cpu-profile (first: it covers what the others start)
+		newStateHook(),   // state.go: --state redis://… (before warm: the warm room pool may share it)
+		newWarmHook(),    // warm.go: --warm-rooms, --warm-bots
+		newAdminHook(),   // admin.go: --call-history, --admin-addr (after state: the history may share its Redis)
 	}
 }
 

@@ -66,6 +66,7 @@ type Options struct {
 	InsecureSkipVerify bool
 	LogFormat          string // "" until validated: text on a terminal, JSON otherwise
 	ReadyFile          string // written with serve's URLs once it listens (readyfile.go)
+	CPUProfile         string // --cpu-profile: a Go CPU profile of the run, written at shutdown (profile.go)
 
 	// State is --state: memory, or the Redis that replicas share (state.go).
 	State string

@@ -62,6 +62,8 @@ func TestNewCmdServeFlags(t *testing.T) {
 		{[]string{"--bot-cmd", seedCmd, "--max-call-duration", "0s"}, "--max-call-duration: must be between 1s and 168h, got 0s"},
 		{[]string{"--bot-cmd", seedCmd, "--shutdown-timeout", "-1s"}, "--shutdown-timeout: must be between 1s and 1h, got -1s"},
 		{[]string{"--bot-cmd", seedCmd, "--log-format", "xml"}, `--log-format: must be text or json, got "xml"`},
+		{[]string{"--bot-cmd", seedCmd, "--cpu-profile", "/nonexistent-4711/serve.pprof"}, "--cpu-profile: directory /nonexistent-4711 does not exist"},
+		{[]string{"--bot-cmd", seedCmd, "--cpu-profile", " "}, "--cpu-profile: must name a file"},
 		{[]string{"--bot-cmd", seedCmd, "--addr", "0.0.0.0:7860", "--insecure-skip-verify"}, "--insecure-skip-verify: only with a loopback --addr"},
 		{[]string{"--bot-cmd", seedCmd, "extra"}, ""},
 	} {
