@@ -226,11 +226,17 @@ func runSystem(ctx context.Context, cfg Config, name, dir string, st *benchState
 // stateTrips counts a serve's requests to the shared state's Redis.
 const stateTrips = "dialin_serve_state_round_trips_total"
 
+// poolPoll is how often the bench reads serve's /metrics while it waits for full pools. Each
+// read costs serve a scrape (its process collector reads /proc, the answer is gzipped), which
+// counts in serve's cpu s when it waits after a phase: CPU profiles showed reads every 50 ms
+// as the largest item of a burst-only run.
+const poolPoll = 250 * time.Millisecond
+
 // waitPools waits (at most a minute) until serve-warm's pools are full again.
 func (l *launched) waitPools(ctx context.Context, cfg Config) {
 	deadline := time.Now().Add(time.Minute)
 	for !l.poolsFull(cfg) && time.Now().Before(deadline) && ctx.Err() == nil {
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(poolPoll)
 	}
 }
 

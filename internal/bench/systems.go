@@ -191,7 +191,7 @@ func (l *launched) waitReady(ctx context.Context, cfg Config, timeout time.Durat
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(poolPoll):
 		}
 	}
 }
