@@ -73,6 +73,15 @@ type Config struct {
 // raised for this load (5 × the published 20), as a customer at 20 calls per second would ask.
 const RaisedDailyRateLimit = 100.0
 
+// admissionMargin is the serve systems' --admission-margin: what a user sets for this bot, its
+// time from being handed a call to the caller connected (its start-up, the SIP endpoint's
+// ready delay, its join and patch requests), and half a second to spare.
+func (c Config) admissionMargin() time.Duration {
+	m := c.BotStartup + c.ReadyDelay + 2*c.Latency + 500*time.Millisecond
+	// serve takes a margin under its hold only; past half of it, the bot is too slow anyway.
+	return max(min(m, c.HoldTimeout/2), 100*time.Millisecond).Round(time.Millisecond)
+}
+
 // dailyRateLimit is what the serve systems are told Daily allows.
 func (c Config) dailyRateLimit() float64 {
 	if c.DailyLimits {

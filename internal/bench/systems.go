@@ -73,7 +73,8 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 			maxCalls = holdCalls + 10
 		}
 		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:0", "--ready-file", readyFile, "--log-format", "json",
-			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s", "--hold", cfg.HoldTimeout.String()}
+			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s", "--hold", cfg.HoldTimeout.String(),
+			"--admission-margin", cfg.admissionMargin().String()}
 		switch {
 		case holdBot != "":
 			// No pool: the hold run measures the memory of held calls, not of pooled rooms.

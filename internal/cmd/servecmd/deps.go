@@ -89,7 +89,7 @@ func (b *DepsBuild) Close() {
 // metrics observing every request), the logger and the event sink, the signing secrets,
 // then each hook. It is the one place dependencies are decided.
 func buildDeps(ctx context.Context, o *Options, cfg *serveconfig.Config) (*DepsBuild, error) {
-	b := &DepsBuild{Opts: o, Config: cfg, Deps: &serve.Deps{InsecureSkipVerify: o.InsecureSkipVerify, HoldBudget: o.Hold}}
+	b := &DepsBuild{Opts: o, Config: cfg, Deps: &serve.Deps{InsecureSkipVerify: o.InsecureSkipVerify, HoldBudget: o.Hold, AdmissionMargin: o.AdmissionMargin}}
 	d := b.Deps
 
 	webhookSecret, from, err := secretfile.Resolve(o.IO, "--webhook-secret-file", o.WebhookSecretFile, o.Changed("webhook-secret-file"), secretfile.EnvWebhookSecret, o.Getenv)

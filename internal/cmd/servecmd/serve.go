@@ -57,6 +57,7 @@ type Options struct {
 	MaxCallDuration                         time.Duration
 	ShutdownTimeout                         time.Duration
 	Hold                                    time.Duration
+	AdmissionMargin                         time.Duration
 	// DailyRateLimit is the requests per second Daily allows the domain (--daily-rate-limit):
 	// the published 20 unless Daily raised it; serve's request budget is sized to it.
 	DailyRateLimit float64
@@ -181,6 +182,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl.IntVar(&opts.MaxConns, "max-conns", serve.DefaultMaxConns, "Open connections on --addr; past them /healthz and /readyz still answer, webhooks get 503")
 	fl.DurationVar(&opts.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "On SIGINT/SIGTERM, how long to wait for calls under way to reach their bot")
 	fl.DurationVar(&opts.Hold, "hold", serve.DefaultHoldBudget, "How long Daily holds a caller: a call whose room and token cannot get through Daily's rate budget by then is refused at once (503), and retries stop there")
+	fl.DurationVar(&opts.AdmissionMargin, "admission-margin", serve.DefaultAdmissionMargin, "Of the hold, how much admission keeps for the bot after Daily's budget lets a call's requests through: at least the bot's time from being handed the call to the caller connected (start-up, join, patch)")
 	fl.Float64Var(&opts.DailyRateLimit, "daily-rate-limit", 0, "Requests per second Daily allows this domain (set what Daily raised it to): serve's request budget, admission, and the pool's default refill scale with it (default: the config's daily_rate_limit, else 20, the published limit)")
 	readyFileFlag(fl, opts)
 	fl.StringVar(&opts.LogFormat, "log-format", "", "Logs on stderr: text or json (default: text on a terminal, else json)")

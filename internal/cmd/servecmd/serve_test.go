@@ -61,6 +61,8 @@ func TestNewCmdServeFlags(t *testing.T) {
 		{[]string{"--bot-cmd", seedCmd, "--queue-timeout", "11m"}, "--queue-timeout: must be between 0 and 10m, got 11m0s"},
 		{[]string{"--bot-cmd", seedCmd, "--max-call-duration", "0s"}, "--max-call-duration: must be between 1s and 168h, got 0s"},
 		{[]string{"--bot-cmd", seedCmd, "--shutdown-timeout", "-1s"}, "--shutdown-timeout: must be between 1s and 1h, got -1s"},
+		{[]string{"--bot-cmd", seedCmd, "--admission-margin", "50ms"}, "--admission-margin: must be between 100ms and 5m, got 50ms"},
+		{[]string{"--bot-cmd", seedCmd, "--hold", "10s", "--admission-margin", "10s"}, "--admission-margin: must be shorter than --hold (10s), got 10s"},
 		{[]string{"--bot-cmd", seedCmd, "--log-format", "xml"}, `--log-format: must be text or json, got "xml"`},
 		{[]string{"--bot-cmd", seedCmd, "--cpu-profile", "/nonexistent-4711/serve.pprof"}, "--cpu-profile: directory /nonexistent-4711 does not exist"},
 		{[]string{"--bot-cmd", seedCmd, "--cpu-profile", " "}, "--cpu-profile: must name a file"},

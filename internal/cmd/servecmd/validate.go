@@ -117,6 +117,7 @@ func checkDurations(o *Options, bad func(string, ...any)) {
 		{"max-call-duration", o.MaxCallDuration, serveconfig.MaxCallDurationRange},
 		{"shutdown-timeout", o.ShutdownTimeout, serveconfig.DurationRange{Lo: time.Second, Hi: time.Hour}},
 		{"hold", o.Hold, serveconfig.DurationRange{Lo: 5 * time.Second, Hi: 10 * time.Minute}},
+		{"admission-margin", o.AdmissionMargin, serveconfig.DurationRange{Lo: 100 * time.Millisecond, Hi: 5 * time.Minute}},
 	} {
 		if !o.Changed(d.flag) {
 			continue
@@ -124,6 +125,9 @@ func checkDurations(o *Options, bad func(string, ...any)) {
 		if msg := d.bounds.Violation(d.v, true); msg != "" {
 			bad("--%s: %s", d.flag, msg)
 		}
+	}
+	if (o.Changed("admission-margin") || o.Changed("hold")) && o.AdmissionMargin >= o.Hold {
+		bad("--admission-margin: must be shorter than --hold (%s), got %s", shortDuration(o.Hold), shortDuration(o.AdmissionMargin))
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 	"github.com/dialin-project/dialin/pkg/dialin/serve/rules"
 )
 
-// admissionMargin is the part of the caller's hold kept, after the budget lets a call's
-// requests through, for the requests themselves and the bot's start.
-const admissionMargin = 2 * time.Second
+// DefaultAdmissionMargin is the part of the caller's hold kept, after the budget lets a call's
+// requests through, for the requests themselves and the bot's start (Deps.AdmissionMargin,
+// --admission-margin): enough for a warm bot or a bot that starts in about a second and a
+// half; a slower bot needs more, or calls admitted near the end of the hold are lost.
+const DefaultAdmissionMargin = 2 * time.Second
 
 // roomStock is a RoomSource that keeps rooms ready (pool.Pool): Stocked is how many the
 // rule's pool held at its last look, read without a request (a shared pool's Store is a
@@ -66,7 +68,7 @@ func (s *Server) admit(rule *rules.Rule, received time.Time) (path, n int64, wai
 	all := s.pendingRequests.Add(n)
 	wait = s.d.Client.Delay(daily.PriorityCall, http.MethodPost, "/rooms", int(all))
 	// A call that does not wait for the budget is never refused here, however short the hold.
-	if wait > 0 && time.Since(received)+wait+admissionMargin > s.d.HoldBudget {
+	if wait > 0 && time.Since(received)+wait+s.d.AdmissionMargin > s.d.HoldBudget {
 		s.pendingRequests.Add(-n)
 		return 0, 0, wait, false
 	}

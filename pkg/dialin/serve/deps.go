@@ -57,6 +57,10 @@ type Deps struct {
 	// HoldBudget is how long after its webhook a call's room and token requests may still be
 	// retried (0: DefaultHoldBudget); a call admitted later still gets a few seconds.
 	HoldBudget time.Duration
+	// AdmissionMargin is the part of the hold admission keeps, after Daily's budget lets a
+	// call's requests through, for the requests themselves and the bot until the caller is
+	// connected (0: DefaultAdmissionMargin).
+	AdmissionMargin time.Duration
 
 	// SecretRefresh is the period of secret reloads (0: 5 min); MissRefresh the least time
 	// between reloads caused by an unknown signature (0: 1 min).

@@ -21,7 +21,7 @@ import (
 func TestOverBudgetBurstIsRefusedAtOnceNotLost(t *testing.T) {
 	t.Parallel()
 	const calls = 30
-	// A hold of 3 s leaves 1 s of budget after admissionMargin: about 10 + 18 requests, 3
+	// A hold of 3 s leaves 1 s of budget after DefaultAdmissionMargin: about 10 + 18 requests, 3
 	// (room, REST token, the bot's patch) per call, so roughly a third of the burst fits.
 	const hold = 3 * time.Second
 	cfg := &serveconfig.Config{Tokens: serveconfig.TokensREST}
@@ -60,6 +60,38 @@ func TestOverBudgetBurstIsRefusedAtOnceNotLost(t *testing.T) {
 	}
 	// The bots' patches are budgeted for in the background, at the patch's priority.
 	testkit.Eventually(t, "no request counted once every call's patch is budgeted for", func() bool { return h.srv.pendingRequests.Load() == 0 })
+}
+
+// The admission margin is the part of the hold kept for the bot once the call's requests are
+// through (--admission-margin). With the budget 1.5 s behind on patches and a hold of 3 s, a
+// call is admitted with a margin of 1 s and refused with the default 2 s.
+func TestAdmissionMarginKeepsThatMuchOfTheHoldForTheBot(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		margin time.Duration
+		want   int
+	}{{time.Second, http.StatusOK}, {0, http.StatusServiceUnavailable}} {
+		t.Run(tc.margin.String(), func(t *testing.T) {
+			t.Parallel()
+			cfg := &serveconfig.Config{Tokens: serveconfig.TokensREST}
+			h := newHarness(t, harnessOpts{cfg: cfg, dailyLimits: true, deps: func(d *Deps) {
+				d.HoldBudget, d.AdmissionMargin = 3*time.Second, tc.margin
+			}})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			patchCtx := daily.WithPriority(ctx, daily.PriorityPatch)
+			for range 10 + 27 { // the budget's burst of 10, then 1.5 s of it at 18 a second
+				go func() { _ = h.client.Spend(patchCtx, http.MethodPost, "/dialin/pinlessCallUpdate") }()
+			}
+			testkit.Eventually(t, "the patches to wait for the budget", func() bool {
+				return h.client.Delay(daily.PriorityCall, http.MethodPost, "/rooms", 1) > 1300*time.Millisecond
+			})
+			code, answer := h.post("/dialin", callBody("margin-"+tc.margin.String(), testNumber, "+15550001", nil), h.secret, "")
+			if code != tc.want {
+				t.Fatalf("answered %d %+v, want %d", code, answer, tc.want)
+			}
+		})
+	}
 }
 
 // Daily delivers a refused call's webhook again: the repeat gets the same refusal, and is not

@@ -111,6 +111,9 @@ func New(cfg *serveconfig.Config, d Deps) (*Server, error) {
 	if s.d.HoldBudget <= 0 {
 		s.d.HoldBudget = DefaultHoldBudget
 	}
+	if s.d.AdmissionMargin <= 0 {
+		s.d.AdmissionMargin = DefaultAdmissionMargin
+	}
 	if s.d.SecretRefresh <= 0 {
 		s.d.SecretRefresh = 5 * time.Minute
 	}
