@@ -74,7 +74,8 @@ func launch(ctx context.Context, cfg Config, name string, e *emu, dir string, ho
 		}
 		argv := []string{cfg.Dialin, "serve", "--addr", "127.0.0.1:0", "--ready-file", readyFile, "--log-format", "json",
 			"--cap", strconv.Itoa(maxCalls), "--shutdown-timeout", "5s", "--hold", cfg.HoldTimeout.String(),
-			"--admission-margin", cfg.admissionMargin().String()}
+			"--admission-margin", cfg.admissionMargin().String(),
+			"--admin-addr", ""} // no admin listener: 127.0.0.1:7861 stays free for the user's own serve
 		switch {
 		case holdBot != "":
 			// No pool: the hold run measures the memory of held calls, not of pooled rooms.
