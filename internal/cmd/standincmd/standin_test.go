@@ -1,7 +1,6 @@
 package standincmd
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -43,27 +42,7 @@ func TestStandinBotConnectsACallFromStdin(t *testing.T) {
 	t.Parallel()
 	env := cmdtest.New(t, dailytest.WithReadyDelay(10*time.Millisecond))
 	srv := env.Server
-	ctx := context.Background()
-	client := daily.New(srv.APIKey, daily.WithBaseURL(srv.URL))
-	number := "+14155550123"
-	srv.SeedPurchased(number, time.Now().Add(-24*time.Hour))
-	// The route's webhook goes nowhere that answers; the call stays held until patched.
-	if _, err := client.SetPinlessDialin(ctx, []daily.PinlessDialinEntry{{PhoneNumber: number, RoomCreationAPI: "http://127.0.0.1:9/dialin"}}); err != nil {
-		t.Fatal(err)
-	}
-	callID, err := srv.PlaceCall(dailytest.CallSpec{To: number, From: "+14155550999"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := client.CreateRoom(ctx, daily.CreateRoomRequest{Properties: daily.RoomProperties{
-		SIP: &daily.SIPProperties{DisplayName: "caller", SIPMode: "dial-in", NumEndpoints: 1}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := client.CreateMeetingToken(ctx, daily.MeetingTokenProperties{RoomName: room.Name, IsOwner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	callID, room, token := heldCall(t, srv, "+14155550123")
 	fmt.Fprintf(env.In, `{"room_url":%q,"token":%q,"call_id":%q,"call_domain":%q,"sip_uri":%q}`+"\n",
 		room.URL, token, callID, srv.DomainID(), room.Config.SIPURI.Endpoints()[0])
 	if err := cmdtest.Exec(NewCmdStandinBot(env.Factory, nil), "--talk-time", "10ms"); err != nil {
@@ -79,4 +58,30 @@ func TestStandinBotConnectsACallFromStdin(t *testing.T) {
 	if strings.Contains(env.ErrOut.String(), token) || strings.Contains(env.Out.String(), token) {
 		t.Fatal("the meeting token was printed")
 	}
+}
+
+// heldCall places a call to number, routed nowhere that answers so that it stays held until
+// patched, and makes a SIP room and an owner token for a bot to take it.
+func heldCall(t *testing.T, srv *dailytest.Server, number string) (callID string, room *daily.Room, token string) {
+	t.Helper()
+	ctx := t.Context()
+	client := daily.New(srv.APIKey, daily.WithBaseURL(srv.URL))
+	srv.SeedPurchased(number, time.Now().Add(-24*time.Hour))
+	if _, err := client.SetPinlessDialin(ctx, []daily.PinlessDialinEntry{{PhoneNumber: number, RoomCreationAPI: "http://127.0.0.1:9/dialin"}}); err != nil {
+		t.Fatal(err)
+	}
+	callID, err := srv.PlaceCall(dailytest.CallSpec{To: number, From: "+14155550999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err = client.CreateRoom(ctx, daily.CreateRoomRequest{Properties: daily.RoomProperties{
+		SIP: &daily.SIPProperties{DisplayName: "caller", SIPMode: "dial-in", NumEndpoints: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err = client.CreateMeetingToken(ctx, daily.MeetingTokenProperties{RoomName: room.Name, IsOwner: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return callID, room, token
 }

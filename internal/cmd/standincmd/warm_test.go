@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dialin-project/dialin/internal/cmdutil/cmdtest"
-	"github.com/dialin-project/dialin/pkg/daily"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest"
 	"github.com/dialin-project/dialin/pkg/daily/dailytest/control"
 )
@@ -52,26 +51,7 @@ func TestStandinBotWaitingForItsCallIsConnectedAlready(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := t.Context()
-	client := daily.New(srv.APIKey, daily.WithBaseURL(srv.URL))
-	number := "+14155550124"
-	srv.SeedPurchased(number, time.Now().Add(-24*time.Hour))
-	if _, err := client.SetPinlessDialin(ctx, []daily.PinlessDialinEntry{{PhoneNumber: number, RoomCreationAPI: "http://127.0.0.1:9/dialin"}}); err != nil {
-		t.Fatal(err)
-	}
-	callID, err := srv.PlaceCall(dailytest.CallSpec{To: number, From: "+14155550999"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := client.CreateRoom(ctx, daily.CreateRoomRequest{Properties: daily.RoomProperties{
-		SIP: &daily.SIPProperties{DisplayName: "caller", SIPMode: "dial-in", NumEndpoints: 1}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := client.CreateMeetingToken(ctx, daily.MeetingTokenProperties{RoomName: room.Name, IsOwner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	callID, room, token := heldCall(t, srv, "+14155550124")
 	stdin, feed := io.Pipe()
 	env.IO.In = stdin
 	done := make(chan error, 1)
