@@ -10,9 +10,9 @@ import (
 
 // bucket is a token bucket whose waiters are served by priority: a request takes a token at
 // once only when no request of its priority or a higher one waits; otherwise it queues, and
-// the head of the queue (highest priority, then earliest work, then earliest) sleeps until the bucket holds a
-// token for it. Tokens are never promised ahead, so a request of a higher priority that
-// arrives later overtakes every lower one still waiting.
+// the head of the queue (highest priority, then earliest work, then earliest arrival) sleeps
+// until the bucket holds a token for it. Tokens are never promised ahead, so a request of a
+// higher priority that arrives later overtakes every lower one still waiting.
 type bucket struct {
 	rate  float64 // tokens per second
 	burst float64
