@@ -47,7 +47,11 @@ type Options struct {
 	StartupDelay time.Duration // before joining (a Python bot's imports)
 	TalkTime     time.Duration // leave after this long in the call; 0: stay until the call ends
 	Patch        bool          // call pinlessCallUpdate itself (false when serve patches on dialin.ready)
-	CrashAfter   string        // "", or a CrashAfter… stage: fail there without leaving the room
+	// PatchOnce makes the patch one attempt, as Pipecat's Daily transport makes it (a 429 or
+	// any error leaves the caller on hold); otherwise the bot keeps trying while the caller
+	// holds.
+	PatchOnce  bool
+	CrashAfter string // "", or a CrashAfter… stage: fail there without leaving the room
 
 	// Leaving, when set, is called just before the bot asks to leave the room: serve frees a
 	// bot's cap slot when the emulator reports it gone, which may come before Run returns,
@@ -170,7 +174,11 @@ func takeCall(ctx context.Context, o Options, em *emulator, log *slog.Logger, cr
 		// burst of bots meets 429s, and the client's default four attempts gave up inside the
 		// hold. Retry-After paces the attempts; a call that is over answers with a 4xx, which
 		// ends them.
-		opts := []daily.Option{daily.WithBaseURL(o.APIURL), daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: patchAttempts})}
+		attempts := patchAttempts
+		if o.PatchOnce {
+			attempts = 1
+		}
+		opts := []daily.Option{daily.WithBaseURL(o.APIURL), daily.WithRetryPolicy(daily.RetryPolicy{MaxAttempts: attempts})}
 		if o.HTTPClient != nil {
 			opts = append(opts, daily.WithHTTPClient(o.HTTPClient))
 		}

@@ -63,9 +63,9 @@ func NewCmdStandinPipecatRunner(f *cmdutil.Factory, runF func(*PipecatOptions) e
 			"does: it creates the room in the emulator (exp = now + --room-hours, a fraction, as\n" +
 			"Pipecat sends it) and a meeting token, and starts a stand-in bot with the request's\n" +
 			"body. A body that is a DailyDialinRequest makes the bot patch the call with its\n" +
-			"daily_api_key and daily_api_url; any other body is skipped, as in Pipecat, and the bot\n" +
-			"never patches. DAILY_API_URL and DAILY_API_KEY must point at the emulator. stdout gets\n" +
-			"the runner's URL.",
+			"daily_api_key and daily_api_url, once, as Pipecat's transport does; any other body is\n" +
+			"skipped, as in Pipecat, and the bot never patches. DAILY_API_URL and DAILY_API_KEY must\n" +
+			"point at the emulator. stdout gets the runner's URL.",
 		Example: "  dialin standin-pipecat-runner --dialin --addr 127.0.0.1:7860",
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := checkLoopback(opts.Addr); err != nil {

@@ -22,7 +22,9 @@ func (r *Runner) runBot(s *Session, roomURL, token string, req DialinRequest) er
 		o.CallID, o.APIURL = s.ID, r.cfg.DailyAPIURL
 	} else {
 		o.CallID, o.CallDomain = req.DialinSettings.CallID, req.DialinSettings.CallDomain
-		o.APIURL, o.APIKey, o.Patch = req.DailyAPIURL, req.DailyAPIKey, true
+		// Pipecat's transport posts pinlessCallUpdate once on on_dialin_ready and logs a
+		// failure: a 429 there loses the call.
+		o.APIURL, o.APIKey, o.Patch, o.PatchOnce = req.DailyAPIURL, req.DailyAPIKey, true, true
 	}
 	err := standin.Run(r.ctx, o)
 	if err != nil && r.ctx.Err() == nil {

@@ -136,3 +136,31 @@ func TestStartRefusesWhatTheStandInCannotDo(t *testing.T) {
 		}
 	}
 }
+
+// Pipecat's transport posts pinlessCallUpdate once on on_dialin_ready: a 429 there is logged
+// and the caller stays on hold, so the stand-in's bot makes one attempt too (a bench of
+// serve in front of the runner must not pass thanks to retries Pipecat does not make).
+func TestStartBotPatchesOnceAsPipecatDoes(t *testing.T) {
+	t.Parallel()
+	s, call := holdingCall(t)
+	r, url := startRunner(t, pipecat.Config{DailyAPIURL: s.URL, DailyAPIKey: s.APIKey, TalkTime: time.Minute})
+	s.FailNext(429, 1, dailytest.OnRequest("POST", "/dialin/pinlessCallUpdate"), dailytest.RetryAfter(time.Second))
+	code, ans := post(t, url+"/start", "", startBody(s, call, nil))
+	if code != 200 {
+		t.Fatalf("/start: %d %v", code, ans)
+	}
+	sess, ok := r.Session(ans["sessionId"].(string))
+	if !ok {
+		t.Fatal("no session")
+	}
+	waitDone(t, sess)
+	if err := sess.Err(); err == nil || !strings.Contains(err.Error(), "429") {
+		t.Fatalf("bot ended with %v, want the 429 of its one patch", err)
+	}
+	if n := s.Count("POST", "/dialin/pinlessCallUpdate"); n != 1 {
+		t.Fatalf("%d patches, want one attempt", n)
+	}
+	if rec, _ := s.Call(call.ID); rec.State == "connected" {
+		t.Fatalf("call %s after a failed patch", rec.State)
+	}
+}
